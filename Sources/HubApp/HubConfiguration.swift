@@ -1,0 +1,158 @@
+import Foundation
+
+/// All settings of a hub instance, read once at start from flags, environment and an
+/// optional file (`KEY=value` lines, the same keys as the environment; a systemd
+/// `EnvironmentFile` works as is). Precedence: flag > environment > file > default.
+/// Every key is documented in Docs/configuration.md.
+public struct HubConfiguration: Sendable {
+    public var host = "127.0.0.1"
+    public var port = 8080
+    /// Folder of the SQLite database (`roundtable.sqlite`).
+    public var dataDir = "data"
+    /// Load the demo data set into an empty store at start.
+    public var demo = false
+    /// The origin browsers use; `https://` turns on Secure cookies and HSTS.
+    public var publicOrigin: String?
+    public var allowedOrigins: [String] = []
+    public var webRoot = "Web"
+    public var openAPIPath = "Docs/api/openapi.json"
+    public var logLevel = "info"
+    /// `json` (one object per line, for log shippers) or `text`.
+    public var logFormat = "json"
+    /// `full` (default: survives power loss) or `normal` (survives a process crash only).
+    public var synchronous = "full"
+    public var bcryptCost = 12
+    public var sessionHours = 12
+    public var wsMaxMessageBytes = 16 * 1024
+    public var wsMessageRate = 20.0
+    public var wsBufferEvents = 256
+    /// Events older than this are pruned from the log; clients further behind reload.
+    public var eventRetentionDays = 30
+
+    public init() {}
+
+    /// The key table: environment name, flag name, and how to apply a value.
+    struct Key: Sendable {
+        let env: String
+        let flag: String
+        let apply: @Sendable (inout HubConfiguration, String) -> String?
+    }
+
+    static func int(_ range: ClosedRange<Int>, _ set: @escaping @Sendable (inout HubConfiguration, Int) -> Void) -> @Sendable (inout HubConfiguration, String) -> String? {
+        { config, text in
+            guard let value = Int(text), range.contains(value) else { return "must be a whole number in \(range.lowerBound)...\(range.upperBound)" }
+            set(&config, value)
+            return nil
+        }
+    }
+
+    static func oneOf(_ options: [String], _ set: @escaping @Sendable (inout HubConfiguration, String) -> Void) -> @Sendable (inout HubConfiguration, String) -> String? {
+        { config, text in
+            guard options.contains(text) else { return "must be one of \(options.joined(separator: ", "))" }
+            set(&config, text)
+            return nil
+        }
+    }
+
+    static func origin(_ text: String) -> Bool {
+        guard let url = URL(string: text), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil,
+              url.path.isEmpty, url.query == nil else { return false }
+        return true
+    }
+
+    static let keys: [Key] = [
+        Key(env: "ROUNDTABLE_HOST", flag: "host") { c, v in
+            guard !v.isEmpty else { return "must not be empty" }
+            c.host = v
+            return nil
+        },
+        Key(env: "ROUNDTABLE_PORT", flag: "port", apply: int(0...65535) { $0.port = $1 }),
+        Key(env: "ROUNDTABLE_DATA_DIR", flag: "data-dir") { c, v in
+            guard !v.isEmpty else { return "must not be empty" }
+            c.dataDir = v
+            return nil
+        },
+        Key(env: "ROUNDTABLE_DEMO", flag: "demo", apply: oneOf(["true", "false"]) { $0.demo = $1 == "true" }),
+        Key(env: "ROUNDTABLE_PUBLIC_ORIGIN", flag: "public-origin") { c, v in
+            guard origin(v) else { return "must be an origin such as https://roundtable.example (scheme and host, no path)" }
+            c.publicOrigin = v
+            return nil
+        },
+        Key(env: "ROUNDTABLE_ALLOWED_ORIGINS", flag: "allowed-origins") { c, v in
+            let list = v.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            guard list.allSatisfy(origin) else { return "must be a comma-separated list of origins" }
+            c.allowedOrigins = list
+            return nil
+        },
+        Key(env: "ROUNDTABLE_WEB_ROOT", flag: "web-root") { c, v in c.webRoot = v; return nil },
+        Key(env: "ROUNDTABLE_OPENAPI", flag: "openapi") { c, v in c.openAPIPath = v; return nil },
+        Key(env: "ROUNDTABLE_LOG_LEVEL", flag: "log-level",
+            apply: oneOf(["trace", "debug", "info", "notice", "warning", "error", "critical"]) { $0.logLevel = $1 }),
+        Key(env: "ROUNDTABLE_LOG_FORMAT", flag: "log-format", apply: oneOf(["json", "text"]) { $0.logFormat = $1 }),
+        Key(env: "ROUNDTABLE_SQLITE_SYNCHRONOUS", flag: "sqlite-synchronous", apply: oneOf(["full", "normal"]) { $0.synchronous = $1 }),
+        Key(env: "ROUNDTABLE_BCRYPT_COST", flag: "bcrypt-cost", apply: int(4...16) { $0.bcryptCost = $1 }),
+        Key(env: "ROUNDTABLE_SESSION_HOURS", flag: "session-hours", apply: int(1...720) { $0.sessionHours = $1 }),
+        Key(env: "ROUNDTABLE_WS_MAX_MESSAGE", flag: "ws-max-message", apply: int(1024...(1 << 20)) { $0.wsMaxMessageBytes = $1 }),
+        Key(env: "ROUNDTABLE_WS_RATE", flag: "ws-rate", apply: int(1...10_000) { $0.wsMessageRate = Double($1) }),
+        Key(env: "ROUNDTABLE_WS_BUFFER", flag: "ws-buffer", apply: int(8...100_000) { $0.wsBufferEvents = $1 }),
+        Key(env: "ROUNDTABLE_EVENT_RETENTION_DAYS", flag: "event-retention-days", apply: int(1...3650) { $0.eventRetentionDays = $1 }),
+    ]
+
+    /// Every problem found, so an operator fixes them all at once.
+    public struct Problems: Error, CustomStringConvertible {
+        public let messages: [String]
+        public var description: String { "Configuration problems:\n" + messages.map { "  - \($0)" }.joined(separator: "\n") }
+    }
+
+    /// Reads the configuration. `flags` maps flag names (without dashes) to values.
+    public static func load(flags: [String: String] = [:], environment: [String: String] = [:], file: String? = nil) throws -> HubConfiguration {
+        var problems: [String] = []
+        var fileValues: [String: String] = [:]
+        if let file {
+            if let text = try? String(contentsOfFile: file, encoding: .utf8) {
+                for (number, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                    let line = raw.trimmingCharacters(in: .whitespaces)
+                    if line.isEmpty || line.hasPrefix("#") { continue }
+                    guard let eq = line.firstIndex(of: "=") else {
+                        problems.append("\(file):\(number + 1): expected KEY=value")
+                        continue
+                    }
+                    let key = String(line[..<eq]).trimmingCharacters(in: .whitespaces)
+                    var value = String(line[line.index(after: eq)...]).trimmingCharacters(in: .whitespaces)
+                    if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") { value = String(value.dropFirst().dropLast()) }
+                    guard keys.contains(where: { $0.env == key }) else {
+                        problems.append("\(file):\(number + 1): unknown key \(key)")
+                        continue
+                    }
+                    fileValues[key] = value
+                }
+            } else {
+                problems.append("configuration file \(file) cannot be read")
+            }
+        }
+        for name in flags.keys where !keys.contains(where: { $0.flag == name }) {
+            problems.append("unknown option --\(name)")
+        }
+        for name in environment.keys where name.hasPrefix("ROUNDTABLE_") && name != "ROUNDTABLE_CONFIG" && !keys.contains(where: { $0.env == name }) {
+            problems.append("unknown environment variable \(name)")
+        }
+        var config = HubConfiguration()
+        for key in keys {
+            let (value, source): (String?, String) =
+                if let v = flags[key.flag] { (v, "--\(key.flag)") }
+                else if let v = environment[key.env] { (v, key.env) }
+                else if let v = fileValues[key.env] { (v, "\(key.env) in \(file ?? "")") }
+                else { (nil, "") }
+            if let value, let problem = key.apply(&config, value) { problems.append("\(source) \(problem) (got \"\(value)\")") }
+        }
+        guard problems.isEmpty else { throw Problems(messages: problems) }
+        return config
+    }
+
+    /// The origin the hub is reached at when none is configured.
+    public var effectiveOrigin: String {
+        publicOrigin ?? "http://\(host.contains(":") ? "[\(host)]" : host):\(port)"
+    }
+
+    public var databasePath: String { (dataDir as NSString).appendingPathComponent("roundtable.sqlite") }
+}

@@ -1,0 +1,99 @@
+import Foundation
+import HubCore
+import HubHTTP
+import HubRealtime
+import HubServices
+import HubStoreSQLite
+import Hummingbird
+import HummingbirdWebSocket
+import Logging
+import Metrics
+import Prometheus
+import ServiceLifecycle
+
+/// The object graph of one hub instance, wired in one place. `main` and the tests build it
+/// the same way; tests pass an in-memory configuration and may reach into the parts.
+public struct HubGraph: Sendable {
+    public let configuration: HubConfiguration
+    public let store: any HubStore
+    public let hub: TopicHub
+    public let deps: ServiceDependencies
+    public let hasher: any PasswordHasher
+    public let digest: any TokenDigest
+    public let authenticator: Authenticator
+    public let gateway: LiveGateway
+    public let settings: HTTPSettings
+    public let logger: Logger
+
+    /// Opens the store (running migrations) and builds every service.
+    public init(configuration: HubConfiguration, clock: any HubServices.Clock = SystemClock(), ids: any IDGenerator = RandomIDs(),
+                logger: Logger) throws {
+        try FileManager.default.createDirectory(atPath: configuration.dataDir, withIntermediateDirectories: true)
+        let hub = TopicHub(logger: logger)
+        let store = try SQLiteStore(path: configuration.databasePath, synchronousFull: configuration.synchronous == "full",
+                                    clock: clock, observer: hub, logger: logger)
+        hub.setEpoch(store.epoch)
+        let deps = ServiceDependencies(store: store, clock: clock, ids: ids, logger: logger)
+        let digest = SHA256TokenDigest()
+        let authenticator = Authenticator(deps: deps, digest: digest)
+        self.configuration = configuration
+        self.store = store
+        self.hub = hub
+        self.deps = deps
+        self.hasher = BcryptHasher(cost: UInt8(configuration.bcryptCost))
+        self.digest = digest
+        self.authenticator = authenticator
+        self.gateway = LiveGateway(hub: hub, store: store, authenticator: authenticator, logger: logger)
+        self.settings = HTTPSettings(
+            publicOrigin: configuration.effectiveOrigin, allowedOrigins: configuration.allowedOrigins,
+            wsMaxMessageBytes: configuration.wsMaxMessageBytes, wsMessageRate: configuration.wsMessageRate,
+            wsBufferEvents: configuration.wsBufferEvents, webRoot: configuration.webRoot,
+            sessionLifetime: TimeInterval(configuration.sessionHours) * 3600)
+        self.logger = logger
+    }
+
+    /// First-start data: the policy fields always, the demo set when asked for.
+    public func prepareData() async throws {
+        try await DemoData.ensurePolicyFields(deps)
+        if configuration.demo {
+            let loaded = try await DemoData.load(into: deps, hasher: hasher)
+            logger.info(loaded ? "demo data loaded" : "store has users; demo data not loaded")
+        }
+    }
+
+    /// The Hummingbird application: routes, the WebSocket endpoint and background services.
+    public func application() async throws -> some ApplicationProtocol {
+        let decoyHash = try await hasher.hash(digest.newToken())
+        let signIn = SignIn(deps: deps, hasher: hasher, digest: digest, throttle: LoginThrottle(),
+                            sessionLifetime: settings.sessionLifetime, decoyHash: decoyHash)
+        let routers = HubRouter.build(HTTPDependencies(
+            deps: deps, hub: hub, gateway: gateway, authenticator: authenticator, signIn: signIn, settings: settings,
+            metricsText: { AppMetrics.render() }, openAPIPath: configuration.openAPIPath))
+        return Application(
+            router: routers.http,
+            server: .http1WebSocketUpgrade(
+                webSocketRouter: routers.webSocket,
+                configuration: .init(ws: WebSocketServerConfiguration(
+                    maxFrameSize: configuration.wsMaxMessageBytes, autoPing: .enabled(timePeriod: .seconds(30)), validateUTF8: true))),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "roundtable"),
+            services: [MaintenanceService(store: store, clock: deps.clock, retentionDays: configuration.eventRetentionDays, logger: logger)],
+            logger: logger)
+    }
+}
+
+/// Process-wide metrics: swift-metrics bootstrapped once with a Prometheus registry.
+public enum AppMetrics {
+    public static let registry = PrometheusCollectorRegistry()
+    private static let bootstrapped: Void = {
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+    }()
+
+    /// Idempotent; call before building the first graph.
+    public static func bootstrap() { _ = bootstrapped }
+
+    public static func render() -> String {
+        var buffer: [UInt8] = []
+        registry.emit(into: &buffer)
+        return String(decoding: buffer, as: UTF8.self)
+    }
+}

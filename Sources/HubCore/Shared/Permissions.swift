@@ -1,0 +1,35 @@
+/// Who may do what, as pure functions of the actor. Every use case and every WebSocket
+/// subscription asks here; the authorization matrix test walks these.
+public enum Permissions {
+    public static func canCreateWorkspace(_ actor: Principal) -> Bool { actor.isAdmin }
+
+    public static func canArchiveWorkspace(_ actor: Principal) -> Bool { actor.isAdmin }
+
+    public static func canEditPolicyFields(_ actor: Principal) -> Bool { actor.isAdmin }
+
+    /// Administrators and the workspace's coordinators edit its name and description.
+    public static func canEditWorkspace(_ actor: Principal, _ workspace: WorkspaceID) -> Bool {
+        actor.isAdmin || actor.role(in: workspace) == .coordinator
+    }
+
+    public static func canManageMembers(_ actor: Principal, _ workspace: WorkspaceID) -> Bool {
+        actor.isAdmin || actor.role(in: workspace) == .coordinator
+    }
+
+    /// The directory (names and kinds of all workspaces) is open to everyone signed in,
+    /// so groups find each other and avoid parallel work.
+    public static func canReadDirectory(_ actor: Principal) -> Bool { actor.isSignedIn }
+
+    /// Inside a workspace: its members of any role, and administrators.
+    public static func canReadWorkspaceContent(_ actor: Principal, _ workspace: WorkspaceID) -> Bool {
+        actor.isAdmin || actor.role(in: workspace) != nil
+    }
+
+    /// May the actor receive the events of this topic?
+    public static func canSubscribe(_ actor: Principal, to topic: Topic) -> Bool {
+        switch topic {
+        case .directory: canReadDirectory(actor)
+        case .workspace(let id): canReadWorkspaceContent(actor, id)
+        }
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+import HubCore
+import HubRealtime
+import HubServices
+import Hummingbird
+import HummingbirdWebSocket
+import Logging
+
+/// Everything the transport needs, handed over by the composition root.
+public struct HTTPDependencies: Sendable {
+    public let deps: ServiceDependencies
+    public let hub: TopicHub
+    public let gateway: LiveGateway
+    public let authenticator: Authenticator
+    public let signIn: SignIn
+    public let settings: HTTPSettings
+    public let metricsText: @Sendable () -> String
+    public let openAPIPath: String
+
+    public init(deps: ServiceDependencies, hub: TopicHub, gateway: LiveGateway, authenticator: Authenticator, signIn: SignIn,
+                settings: HTTPSettings, metricsText: @escaping @Sendable () -> String, openAPIPath: String) {
+        self.deps = deps
+        self.hub = hub
+        self.gateway = gateway
+        self.authenticator = authenticator
+        self.signIn = signIn
+        self.settings = settings
+        self.metricsText = metricsText
+        self.openAPIPath = openAPIPath
+    }
+}
+
+/// Builds the HTTP router and the WebSocket upgrade router with the same middleware chain.
+public enum HubRouter {
+    public static func build(_ d: HTTPDependencies) -> (http: Router<HubRequestContext>, webSocket: Router<HubRequestContext>) {
+        let http = Router(context: HubRequestContext.self)
+        addMiddleware(to: http, d, serveFiles: true)
+        OpsController(store: d.deps.store, metricsText: d.metricsText, openAPIPath: d.openAPIPath).add(to: http)
+        SessionController(signIn: d.signIn, signOut: SignOut(deps: d.deps), store: d.deps.store, hub: d.hub,
+                          settings: d.settings, addressKeyer: AddressKeyer()).add(to: http)
+        PolicyFieldController(queries: PolicyFieldQueries(deps: d.deps), setPriorities: SetPolicyFieldPriorities(deps: d.deps)).add(to: http)
+        WorkspaceController(queries: WorkspaceQueries(deps: d.deps), create: CreateWorkspace(deps: d.deps), update: UpdateWorkspace(deps: d.deps),
+                            archive: SetWorkspaceArchived(deps: d.deps), setMember: SetMember(deps: d.deps),
+                            removeMember: RemoveMember(deps: d.deps), settings: d.settings).add(to: http)
+        // Unknown API paths are a JSON 404, never the web page.
+        http.get("/api/**") { _, _ -> Response in throw HTTPError(.notFound) }
+
+        let webSocket = Router(context: HubRequestContext.self)
+        addMiddleware(to: webSocket, d, serveFiles: false)
+        LiveController(gateway: d.gateway, settings: d.settings).add(to: webSocket)
+        return (http, webSocket)
+    }
+
+    static func addMiddleware(to router: Router<HubRequestContext>, _ d: HTTPDependencies, serveFiles: Bool) {
+        router.add(middleware: LogRequestsMiddleware(.info))
+        router.add(middleware: MetricsMiddleware())
+        router.add(middleware: SecurityHeadersMiddleware(settings: d.settings))
+        router.add(middleware: ErrorMiddleware())
+        if serveFiles {
+            router.add(middleware: FileMiddleware(d.settings.webRoot, cacheControl: .init([(MediaType(type: .any), [.noCache])]),
+                                                  searchForIndexHtml: true))
+        }
+        router.add(middleware: AuthenticationMiddleware(authenticator: d.authenticator, settings: d.settings))
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+import HubCore
+import HubServices
+import HTTPTypes
+import Hummingbird
+
+/// Resolves the session cookie or bearer token to a principal, and refuses cross-site
+/// state changes (CSRF) for cookie-authenticated requests.
+struct AuthenticationMiddleware: RouterMiddleware {
+    typealias Context = HubRequestContext
+    let authenticator: Authenticator
+    let settings: HTTPSettings
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        let bearer = Self.bearerToken(request)
+        let cookie = request.cookies[settings.cookieName]?.value
+        if let token = bearer ?? cookie {
+            if let (principal, session) = try await authenticator.authenticate(token: token) {
+                context.principal = principal
+                context.session = session
+            } else if bearer != nil {
+                // A wrong machine token is an error; a stale cookie just means "signed out".
+                throw DomainError(.unauthenticated, code: "auth.invalidToken", message: "The token is unknown or expired.")
+            }
+        }
+        if bearer == nil, Self.isStateChanging(request.method) {
+            try checkSameOrigin(request)
+        }
+        return try await next(request, context)
+    }
+
+    static func isStateChanging(_ method: HTTPRequest.Method) -> Bool {
+        ![.get, .head, .options].contains(method)
+    }
+
+    static func bearerToken(_ request: Request) -> String? {
+        guard let value = request.headers[.authorization], value.lowercased().hasPrefix("bearer ") else { return nil }
+        return String(value.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+    }
+
+    /// Browsers send `Sec-Fetch-Site` and `Origin`; a cross-site value is refused. Clients
+    /// that send neither (curl, scripts) are not browsers and carry no ambient cookie risk.
+    func checkSameOrigin(_ request: Request) throws {
+        if let site = request.headers[HTTPField.Name("Sec-Fetch-Site")!], !["same-origin", "none"].contains(site) {
+            throw DomainError(.forbidden, code: "csrf.crossSite", message: "Cross-site requests may not change data.")
+        }
+        if let origin = request.headers[.origin], !settings.allows(origin: origin, host: request.head.authority) {
+            throw DomainError(.forbidden, code: "csrf.crossSite", message: "Cross-site requests may not change data.")
+        }
+    }
+}

@@ -1,0 +1,232 @@
+import HubCore
+import HubServices
+import NIOCore
+import Synchronization
+
+/// One WebSocket connection's state: who it is, what it subscribed to, and its bounded
+/// outbox. The hub fills the outbox; the transport's writer task drains it.
+///
+/// Memory is bounded: when the outbox holds more than `capacity` items or `maxBytes`
+/// bytes, the topic that overflowed is dropped from the outbox and replaced by one small
+/// `resync`, and the subscription ends. A connection that overflows again while a resync
+/// is still unwritten is stalled and gets closed.
+public final class LiveConnection: Sendable {
+    /// An item waiting to be written.
+    public enum Outgoing: Sendable {
+        case event(topic: String, seq: Int64, bytes: ByteBuffer)
+        case control(ByteBuffer)
+        /// Close the connection with a WebSocket close code.
+        case close(code: UInt16, reason: String)
+    }
+
+    /// The phase of one subscription.
+    enum Phase {
+        /// Replay from the log is running; live events wait here (bounded like the outbox).
+        case replaying(pending: [(seq: Int64, bytes: ByteBuffer)])
+        case live
+    }
+
+    struct Subscription {
+        var phase: Phase
+        /// Highest seq queued for this topic (duplicates and stale live events are dropped).
+        var lastQueued: Int64
+        /// Highest seq handed to the writer: what the client will hold.
+        var lastTaken: Int64
+    }
+
+    struct State {
+        var outbox: [Outgoing] = []
+        var outboxBytes = 0
+        var subscriptions: [String: Subscription] = [:]
+        var principal: Principal
+        var sessionHash: String?
+        var resyncPending = false
+        var closed = false
+    }
+
+    public let id: UInt64
+    public let capacity: Int
+    public let maxBytes: Int
+    private let state: Mutex<State>
+    private let wakeContinuation: AsyncStream<Void>.Continuation
+    /// Wakes the writer; coalesces (at most one pending wake-up).
+    public let wakeups: AsyncStream<Void>
+    /// Closes the underlying channel immediately, for a peer that does not read at all.
+    private let forceClose: Mutex<(@Sendable () -> Void)?>
+
+    public init(id: UInt64, principal: Principal, sessionHash: String?, capacity: Int = 256, maxBytes: Int = 4 << 20) {
+        self.id = id
+        self.capacity = capacity
+        self.maxBytes = maxBytes
+        self.state = Mutex(State(principal: principal, sessionHash: sessionHash))
+        (wakeups, wakeContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        forceClose = Mutex(nil)
+    }
+
+    public var principal: Principal { state.withLock { $0.principal } }
+    public var sessionHash: String? { state.withLock { $0.sessionHash } }
+    public var subscribedTopics: [String] { state.withLock { Array($0.subscriptions.keys) } }
+    /// Items waiting in the outbox (for tests and metrics).
+    public var queuedCount: Int { state.withLock { $0.outbox.count } }
+    public var queuedBytes: Int { state.withLock { $0.outboxBytes } }
+    public var isClosed: Bool { state.withLock { $0.closed } }
+
+    public func setForceClose(_ action: @escaping @Sendable () -> Void) {
+        forceClose.withLock { $0 = action }
+    }
+
+    func authenticate(_ principal: Principal, sessionHash: String?) {
+        state.withLock {
+            $0.principal = principal
+            $0.sessionHash = sessionHash
+        }
+    }
+
+    func refresh(_ principal: Principal) {
+        state.withLock { $0.principal = principal }
+    }
+
+    /// Queues a control message (answers, presence). Control messages are small and rare.
+    public func send(_ bytes: ByteBuffer) {
+        let queued = state.withLock { s -> Bool in
+            guard !s.closed else { return false }
+            s.outbox.append(.control(bytes))
+            s.outboxBytes += bytes.readableBytes
+            return true
+        }
+        if queued { wakeContinuation.yield() }
+    }
+
+    /// Asks the writer to close with a code, after what is already queued.
+    public func close(code: UInt16, reason: String) {
+        let queued = state.withLock { s -> Bool in
+            guard !s.closed else { return false }
+            s.outbox.append(.close(code: code, reason: reason))
+            s.closed = true
+            return true
+        }
+        if queued { wakeContinuation.yield() }
+    }
+
+    /// The writer takes everything queued, and records per topic what the client will hold.
+    public func take() -> [Outgoing] {
+        state.withLock { s in
+            let items = s.outbox
+            s.outbox.removeAll(keepingCapacity: true)
+            s.outboxBytes = 0
+            for item in items {
+                switch item {
+                case .event(let topic, let seq, _):
+                    s.subscriptions[topic]?.lastTaken = seq
+                case .control:
+                    s.resyncPending = false
+                case .close:
+                    break
+                }
+            }
+            return items
+        }
+    }
+
+    /// Ends the writer's wait loop.
+    public func finish() {
+        state.withLock { $0.closed = true }
+        wakeContinuation.finish()
+    }
+
+    // MARK: Subscriptions (called by the gateway and the hub)
+
+    func beginSubscription(_ topic: String) {
+        state.withLock { s in
+            s.subscriptions[topic] = Subscription(phase: .replaying(pending: []), lastQueued: 0, lastTaken: 0)
+            s.outbox.removeAll { if case .event(let t, _, _) = $0 { return t == topic } else { return false } }
+        }
+    }
+
+    /// Queues the `subscribed` answer, the replayed events and then whatever arrived live
+    /// meanwhile (skipping what replay already covered), and switches the topic to live.
+    func completeSubscription(_ topic: String, answer: ByteBuffer, replay: [(Int64, ByteBuffer)], base: Int64) -> Bool {
+        let outcome = state.withLock { s -> Bool? in
+            guard !s.closed, let sub = s.subscriptions[topic], case .replaying(let pending) = sub.phase else { return nil }
+            var last = base
+            s.outbox.append(.control(answer))
+            s.outboxBytes += answer.readableBytes
+            for (seq, bytes) in replay + pending.map({ ($0.seq, $0.bytes) }) where seq > last {
+                s.outbox.append(.event(topic: topic, seq: seq, bytes: bytes))
+                s.outboxBytes += bytes.readableBytes
+                last = seq
+            }
+            s.subscriptions[topic] = Subscription(phase: .live, lastQueued: last, lastTaken: base)
+            return s.outbox.count <= capacity + replay.count
+        }
+        guard let outcome else { return false }
+        wakeContinuation.yield()
+        return outcome
+    }
+
+    func endSubscription(_ topic: String) {
+        state.withLock { s in
+            s.subscriptions[topic] = nil
+            s.outbox.removeAll { if case .event(let t, _, _) = $0 { return t == topic } else { return false } }
+        }
+    }
+
+    /// What happened to a delivery.
+    enum DeliveryOutcome {
+        case queued, skipped
+        /// The outbox overflowed: the topic's subscription ended and a `resync` is queued.
+        case overflowed
+        /// The outbox overflowed while a resync was still unwritten: the peer is stalled.
+        case stalled
+    }
+
+    /// Called by the hub for every event of a topic this connection subscribed to.
+    func deliver(topic: String, seq: Int64, bytes: ByteBuffer) -> DeliveryOutcome {
+        let outcome = state.withLock { s -> DeliveryOutcome in
+            guard !s.closed, var sub = s.subscriptions[topic] else { return .skipped }
+            guard seq > sub.lastQueued else { return .skipped }
+            switch sub.phase {
+            case .replaying(var pending):
+                guard pending.count < capacity else { return overflow(topic, &s) }
+                pending.append((seq, bytes))
+                sub.phase = .replaying(pending: pending)
+                s.subscriptions[topic] = sub
+                return .skipped
+            case .live:
+                guard s.outbox.count < capacity, s.outboxBytes + bytes.readableBytes <= maxBytes else { return overflow(topic, &s) }
+                s.outbox.append(.event(topic: topic, seq: seq, bytes: bytes))
+                s.outboxBytes += bytes.readableBytes
+                sub.lastQueued = seq
+                s.subscriptions[topic] = sub
+                return .queued
+            }
+        }
+        switch outcome {
+        case .queued, .overflowed: wakeContinuation.yield()
+        case .stalled: forceClose.withLock { $0 }?()
+        case .skipped: break
+        }
+        return outcome
+    }
+
+    private func overflow(_ topic: String, _ s: inout State) -> DeliveryOutcome {
+        if s.resyncPending {
+            s.closed = true
+            s.outbox.removeAll()
+            s.outboxBytes = 0
+            return .stalled
+        }
+        let held = s.subscriptions[topic]?.lastTaken ?? 0
+        s.subscriptions[topic] = nil
+        s.outbox.removeAll { if case .event(let t, _, _) = $0 { return t == topic } else { return false } }
+        s.outboxBytes = s.outbox.reduce(0) { total, item in
+            switch item {
+            case .event(_, _, let b), .control(let b): total + b.readableBytes
+            case .close: total
+            }
+        }
+        s.outbox.append(.control(Frames.control(ServerMessage.Resync(topic: topic, seq: held))))
+        s.resyncPending = true
+        return .overflowed
+    }
+}

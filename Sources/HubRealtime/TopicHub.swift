@@ -1,0 +1,148 @@
+import Foundation
+import HubCore
+import HubServices
+import Logging
+import Metrics
+import NIOCore
+import Synchronization
+
+/// Fan-out of committed events to the connections subscribed to their topics, and presence.
+///
+/// `didCommit` is called by the store in commit order. It encodes each event once and hands
+/// the same bytes to every subscriber's outbox: no database query, no task hop and no
+/// allocation per recipient. Writers drain outboxes on their own tasks.
+public final class TopicHub: CommitObserver, Sendable {
+    struct Member {
+        let connection: LiveConnection
+        let user: ServerMessage.UserRef?
+    }
+
+    private let subscribers = Mutex<[String: [UInt64: Member]]>([:])
+    private let connections = Mutex<[UInt64: LiveConnection]>([:])
+    private let epochBox: Mutex<String>
+    private let connectionIDs = Atomic<UInt64>(0)
+    private let logger: Logger
+    private let delivered = Counter(label: "roundtable_ws_deliveries_total")
+    private let overflows = Counter(label: "roundtable_ws_resyncs_total")
+    private let published = Counter(label: "roundtable_events_published_total")
+
+    public init(epoch: String = "", logger: Logger) {
+        self.epochBox = Mutex(epoch)
+        self.logger = logger
+    }
+
+    /// Set once the store is open (the store needs the hub as its observer first).
+    public func setEpoch(_ epoch: String) { epochBox.withLock { $0 = epoch } }
+    public var epoch: String { epochBox.withLock { $0 } }
+
+    // MARK: CommitObserver
+
+    public func didCommit(_ events: [StoredEvent]) {
+        let epoch = self.epoch
+        for event in events {
+            published.increment()
+            let members = subscribers.withLock { $0[event.topic].map { Array($0.values) } } ?? []
+            if !members.isEmpty {
+                let bytes = Frames.event(event, epoch: epoch)
+                var count = 0
+                for member in members {
+                    switch member.connection.deliver(topic: event.topic, seq: event.seq, bytes: bytes) {
+                    case .queued: count += 1
+                    case .skipped: break
+                    case .overflowed:
+                        overflows.increment()
+                        remove(member.connection, from: event.topic)
+                    case .stalled:
+                        overflows.increment()
+                        disconnect(member.connection)
+                    }
+                }
+                delivered.increment(by: count)
+            }
+            if event.name == "member.removed" { revokeRemovedMember(event) }
+        }
+    }
+
+    // MARK: Connections and subscriptions
+
+    func nextConnectionID() -> UInt64 { connectionIDs.add(1, ordering: .relaxed).newValue }
+
+    public func connect(_ connection: LiveConnection) {
+        connections.withLock { $0[connection.id] = connection }
+    }
+
+    /// Removes a closed connection from every topic and updates presence.
+    public func disconnect(_ connection: LiveConnection) {
+        connections.withLock { $0[connection.id] = nil }
+        let topics = subscribers.withLock { table -> [String] in
+            var touched: [String] = []
+            for (topic, var members) in table where members.removeValue(forKey: connection.id) != nil {
+                table[topic] = members.isEmpty ? nil : members
+                touched.append(topic)
+            }
+            return touched
+        }
+        for topic in topics { broadcastPresence(topic) }
+    }
+
+    func add(_ connection: LiveConnection, to topic: String) {
+        let principal = connection.principal
+        let user = principal.userID.map { ServerMessage.UserRef(id: $0.description, displayName: principal.displayName ?? "") }
+        subscribers.withLock { $0[topic, default: [:]][connection.id] = Member(connection: connection, user: user) }
+    }
+
+    func remove(_ connection: LiveConnection, from topic: String) {
+        let removed = subscribers.withLock { table -> Bool in
+            guard table[topic]?.removeValue(forKey: connection.id) != nil else { return false }
+            if table[topic]?.isEmpty == true { table[topic] = nil }
+            return true
+        }
+        if removed { broadcastPresence(topic) }
+    }
+
+    /// The people on a topic now, one entry per user.
+    public func presence(_ topic: String) -> [ServerMessage.UserRef] {
+        let users = subscribers.withLock { $0[topic].map { $0.values.compactMap(\.user) } } ?? []
+        var seen = Set<String>()
+        return users.filter { seen.insert($0.id).inserted }.sorted { ($0.displayName, $0.id) < ($1.displayName, $1.id) }
+    }
+
+    func broadcastPresence(_ topic: String) {
+        let members = subscribers.withLock { $0[topic].map { Array($0.values) } } ?? []
+        guard !members.isEmpty else { return }
+        let bytes = Frames.control(ServerMessage.Presence(topic: topic, users: presence(topic)))
+        for member in members { member.connection.send(bytes) }
+    }
+
+    /// Number of open connections and subscriptions (metrics, tests).
+    public var connectionCount: Int { connections.withLock { $0.count } }
+    public func subscriberCount(_ topic: String) -> Int { subscribers.withLock { $0[topic]?.count ?? 0 } }
+
+    /// Closes every connection of a session (sign-out, expiry) with 4401.
+    public func closeSession(_ sessionHash: String) {
+        let affected = connections.withLock { $0.values.filter { $0.sessionHash == sessionHash } }
+        for connection in affected {
+            connection.close(code: 4401, reason: "session ended")
+        }
+    }
+
+    /// Closes every connection (shutdown).
+    public func closeAll(code: UInt16, reason: String) {
+        for connection in connections.withLock({ Array($0.values) }) { connection.close(code: code, reason: reason) }
+    }
+
+    /// A removed member loses the workspace topic at once, unless they are an administrator.
+    private func revokeRemovedMember(_ event: StoredEvent) {
+        guard let data = event.payload.data(using: .utf8),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let userID = object["userId"] as? String else { return }
+        let affected = subscribers.withLock { table in
+            (table[event.topic] ?? [:]).values.filter { $0.user?.id == userID && !$0.connection.principal.isAdmin }
+        }
+        for member in affected {
+            member.connection.endSubscription(event.topic)
+            remove(member.connection, from: event.topic)
+            member.connection.send(Frames.control(ServerMessage.Unsubscribed(id: nil, topic: event.topic, reason: "forbidden")))
+        }
+    }
+}

@@ -1,0 +1,36 @@
+import Foundation
+
+/// The current time. Tests pass a fixed or stepping clock.
+public protocol Clock: Sendable {
+    func now() -> Date
+}
+
+/// The system clock.
+public struct SystemClock: Clock {
+    public init() {}
+    public func now() -> Date { Date() }
+}
+
+/// New identifiers. Random v4 UUIDs in production.
+public protocol IDGenerator: Sendable {
+    func uuid() -> UUID
+}
+
+public struct RandomIDs: IDGenerator {
+    public init() {}
+    public func uuid() -> UUID { UUID() }
+}
+
+/// Password hashing (bcrypt in production; see Docs/decisions/0003-passwords.md).
+public protocol PasswordHasher: Sendable {
+    func hash(_ password: String) async throws -> String
+    func verify(_ password: String, against hash: String) async throws -> Bool
+}
+
+/// Secrets for session tokens: generation and the one-way digest that is stored.
+public protocol TokenDigest: Sendable {
+    /// A new random secret, URL-safe, at least 256 bits.
+    func newToken() -> String
+    /// Hex SHA-256 of the token; what the store keeps.
+    func digest(_ token: String) -> String
+}

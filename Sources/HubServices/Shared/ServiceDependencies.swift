@@ -1,0 +1,37 @@
+import Foundation
+import HubCore
+import Logging
+
+/// What every use case needs from the outside world. Built once at the composition root.
+public struct ServiceDependencies: Sendable {
+    public let store: any HubStore
+    public let clock: any Clock
+    public let ids: any IDGenerator
+    public let logger: Logger
+
+    public init(store: any HubStore, clock: any Clock, ids: any IDGenerator, logger: Logger) {
+        self.store = store
+        self.clock = clock
+        self.ids = ids
+        self.logger = logger
+    }
+
+    /// Commits a change set, translating store refusals into domain errors.
+    @discardableResult
+    public func commit(_ changeSet: ChangeSet) async throws -> [StoredEvent] {
+        guard !changeSet.isEmpty else { return [] }
+        do {
+            return try await store.commit(changeSet)
+        } catch let error as StoreError {
+            switch error {
+            case .conflict: throw DomainError.versionConflict
+            case .duplicate(let what):
+                throw DomainError(.conflict, code: "\(what).duplicate", message: "This \(what) already exists.")
+            case .missingReference(let what):
+                throw DomainError.notFound(what)
+            }
+        }
+    }
+
+    public var today: LocalDate { LocalDate.berlin(clock.now()) }
+}

@@ -1,0 +1,87 @@
+import GRDB
+
+extension SQLiteStore {
+    /// Migrations from day one. Each is applied once, in order, in its own transaction.
+    /// The schema carries the invariants: NOT NULL, CHECK, foreign keys, uniqueness.
+    static func migrator() -> DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-spine") { db in
+            try db.execute(sql: """
+                CREATE TABLE store_meta (
+                    key TEXT PRIMARY KEY NOT NULL,
+                    value TEXT NOT NULL
+                );
+                CREATE TABLE topic_head (
+                    topic TEXT PRIMARY KEY NOT NULL,
+                    seq INTEGER NOT NULL CHECK (seq >= 1)
+                );
+                CREATE TABLE event (
+                    topic TEXT NOT NULL,
+                    seq INTEGER NOT NULL CHECK (seq >= 1),
+                    name TEXT NOT NULL,
+                    payload TEXT NOT NULL,
+                    at_ms INTEGER NOT NULL,
+                    PRIMARY KEY (topic, seq)
+                ) WITHOUT ROWID;
+                CREATE INDEX event_at ON event(at_ms);
+
+                CREATE TABLE app_user (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    email TEXT NOT NULL UNIQUE CHECK (email = lower(email) AND length(email) BETWEEN 3 AND 320),
+                    display_name TEXT NOT NULL CHECK (length(display_name) BETWEEN 1 AND 120),
+                    password_hash TEXT NOT NULL,
+                    is_admin INTEGER NOT NULL CHECK (is_admin IN (0, 1))
+                );
+                CREATE TABLE session (
+                    token_hash TEXT PRIMARY KEY NOT NULL,
+                    user_id TEXT NOT NULL REFERENCES app_user(id) ON DELETE CASCADE,
+                    kind TEXT NOT NULL CHECK (kind IN ('browser', 'api')),
+                    created_ms INTEGER NOT NULL,
+                    expires_ms INTEGER NOT NULL
+                );
+                CREATE INDEX session_user ON session(user_id);
+
+                CREATE TABLE policy_field (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    key TEXT NOT NULL UNIQUE,
+                    name_de TEXT NOT NULL,
+                    name_en TEXT NOT NULL,
+                    version INTEGER NOT NULL CHECK (version >= 1)
+                );
+                CREATE TABLE policy_field_priority (
+                    policy_field_id TEXT NOT NULL REFERENCES policy_field(id) ON DELETE CASCADE,
+                    year INTEGER NOT NULL,
+                    PRIMARY KEY (policy_field_id, year)
+                );
+
+                CREATE TABLE workspace (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    kind TEXT NOT NULL CHECK (kind IN ('focusGroup', 'taskForce', 'planningTeam')),
+                    name TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
+                    description TEXT NOT NULL,
+                    ends_on TEXT,
+                    archived INTEGER NOT NULL CHECK (archived IN (0, 1)),
+                    created_ms INTEGER NOT NULL,
+                    updated_ms INTEGER NOT NULL,
+                    version INTEGER NOT NULL CHECK (version >= 1),
+                    CHECK ((kind = 'taskForce') = (ends_on IS NOT NULL))
+                );
+                CREATE TABLE workspace_policy_field (
+                    workspace_id TEXT NOT NULL REFERENCES workspace(id) ON DELETE CASCADE,
+                    policy_field_id TEXT NOT NULL REFERENCES policy_field(id) ON DELETE RESTRICT,
+                    position INTEGER NOT NULL,
+                    PRIMARY KEY (workspace_id, policy_field_id)
+                );
+                CREATE TABLE membership (
+                    workspace_id TEXT NOT NULL REFERENCES workspace(id) ON DELETE CASCADE,
+                    user_id TEXT NOT NULL REFERENCES app_user(id) ON DELETE CASCADE,
+                    role TEXT NOT NULL CHECK (role IN ('coordinator', 'member', 'observer')),
+                    organization TEXT,
+                    PRIMARY KEY (workspace_id, user_id)
+                );
+                CREATE INDEX membership_user ON membership(user_id);
+                """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,125 @@
+import Foundation
+import GRDB
+import HubCore
+import HubServices
+import Logging
+
+/// The embedded store: one SQLite file in WAL mode through a GRDB `DatabasePool`. Readers
+/// never block the writer; every write goes through the group committer.
+public final class SQLiteStore: HubStore {
+    let pool: DatabasePool
+    let clock: any HubServices.Clock
+    let observer: any CommitObserver
+    let logger: Logger
+    private let committer: GroupCommitter
+    public let epoch: String
+
+    /// Opens (creating if needed) the database at `path`, runs pending migrations and reads
+    /// the epoch. `synchronous` is `FULL` unless an operator opts out (documented).
+    public init(path: String, synchronousFull: Bool = true, clock: any HubServices.Clock, observer: any CommitObserver, logger: Logger) throws {
+        var config = Configuration()
+        config.foreignKeysEnabled = true
+        config.busyMode = .timeout(5)
+        config.label = "roundtable"
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = \(synchronousFull ? "FULL" : "NORMAL")")
+        }
+        let pool = try DatabasePool(path: path, configuration: config)
+        try Self.migrator().migrate(pool)
+        let epoch = try pool.write { db -> String in
+            if let existing = try String.fetchOne(db, sql: "SELECT value FROM store_meta WHERE key = 'epoch'") { return existing }
+            let fresh = UUID().uuidString.lowercased()
+            try db.execute(sql: "INSERT INTO store_meta(key, value) VALUES ('epoch', ?)", arguments: [fresh])
+            return fresh
+        }
+        self.pool = pool
+        self.clock = clock
+        self.observer = observer
+        self.logger = logger
+        self.epoch = epoch
+        self.committer = GroupCommitter(
+            runGroup: { [pool, clock] changeSets in
+                try await pool.write { db in
+                    let at = clock.now().millis
+                    return changeSets.map { changeSet in
+                        Result {
+                            var events: [StoredEvent] = []
+                            try db.inSavepoint {
+                                events = try Self.apply(changeSet, at: at, in: db)
+                                return .commit
+                            }
+                            return events
+                        }.mapError(Self.translate)
+                    }
+                }
+            },
+            afterCommit: { [observer] events in
+                if !events.isEmpty { observer.didCommit(events) }
+            })
+    }
+
+    /// Pending migrations without opening the store for serving (`roundtable migrate`).
+    public static func migrate(path: String) throws -> [String] {
+        let pool = try DatabasePool(path: path)
+        let migrator = migrator()
+        let pending = try pool.read { try migrator.appliedMigrations($0) }
+        try migrator.migrate(pool)
+        let applied = try pool.read { try migrator.appliedMigrations($0) }
+        return applied.filter { !pending.contains($0) }
+    }
+
+    public func commit(_ changeSet: ChangeSet) async throws -> [StoredEvent] {
+        try await committer.submit(changeSet)
+    }
+
+    /// Maps SQLite constraint failures to the store port's errors.
+    static func translate(_ error: any Error) -> any Error {
+        guard let dbError = error as? DatabaseError else { return error }
+        switch dbError.extendedResultCode {
+        case .SQLITE_CONSTRAINT_UNIQUE, .SQLITE_CONSTRAINT_PRIMARYKEY:
+            let message = dbError.message ?? ""
+            return StoreError.duplicate(message.contains("app_user.email") ? "email" : "record")
+        case .SQLITE_CONSTRAINT_FOREIGNKEY:
+            return StoreError.missingReference("reference")
+        default:
+            return error
+        }
+    }
+
+    // MARK: Event log
+
+    public func events(topic: Topic, after seq: Int64, limit: Int) async throws -> EventRange {
+        let key = topic.description
+        return try await pool.read { db in
+            let head = try Int64.fetchOne(db, sql: "SELECT seq FROM topic_head WHERE topic = ?", arguments: [key]) ?? 0
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT seq, name, payload, at_ms FROM event WHERE topic = ? AND seq > ? ORDER BY seq LIMIT ?
+                """, arguments: [key, seq, limit + 1])
+            let events = rows.prefix(limit).map {
+                StoredEvent(topic: key, seq: $0["seq"], name: $0["name"], payload: $0["payload"], atMillis: $0["at_ms"])
+            }
+            let complete: Bool
+            if seq > head {
+                complete = false
+            } else if let first = events.first {
+                complete = first.seq == seq + 1 && rows.count <= limit
+            } else {
+                complete = seq == head
+            }
+            return EventRange(head: head, complete: complete, events: Array(events))
+        }
+    }
+
+    public func prune(eventsBefore cutoff: Date, now: Date) async throws -> Int {
+        try await pool.write { db in
+            try db.execute(sql: "DELETE FROM event WHERE at_ms < ?", arguments: [cutoff.millis])
+            let removed = db.changesCount
+            try db.execute(sql: "DELETE FROM session WHERE expires_ms < ?", arguments: [now.millis])
+            return removed
+        }
+    }
+
+    static func head(_ topic: String, _ db: Database) throws -> Int64 {
+        try Int64.fetchOne(db, sql: "SELECT seq FROM topic_head WHERE topic = ?", arguments: [topic]) ?? 0
+    }
+}
