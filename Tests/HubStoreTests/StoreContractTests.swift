@@ -1,0 +1,166 @@
+import Foundation
+import HubCore
+import HubServices
+import Testing
+
+/// The contract every store adapter must pass. Parameterized over `StoreBackend.all`.
+@Suite("Store contract")
+struct StoreContractTests {
+    @Test("A commit assigns each topic the next sequence number, exactly one higher", arguments: StoreBackend.all)
+    func sequences(backend: StoreBackend) async throws {
+        let h = try StoreHarness(backend)
+        let w = h.workspace()
+        let first = try await h.store.commit(ChangeSet(changes: [.insertWorkspace(w)],
+                                                       events: [h.event(.directory), h.event(.workspace(w.id)), h.event(.directory)]))
+        #expect(first.map(\.seq) == [1, 1, 2])
+        #expect(first.map(\.topic) == ["directory", "workspace:\(w.id)", "directory"])
+        let second = try await h.store.commit(ChangeSet(events: [h.event(.directory)]))
+        #expect(second.map(\.seq) == [3])
+        #expect(h.observer.all == first + second)
+    }
+
+    @Test("State and events commit together: a refused change leaves neither", arguments: StoreBackend.all)
+    func atomicity(backend: StoreBackend) async throws {
+        let h = try StoreHarness(backend)
+        let w = h.workspace()
+        _ = try await h.store.commit(ChangeSet(changes: [.insertWorkspace(w)], events: [h.event(.directory)]))
+        var stale = w
+        stale.name = "Umbenannt"
+        stale.version = 2
+        await #expect(throws: StoreError.conflict) {
+            try await h.store.commit(ChangeSet(changes: [.updateWorkspace(stale, expectedVersion: 7)], events: [h.event(.directory)]))
+        }
+        #expect(try await h.store.workspace(w.id)?.name == "Fokusgruppe Integration")
+        let range = try await h.store.events(topic: .directory, after: 0, limit: 10)
+        #expect(range.head == 1 && range.events.count == 1)
+        #expect(h.observer.all.count == 1)
+    }
+
+    @Test("Optimistic concurrency: of two updates based on the same version, exactly one wins", arguments: StoreBackend.all)
+    func lostUpdate(backend: StoreBackend) async throws {
+        let h = try StoreHarness(backend)
+        let w = h.workspace()
+        _ = try await h.store.commit(ChangeSet(changes: [.insertWorkspace(w)]))
+        let results = await withTaskGroup(of: Bool.self) { group in
+            for name in ["Variante A", "Variante B"] {
+                group.addTask {
+                    var next = w
+                    next.name = name
+                    next.version = 2
+                    return (try? await h.store.commit(ChangeSet(changes: [.updateWorkspace(next, expectedVersion: 1)]))) != nil
+                }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(results.filter { $0 }.count == 1)
+        let stored = try #require(try await h.store.workspace(w.id))
+        #expect(stored.version == 2 && ["Variante A", "Variante B"].contains(stored.name))
+    }
+
+    @Test("Group commit: 200 concurrent commits give a gap-free sequence, and a refused one does not affect its group", arguments: StoreBackend.all)
+    func concurrentCommits(backend: StoreBackend) async throws {
+        let h = try StoreHarness(backend)
+        let taken = h.user("taken@example.org")
+        _ = try await h.store.commit(ChangeSet(changes: [.insertUser(taken, passwordHash: "x")]))
+        let outcomes = await withTaskGroup(of: Bool.self) { group in
+            for i in 0..<200 {
+                group.addTask {
+                    // Every 20th commit violates a unique constraint and must fail alone.
+                    let email = i % 20 == 0 ? "taken@example.org" : "user\(i)@example.org"
+                    let changeSet = ChangeSet(changes: [.insertUser(h.user(email), passwordHash: "x")], events: [h.event(.directory)])
+                    return (try? await h.store.commit(changeSet)) != nil
+                }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(outcomes.filter { $0 }.count == 190)
+        let range = try await h.store.events(topic: .directory, after: 0, limit: 1000)
+        #expect(range.head == 190 && range.complete)
+        #expect(range.events.map(\.seq) == Array(1...190))
+        #expect(h.observer.all.map(\.seq) == Array(1...190), "observer sees commit order")
+        #expect(try await h.store.userCount() == 191)
+    }
+
+    @Test("Reading after a sequence number: exact ranges, limits and completeness", arguments: StoreBackend.all)
+    func ranges(backend: StoreBackend) async throws {
+        let h = try StoreHarness(backend)
+        for _ in 0..<10 { _ = try await h.store.commit(ChangeSet(events: [h.event(.directory)])) }
+        let tail = try await h.store.events(topic: .directory, after: 7, limit: 100)
+        #expect(tail.events.map(\.seq) == [8, 9, 10] && tail.complete && tail.head == 10)
+        let limited = try await h.store.events(topic: .directory, after: 2, limit: 3)
+        #expect(limited.events.map(\.seq) == [3, 4, 5] && !limited.complete)
+        let upToDate = try await h.store.events(topic: .directory, after: 10, limit: 100)
+        #expect(upToDate.events.isEmpty && upToDate.complete)
+        let future = try await h.store.events(topic: .directory, after: 11, limit: 100)
+        #expect(!future.complete, "a client ahead of the log holds another history")
+        let empty = try await h.store.events(topic: .workspace(WorkspaceID(UUID())), after: 0, limit: 100)
+        #expect(empty.head == 0 && empty.complete && empty.events.isEmpty)
+    }
+
+    @Test("Pruned history is reported as incomplete; the head survives pruning", arguments: StoreBackend.all)
+    func pruning(backend: StoreBackend) async throws {
+        let h = try StoreHarness(backend)
+        for _ in 0..<3 { _ = try await h.store.commit(ChangeSet(events: [h.event(.directory)])) }
+        h.clock.advance(3600)
+        _ = try await h.store.commit(ChangeSet(events: [h.event(.directory)]))
+        let removed = try await h.store.prune(eventsBefore: h.clock.now().addingTimeInterval(-60), now: h.clock.now())
+        #expect(removed == 3)
+        let old = try await h.store.events(topic: .directory, after: 1, limit: 100)
+        #expect(!old.complete && old.head == 4)
+        let recent = try await h.store.events(topic: .directory, after: 3, limit: 100)
+        #expect(recent.complete && recent.events.map(\.seq) == [4])
+    }
+
+    @Test("The epoch persists across reopening; schema constraints hold", arguments: StoreBackend.all)
+    func epochAndConstraints(backend: StoreBackend) async throws {
+        let h = try StoreHarness(backend)
+        let epoch = h.store.epoch
+        #expect(UUID(uuidString: epoch) != nil)
+        let reopened = try backend.make(h.directory, h.clock, RecordingObserver())
+        #expect(reopened.epoch == epoch)
+        let u = h.user("Dup@Example.org")
+        _ = try await h.store.commit(ChangeSet(changes: [.insertUser(u, passwordHash: "x")]))
+        await #expect(throws: StoreError.duplicate("email")) {
+            try await h.store.commit(ChangeSet(changes: [.insertUser(h.user("dup@example.org"), passwordHash: "y")]))
+        }
+        await #expect(throws: StoreError.self) {
+            try await h.store.commit(ChangeSet(changes: [.upsertMembership(Membership(workspaceID: WorkspaceID(UUID()), userID: u.id,
+                                                                                      role: .member, organization: nil))]))
+        }
+        #expect(try await h.store.credentials(email: "DUP@example.org")?.0.id == u.id, "emails compare case-insensitively")
+    }
+
+    @Test("Workspaces, policy fields, members and sessions round-trip", arguments: StoreBackend.all)
+    func roundTrip(backend: StoreBackend) async throws {
+        let h = try StoreHarness(backend)
+        let field = PolicyField(id: PolicyFieldID(UUID()), key: "housing", nameDe: "Wohnen", nameEn: "Housing", prioritisedYears: [2023, 2026], version: 1)
+        var w = h.workspace(fields: [field.id])
+        w.kind = .taskForce
+        w.endsOn = LocalDate("2027-06-30")
+        let u = h.user()
+        let session = SessionRecord(tokenHash: "abc", userID: u.id, kind: .browser, createdAt: h.clock.now(), expiresAt: h.clock.now().addingTimeInterval(60))
+        let membership = Membership(workspaceID: w.id, userID: u.id, role: .coordinator, organization: "Stadt Beispielhausen")
+        _ = try await h.store.commit(ChangeSet(changes: [
+            .insertPolicyField(field), .insertWorkspace(w), .insertUser(u, passwordHash: "hash"), .insertSession(session), .upsertMembership(membership),
+        ]))
+        #expect(try await h.store.policyField(field.id) == field)
+        #expect(try await h.store.workspace(w.id) == w)
+        #expect(try await h.store.workspaces().value == [w])
+        #expect(try await h.store.members(of: w.id) == [MemberRow(membership: membership, displayName: "Person")])
+        #expect(try await h.store.memberships(of: u.id) == [w.id: .coordinator])
+        #expect(try await h.store.session(tokenHash: "abc") == session)
+        _ = try await h.store.commit(ChangeSet(changes: [.deleteSession(tokenHash: "abc"), .deleteMembership(w.id, u.id)]))
+        #expect(try await h.store.session(tokenHash: "abc") == nil)
+        #expect(try await h.store.membership(w.id, u.id) == nil)
+    }
+
+    @Test("A snapshot's cursor matches its contents", arguments: StoreBackend.all)
+    func snapshotCursor(backend: StoreBackend) async throws {
+        let h = try StoreHarness(backend)
+        let w = h.workspace()
+        _ = try await h.store.commit(ChangeSet(changes: [.insertWorkspace(w)], events: [h.event(.directory), h.event(.directory)]))
+        let snapshot = try await h.store.workspaces()
+        #expect(snapshot.cursor == Cursor(topic: "directory", epoch: h.store.epoch, seq: 2))
+        #expect(snapshot.value.map(\.id) == [w.id])
+    }
+}
