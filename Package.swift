@@ -120,8 +120,11 @@ let package = Package(
                 .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
-            swiftSettings: upcoming
+            // Tests import the app's modules loosely; member-import checking stays on for Sources.
+            swiftSettings: [.enableUpcomingFeature("ExistentialAny")]
         ),
     ]
 )

@@ -61,14 +61,19 @@ public struct HubGraph: Sendable {
         }
     }
 
-    /// The Hummingbird application: routes, the WebSocket endpoint and background services.
-    public func application() async throws -> some ApplicationProtocol {
+    /// The HTTP router and the WebSocket upgrade router (tests enumerate their routes).
+    public func routers() async throws -> (http: Router<HubRequestContext>, webSocket: Router<HubRequestContext>) {
         let decoyHash = try await hasher.hash(digest.newToken())
         let signIn = SignIn(deps: deps, hasher: hasher, digest: digest, throttle: LoginThrottle(),
                             sessionLifetime: settings.sessionLifetime, decoyHash: decoyHash)
-        let routers = HubRouter.build(HTTPDependencies(
+        return HubRouter.build(HTTPDependencies(
             deps: deps, hub: hub, gateway: gateway, authenticator: authenticator, signIn: signIn, settings: settings,
             metricsText: { AppMetrics.render() }, openAPIPath: configuration.openAPIPath))
+    }
+
+    /// The Hummingbird application: routes, the WebSocket endpoint and background services.
+    public func application() async throws -> some ApplicationProtocol {
+        let routers = try await routers()
         return Application(
             router: routers.http,
             server: .http1WebSocketUpgrade(

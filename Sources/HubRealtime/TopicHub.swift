@@ -114,6 +114,9 @@ public final class TopicHub: CommitObserver, Sendable {
         for member in members { member.connection.send(bytes) }
     }
 
+    /// The open connections (tests, diagnostics).
+    public var openConnections: [LiveConnection] { connections.withLock { Array($0.values) } }
+
     /// Number of open connections and subscriptions (metrics, tests).
     public var connectionCount: Int { connections.withLock { $0.count } }
     public func subscriberCount(_ topic: String) -> Int { subscribers.withLock { $0[topic]?.count ?? 0 } }

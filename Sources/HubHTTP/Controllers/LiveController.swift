@@ -37,12 +37,16 @@ struct LiveController {
             group.addTask { try await write(connection, to: outbound) }
             var bucket = TokenBucket(rate: settings.wsMessageRate, burst: settings.wsMessageRate * 2)
             var strikes = 0
+            var closing = false
             for try await message in inbound.messages(maxSize: settings.wsMaxMessageBytes) {
+                // After asking to close, read on until the peer answers the close frame.
+                if closing { continue }
                 guard bucket.take() else {
                     strikes += 1
                     if strikes > Int(settings.wsMessageRate) {
                         connection.close(code: 1008, reason: "rate limit")
-                        break
+                        closing = true
+                        continue
                     }
                     gateway.reject(connection, code: "rateLimited", message: "Too many messages; slow down.")
                     continue

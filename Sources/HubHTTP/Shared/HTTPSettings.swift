@@ -39,8 +39,11 @@ public struct HTTPSettings: Sendable {
     public var cookieName: String { isSecure ? "__Host-rt_session" : "rt_session" }
 
     /// Whether a browser `Origin` may talk to the hub. Same-origin requests always may.
+    /// Browsers send only `http(s)://…` or `null`; any other scheme (a native WebSocket
+    /// client sends `ws://host`) is not a browser page and carries no ambient credentials.
     public func allows(origin: String, host: String?) -> Bool {
         let origin = origin.lowercased()
+        if !origin.hasPrefix("http://") && !origin.hasPrefix("https://") && origin != "null" { return true }
         if origin == publicOrigin.lowercased() || allowedOrigins.contains(where: { $0.lowercased() == origin }) { return true }
         guard let host = host?.lowercased() else { return false }
         return origin == "http://\(host)" || origin == "https://\(host)"

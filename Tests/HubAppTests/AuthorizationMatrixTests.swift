@@ -1,0 +1,148 @@
+import Foundation
+import HubServices
+import HTTPTypes
+import HubApp
+import HubCore
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Testing
+
+/// Walks every HTTP route in the router for every role and checks allowed or denied.
+/// A route without an entry here fails the suite, so new routes must state their rule.
+@Suite("Authorization matrix")
+struct AuthorizationMatrixTests {
+    typealias Role = TestHub.Role
+
+    struct Rule: Sendable {
+        /// The request to make; `{ws}` is replaced by the Integration workspace, `{user}` by the outsider.
+        let method: HTTPRequest.Method
+        let path: String
+        let body: [String: String]?
+        let needsVersion: Bool
+        let allowed: Set<Role>
+    }
+
+    static let everyone = Set(Role.allCases)
+    static let signedIn = everyone.subtracting([.anonymous])
+    static let members: Set<Role> = [.observer, .member, .coordinator, .admin]
+
+    /// Route pattern (as the router prints it) → rule.
+    static let rules: [String: Rule] = [
+        "GET /healthz": Rule(method: .get, path: "/healthz", body: nil, needsVersion: false, allowed: everyone),
+        "GET /readyz": Rule(method: .get, path: "/readyz", body: nil, needsVersion: false, allowed: everyone),
+        "GET /metrics": Rule(method: .get, path: "/metrics", body: nil, needsVersion: false, allowed: everyone),
+        "GET /api/v1/openapi.json": Rule(method: .get, path: "/api/v1/openapi.json", body: nil, needsVersion: false, allowed: everyone),
+        "GET /api/**": Rule(method: .get, path: "/api/v1/unknown", body: nil, needsVersion: false, allowed: []),
+        "POST /api/v1/session": Rule(method: .post, path: "/api/v1/session", body: ["email": "admin@roundtable.example", "password": "demo-admin-passwort", "mode": "token"],
+                                     needsVersion: false, allowed: everyone),
+        "DELETE /api/v1/session": Rule(method: .delete, path: "/api/v1/session", body: nil, needsVersion: false, allowed: signedIn),
+        "GET /api/v1/me": Rule(method: .get, path: "/api/v1/me", body: nil, needsVersion: false, allowed: signedIn),
+        "GET /api/v1/policy-fields": Rule(method: .get, path: "/api/v1/policy-fields", body: nil, needsVersion: false, allowed: everyone),
+        "PUT /api/v1/policy-fields/{id}/priorities": Rule(method: .put, path: "/api/v1/policy-fields/{field}/priorities", body: nil,
+                                                         needsVersion: true, allowed: [.admin]),
+        "GET /api/v1/workspaces": Rule(method: .get, path: "/api/v1/workspaces", body: nil, needsVersion: false, allowed: signedIn),
+        "POST /api/v1/workspaces": Rule(method: .post, path: "/api/v1/workspaces", body: ["kind": "focusGroup", "name": "Neue Fokusgruppe"],
+                                        needsVersion: false, allowed: [.admin]),
+        "GET /api/v1/workspaces/{id}": Rule(method: .get, path: "/api/v1/workspaces/{ws}", body: nil, needsVersion: false, allowed: signedIn),
+        "PATCH /api/v1/workspaces/{id}": Rule(method: .patch, path: "/api/v1/workspaces/{ws}", body: ["description": "geändert"],
+                                             needsVersion: true, allowed: [.coordinator, .admin]),
+        "POST /api/v1/workspaces/{id}/archive": Rule(method: .post, path: "/api/v1/workspaces/{ws}/archive", body: nil, needsVersion: true, allowed: [.admin]),
+        "POST /api/v1/workspaces/{id}/restore": Rule(method: .post, path: "/api/v1/workspaces/{ws}/restore", body: nil, needsVersion: true, allowed: [.admin]),
+        "GET /api/v1/workspaces/{id}/members": Rule(method: .get, path: "/api/v1/workspaces/{ws}/members", body: nil, needsVersion: false, allowed: members),
+        "PUT /api/v1/workspaces/{id}/members/{userId}": Rule(method: .put, path: "/api/v1/workspaces/{ws}/members/{user}", body: ["role": "observer"],
+                                                           needsVersion: false, allowed: [.coordinator, .admin]),
+        "DELETE /api/v1/workspaces/{id}/members/{userId}": Rule(method: .delete, path: "/api/v1/workspaces/{ws}/members/{user}", body: nil,
+                                                              needsVersion: false, allowed: [.coordinator, .admin]),
+    ]
+
+    @Test("Every route in the router has a rule")
+    func everyRouteHasARule() async throws {
+        let hub = try await TestHub()
+        let routers = try await hub.graph.routers()
+        let routes = routers.http.routes.map(\.description)
+        #expect(!routes.isEmpty)
+        for route in routes {
+            #expect(Self.rules[route] != nil, "no authorization rule for \(route)")
+        }
+        for key in Self.rules.keys {
+            #expect(routes.contains(key), "rule for a route that does not exist: \(key)")
+        }
+        #expect(routers.webSocket.routes.map(\.description) == ["GET /ws"], "the WebSocket matrix lives in WebSocketTests")
+    }
+
+    @Test("Each role is allowed or denied as the rule says", arguments: Role.allCases)
+    func matrix(role: Role) async throws {
+        let hub = try await TestHub()
+        let outsider = try #require(try await hub.graph.store.credentials(email: "aussen@roundtable.example")?.0.id)
+        let field = try #require(try await hub.graph.store.policyFields().value.first?.id)
+        try await hub.application().test(.router) { client in
+            for (route, rule) in Self.rules.sorted(by: { $0.key < $1.key }) {
+                // Start every rule from the same memberships: the outsider belongs nowhere.
+                if try await hub.graph.store.membership(hub.integration, outsider) != nil {
+                    try await hub.graph.deps.commit(ChangeSet(changes: [.deleteMembership(hub.integration, outsider)]))
+                }
+                // A fresh session per request: sign-out and archive change state.
+                let token = try await client.token(role)
+                var headers: HTTPFields = [:]
+                let path = rule.path.replacingOccurrences(of: "{ws}", with: hub.integration.description)
+                    .replacingOccurrences(of: "{user}", with: outsider.description).replacingOccurrences(of: "{field}", with: field.description)
+                if rule.needsVersion {
+                    let version: Int
+                    if path.contains("/policy-fields/") {
+                        version = try #require(try await hub.graph.store.policyField(field)).version
+                    } else {
+                        version = try #require(try await hub.graph.store.workspace(hub.integration)).version
+                    }
+                    headers[.ifMatch] = "\"v\(version)\""
+                }
+                var body: Any? = rule.body
+                if path.hasSuffix("/priorities") { body = ["prioritisedYears": [2026]] }
+                if route == "POST /api/v1/workspaces/{id}/restore", rule.allowed.contains(role) {
+                    // Restoring needs an archived workspace: archive first as an administrator.
+                    let admin = try await client.token(.admin)
+                    let v = try #require(try await hub.graph.store.workspace(hub.integration)).version
+                    _ = try await client.call(.post, "/api/v1/workspaces/\(hub.integration)/archive", token: admin, headers: [.ifMatch: "\"v\(v)\""])
+                    headers[.ifMatch] = "\"v\(v + 1)\""
+                }
+                if route == "POST /api/v1/workspaces/{id}/archive" || route == "PATCH /api/v1/workspaces/{id}" || route.hasPrefix("PUT /api/v1/workspaces") {
+                    // Keep the workspace active for the next rule.
+                    if let w = try await hub.graph.store.workspace(hub.integration), w.archived {
+                        let admin = try await client.token(.admin)
+                        _ = try await client.call(.post, "/api/v1/workspaces/\(hub.integration)/restore", token: admin, headers: [.ifMatch: "\"v\(w.version)\""])
+                        if rule.needsVersion { headers[.ifMatch] = "\"v\(w.version + 1)\"" }
+                    }
+                }
+                if route.hasPrefix("DELETE /api/v1/workspaces") {
+                    // Deleting needs the outsider to be a member first.
+                    let admin = try await client.token(.admin)
+                    _ = try await client.call(.put, "/api/v1/workspaces/\(hub.integration)/members/\(outsider)", token: admin, json: ["role": "member"])
+                }
+                let response = try await client.call(rule.method, path, token: token, json: body, headers: headers)
+                let denied = [401, 403, 404].contains(response.status.code)
+                if rule.allowed.contains(role) {
+                    #expect(!denied && response.status.code < 500, "\(role.rawValue) should be allowed: \(route) → \(response.status.code) \(String(buffer: response.body))")
+                } else {
+                    #expect(denied, "\(role.rawValue) should be denied: \(route) → \(response.status.code)")
+                }
+                if role == .anonymous && !rule.allowed.contains(role) && route != "GET /api/**" {
+                    #expect(response.status == .unauthorized, "anonymous gets 401, not \(response.status.code), for \(route)")
+                }
+            }
+        }
+    }
+
+    @Test("No object of another workspace is reachable by changing an id")
+    func crossWorkspace() async throws {
+        let hub = try await TestHub()
+        try await hub.application().test(.router) { client in
+            // The demo member belongs to Integration but not to Fachbeirat Sucht.
+            let member = try await client.token(.member)
+            #expect(try await client.call(.get, "/api/v1/workspaces/\(hub.integration)/members", token: member).status == .ok)
+            #expect(try await client.call(.get, "/api/v1/workspaces/\(hub.sucht)/members", token: member).status == .forbidden)
+            let coordinatorOfIntegrationOnly = try await client.token(.observer)
+            #expect(try await client.call(.patch, "/api/v1/workspaces/\(hub.sucht)", token: coordinatorOfIntegrationOnly,
+                                          json: ["name": "Übernommen"], headers: [.ifMatch: "\"v1\""]).status == .forbidden)
+        }
+    }
+}

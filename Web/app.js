@@ -1,0 +1,1337 @@
+// Roundtable web client: routing, session, views. All markup goes through html``;
+// all state changes go through the pure reducers in state/; live updates come from
+// lib/live.js. Hash routes: #/signin, #/ (directory), #/new, #/workspaces/<id>.
+
+import { html, render, attrs } from './lib/html.js';
+import { api, ApiError, ifMatch } from './lib/api.js';
+import { LiveClient, socketUrl } from './lib/live.js';
+import { t, getLang, setLang, applyDocumentLang, formatDate, compareText, hasMessage, localizeFieldError } from './lib/i18n.js';
+import * as dir from './state/workspaces.js';
+import * as det from './state/detail.js';
+import { describeEvent } from './state/announce.js';
+
+const $ = (selector, root = document) => root.querySelector(selector);
+
+const app = {
+  session: null, // { user, memberships }
+  directory: dir.initialDirectory(),
+  directoryError: null,
+  directoryLoading: null,
+  filters: { ...dir.DEFAULT_FILTERS },
+  live: null,
+  connection: 'idle',
+  hadConnection: false,
+  flash: null, // { kind: 'info'|'error', text } shown once on the next view
+  view: null, // { name, update(reason), destroy(), keep() }
+  route: null,
+  afterSignIn: null,
+  firstRender: true,
+  recentlyAdded: new Map(), // workspace id → time, for a short highlight
+};
+
+const debug = (() => {
+  try {
+    return Boolean(globalThis.localStorage && localStorage.getItem('debug'));
+  } catch {
+    return false;
+  }
+})();
+
+// ---------------------------------------------------------------- helpers
+
+function isAdmin() {
+  return Boolean(app.session && app.session.user && app.session.user.isAdmin);
+}
+
+function roleIn(workspaceId) {
+  const m = (app.session?.memberships ?? []).find((x) => x.workspaceId === workspaceId);
+  return m ? m.role : null;
+}
+
+function canEdit(workspaceId) {
+  return isAdmin() || roleIn(workspaceId) === 'coordinator';
+}
+
+function kindLabel(kind) {
+  return dir.KINDS.includes(kind) ? t(`kind.${kind}`) : String(kind ?? '');
+}
+
+function policyFieldLabel(id) {
+  const pf = app.directory.policyFields[id];
+  return pf ? dir.policyFieldName(pf, getLang()) : null;
+}
+
+function compare(a, b) {
+  return compareText(a, b, getLang());
+}
+
+/** Renders and puts focus back on the element (by id or row) that had it. */
+function renderKeepingFocus(target, template) {
+  const active = document.activeElement;
+  let restore = null;
+  if (active && active !== target && target.contains(active)) {
+    if (active.id) {
+      const id = active.id;
+      restore = () => document.getElementById(id);
+    } else {
+      const row = active.closest('[data-id]');
+      if (row) {
+        const rowId = row.getAttribute('data-id');
+        restore = () => [...target.querySelectorAll('[data-id]')].find((el) => el.getAttribute('data-id') === rowId)?.querySelector('a, button');
+      }
+    }
+  }
+  render(target, template);
+  if (restore) {
+    const el = restore();
+    if (el) el.focus({ preventScroll: true });
+  }
+}
+
+let announceQueue = [];
+let announceTimer = null;
+/** Says text through the polite live region (batched, so bursts are read once). */
+function announce(text) {
+  if (!text) return;
+  announceQueue.push(text);
+  if (announceTimer) return;
+  announceTimer = setTimeout(() => {
+    announceTimer = null;
+    const region = $('#announcer');
+    if (!region) return;
+    const message = announceQueue.join(' ');
+    announceQueue = [];
+    region.textContent = '';
+    setTimeout(() => {
+      region.textContent = message;
+    }, 60);
+  }, 120);
+}
+
+function setTitle(title) {
+  document.title = t('app.pageTitle', { title });
+}
+
+function errorText(err) {
+  if (err instanceof ApiError) {
+    if (err.code === 'network') return t('error.network');
+    if (err.code && hasMessage(`errorCode.${err.code}`)) return t(`errorCode.${err.code}`);
+    if (err.status === 403) return t('error.forbidden');
+    return t('error.generic', { message: err.message });
+  }
+  return t('error.generic', { message: String(err && err.message ? err.message : err) });
+}
+
+function focusHeading() {
+  const h1 = $('#page-title');
+  if (h1) h1.focus({ preventScroll: false });
+}
+
+// ---------------------------------------------------------------- chrome
+
+function connectionText(status) {
+  return t(`conn.${status}`) ?? status;
+}
+
+function renderHeader() {
+  const signedIn = Boolean(app.session);
+  const route = app.route?.name;
+  const user = app.session?.user;
+  renderKeepingFocus($('#site-header'), html`
+    <div class="container bar">
+      <a class="brand" href="#/"><span class="brand-name">${t('app.name')}</span><span class="brand-tagline">${t('app.tagline')}</span></a>
+      <button type="button" id="lang-toggle" class="button quiet lang-toggle" lang="${t('lang.switchCode')}">${t('lang.switch')}</button>
+    </div>
+    ${signedIn ? html`
+      <nav class="container nav" aria-label="${t('app.nav')}">
+        <ul class="nav-list">
+          <li><a href="#/" ${attrs({ 'aria-current': route === 'directory' ? 'page' : null })}>${t('nav.directory')}</a></li>
+        </ul>
+        <button type="button" id="sign-out" class="button quiet">${t('nav.signOut')}</button>
+      </nav>` : ''}
+    <div class="container status-line" ${attrs({ hidden: !signedIn })}>
+      <p class="connection" data-testid="connection-status" data-state="${app.connection}">
+        <span class="conn-dot" aria-hidden="true"></span><span class="visually-hidden">${t('conn.label')}: </span><span class="conn-text">${connectionText(app.connection)}</span>
+      </p>
+      ${signedIn ? html`<p class="user-name">${t('nav.signedInAs', { name: user.displayName || user.email })}</p>` : ''}
+    </div>`);
+  render($('#site-footer'), html`<div class="container"><p>${t('app.footer')}</p></div>`);
+  const skip = $('#skip-link');
+  if (skip) skip.textContent = t('app.skip');
+}
+
+function updateConnection(status) {
+  const previous = app.connection;
+  app.connection = status;
+  const el = $('[data-testid="connection-status"]');
+  if (el) {
+    el.setAttribute('data-state', status);
+    const text = el.querySelector('.conn-text');
+    if (text) text.textContent = connectionText(status);
+  }
+  if (status === 'open') {
+    if (app.hadConnection && previous === 'reconnecting') announce(t('conn.restored'));
+    app.hadConnection = true;
+  } else if (status === 'reconnecting' && previous === 'open') {
+    announce(t('conn.lost'));
+  }
+}
+
+// ---------------------------------------------------------------- session and live
+
+function startLive() {
+  if (app.live) return;
+  const live = new LiveClient({ url: socketUrl(location), onlineTarget: window });
+  app.live = live;
+  if (debug) {
+    window.__roundtable = { live, app };
+  }
+  live.addEventListener('status', (e) => {
+    updateConnection(e.detail.status);
+    if (e.detail.status === 'reconnecting' && e.detail.attempt >= 3) checkSession();
+  });
+  live.addEventListener('event', (e) => onLiveEvent(e.detail));
+  live.addEventListener('presence', (e) => {
+    const view = app.view;
+    if (view && view.onPresence) view.onPresence(e.detail);
+  });
+  live.addEventListener('liveerror', (e) => {
+    if (debug) console.warn('live error', e.detail);
+    // A refused directory subscription usually means the session ended on the server.
+    if (e.detail.code === 'subscription.forbidden' && e.detail.topic === 'directory') checkSession();
+  });
+  live.addEventListener('hello', (e) => {
+    if (e.detail.user === null && app.session) checkSession();
+  });
+  live.start();
+}
+
+function stopLive() {
+  if (!app.live) return;
+  app.live.stop();
+  app.live = null;
+  if (debug && window.__roundtable) window.__roundtable.live = null;
+  app.connection = 'idle';
+  app.hadConnection = false;
+}
+
+let checkingSession = false;
+async function checkSession() {
+  if (checkingSession || !app.session) return;
+  checkingSession = true;
+  try {
+    const { data } = await api.get('/api/v1/me');
+    app.session = { user: data.user, memberships: data.memberships ?? [] };
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) sessionExpired();
+  } finally {
+    checkingSession = false;
+  }
+}
+
+function sessionExpired() {
+  if (!app.session) return;
+  signOutLocally({ kind: 'error', text: t('signin.expired') });
+}
+
+function signOutLocally(flash) {
+  stopLive();
+  app.session = null;
+  app.directory = dir.initialDirectory();
+  app.directoryLoading = null;
+  app.flash = flash ?? null;
+  if (flash) announce(flash.text);
+  app.afterSignIn = null;
+  navigate('#/signin', { replace: true });
+}
+
+/** Any API call: a 401 while signed in means the session is gone. */
+async function call(promise) {
+  try {
+    return await promise;
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401 && app.session) sessionExpired();
+    throw err;
+  }
+}
+
+async function loadDirectorySnapshot() {
+  const [workspaces, policyFields] = await Promise.all([
+    call(api.get('/api/v1/workspaces')),
+    call(api.get('/api/v1/policy-fields')),
+  ]);
+  app.directory = dir.applySnapshot(app.directory, { workspaces: workspaces.data, policyFields: policyFields.data });
+  app.directoryError = null;
+  if (app.view && app.view.update) app.view.update('directory');
+  return app.directory.cursor;
+}
+
+function loadDirectory() {
+  if (app.directoryLoading) return app.directoryLoading;
+  app.directoryLoading = loadDirectorySnapshot()
+    .then((cursor) => {
+      if (app.live) app.live.subscribe('directory', { cursor, reload: loadDirectorySnapshot });
+      return cursor;
+    })
+    .catch((err) => {
+      app.directoryError = err;
+      app.directoryLoading = null;
+      if (app.view && app.view.update) app.view.update('directory');
+    });
+  return app.directoryLoading;
+}
+
+function onLiveEvent(event) {
+  if (event.topic === 'directory') {
+    const before = app.directory;
+    app.directory = dir.applyEvent(before, event);
+    if (app.directory.workspaces !== before.workspaces || app.directory.policyFields !== before.policyFields) {
+      const id = event.data && event.data.id;
+      if (event.name === 'workspace.created' && id && !before.workspaces[id]) app.recentlyAdded.set(id, Date.now());
+      announce(describeEvent(event, before, t, getLang()));
+      if (app.view && app.view.update) app.view.update('directory', event);
+    }
+    return;
+  }
+  if (app.view && app.view.onTopicEvent) app.view.onTopicEvent(event);
+}
+
+// ---------------------------------------------------------------- routing
+
+function parseRoute(hash) {
+  const path = (hash || '').replace(/^#/, '').split('?')[0] || '/';
+  if (path === '/' || path === '') return { name: 'directory' };
+  if (path === '/signin') return { name: 'signin' };
+  if (path === '/new') return { name: 'new' };
+  const m = /^\/workspaces\/([A-Za-z0-9-]{1,64})$/.exec(path);
+  if (m) return { name: 'detail', id: m[1] };
+  return { name: 'notfound' };
+}
+
+function navigate(hash, { replace = false } = {}) {
+  if (replace) {
+    history.replaceState(null, '', hash);
+    showRoute();
+  } else if (location.hash === hash) {
+    showRoute();
+  } else {
+    location.hash = hash;
+  }
+}
+
+function showRoute({ keep = null } = {}) {
+  const hash = location.hash;
+  if (hash && !hash.startsWith('#/')) return; // in-page anchors, not routes
+  let route = parseRoute(hash);
+  if (!app.session && route.name !== 'signin') {
+    app.afterSignIn = hash && hash !== '#/signin' ? hash : null;
+    history.replaceState(null, '', '#/signin');
+    route = { name: 'signin' };
+  } else if (app.session && route.name === 'signin') {
+    history.replaceState(null, '', '#/');
+    route = { name: 'directory' };
+  }
+  if (app.view && app.view.destroy) app.view.destroy();
+  app.view = null;
+  app.route = route;
+  renderHeader();
+  const target = $('#view');
+  const mounts = { signin: mountSignIn, directory: mountDirectory, new: mountCreate, detail: mountDetail, notfound: mountNotFound };
+  app.view = mounts[route.name](target, route, keep);
+  if (app.firstRender) {
+    app.firstRender = false;
+  } else {
+    focusHeading();
+  }
+}
+
+function flashTemplate() {
+  const flash = app.flash;
+  app.flash = null;
+  if (!flash) return '';
+  return html`<div class="notice ${flash.kind === 'error' ? 'notice-error' : 'notice-info'}"><p>${flash.text}</p></div>`;
+}
+
+// ---------------------------------------------------------------- sign-in view
+
+function mountSignIn(target, route, keep) {
+  setTitle(t('signin.title'));
+  const email = keep?.email ?? '';
+  render(target, html`
+    <section class="card narrow" aria-labelledby="page-title">
+      <h1 id="page-title" tabindex="-1">${t('signin.title')}</h1>
+      <p>${t('signin.intro')}</p>
+      ${flashTemplate()}
+      <div id="signin-error" class="error-summary" tabindex="-1" aria-labelledby="signin-error-title" hidden></div>
+      <form id="signin-form" class="form" novalidate>
+        <div class="field">
+          <label for="signin-email">${t('signin.email')}</label>
+          <input id="signin-email" name="email" type="email" autocomplete="username" inputmode="email" spellcheck="false" required value="${email}">
+        </div>
+        <div class="field">
+          <label for="signin-password">${t('signin.password')}</label>
+          <input id="signin-password" name="password" type="password" autocomplete="current-password" required>
+        </div>
+        <div class="actions">
+          <button type="submit" class="button primary" id="signin-submit">${t('signin.submit')}</button>
+        </div>
+      </form>
+    </section>`);
+  let busy = false;
+
+  function showError(message) {
+    const box = $('#signin-error');
+    render(box, html`<h2 id="signin-error-title">${t('signin.error.title')}</h2><p>${message}</p>`);
+    box.hidden = false;
+    for (const id of ['signin-email', 'signin-password']) {
+      const input = document.getElementById(id);
+      input.setAttribute('aria-invalid', 'true');
+      input.setAttribute('aria-describedby', 'signin-error');
+    }
+    box.focus();
+  }
+
+  async function submit(form) {
+    if (busy) return;
+    const emailValue = form.elements.namedItem('email').value.trim();
+    const password = form.elements.namedItem('password').value;
+    if (!emailValue || !password) {
+      showError(t('signin.error.missing'));
+      return;
+    }
+    busy = true;
+    const button = $('#signin-submit');
+    button.setAttribute('aria-disabled', 'true');
+    button.textContent = t('signin.submitting');
+    try {
+      const { data } = await api.post('/api/v1/session', { email: emailValue, password });
+      let memberships = [];
+      try {
+        const me = await api.get('/api/v1/me');
+        memberships = me.data.memberships ?? [];
+      } catch {
+        /* the directory still works without memberships */
+      }
+      await signedIn({ user: data.user, memberships });
+    } catch (err) {
+      busy = false;
+      button.removeAttribute('aria-disabled');
+      button.textContent = t('signin.submit');
+      form.elements.namedItem('password').value = '';
+      if (err instanceof ApiError && err.code === 'auth.invalidCredentials') showError(t('signin.error.invalid'));
+      else if (err instanceof ApiError && (err.code === 'auth.rateLimited' || err.status === 429)) showError(t('signin.error.rateLimited'));
+      else if (err instanceof ApiError && err.status === 401) showError(t('signin.error.invalid'));
+      else showError(errorText(err));
+    }
+  }
+
+  return {
+    name: 'signin',
+    onSubmit(form) {
+      if (form.id === 'signin-form') submit(form);
+    },
+    keep() {
+      const input = document.getElementById('signin-email');
+      return { email: input ? input.value : '' };
+    },
+  };
+}
+
+async function signedIn(session) {
+  app.session = session;
+  startLive();
+  loadDirectory();
+  const next = app.afterSignIn && app.afterSignIn !== '#/signin' ? app.afterSignIn : '#/';
+  app.afterSignIn = null;
+  navigate(next, { replace: true });
+}
+
+// ---------------------------------------------------------------- directory view
+
+function workspaceRow(ws) {
+  const fields = (ws.policyFieldIds ?? []).map(policyFieldLabel).filter(Boolean).sort(compare);
+  const added = app.recentlyAdded.get(ws.id);
+  const fresh = added && Date.now() - added < 4000;
+  return html`
+    <li class="ws-row ${fresh ? 'is-new' : ''} ${ws.archived ? 'is-archived' : ''}" data-testid="workspace-row" data-id="${ws.id}">
+      <h2 class="ws-name"><a href="#/workspaces/${encodeURIComponent(ws.id)}">${ws.name}</a></h2>
+      <p class="ws-meta">
+        <span class="badge badge-${ws.kind}">${kindLabel(ws.kind)}</span>
+        ${ws.archived ? html`<span class="badge badge-archived">${t('dir.archived')}</span>` : ''}
+        ${ws.endsOn ? html`<span class="ws-ends">${t('dir.endsOn', { date: formatDate(ws.endsOn, getLang()) })}</span>` : ''}
+      </p>
+      ${ws.description ? html`<p class="ws-desc">${ws.description}</p>` : ''}
+      <p class="ws-fields"><span class="visually-hidden">${t('dir.fields')}: </span>${fields.length ? fields.join(' · ') : t('dir.noFields')}</p>
+    </li>`;
+}
+
+function countText(n) {
+  if (n === 0) return t('dir.count.zero');
+  if (n === 1) return t('dir.count.one');
+  return t('dir.count', { count: n });
+}
+
+function mountDirectory(target) {
+  setTitle(t('dir.title'));
+  let fieldOptionsKey = '';
+
+  function filterOptions() {
+    const fields = dir.selectPolicyFields(app.directory, getLang(), compare);
+    fieldOptionsKey = fields.map((pf) => `${pf.id}:${dir.policyFieldName(pf, getLang())}`).join('|');
+    return html`
+      <option value="">${t('dir.filter.field.all')}</option>
+      ${fields.map((pf) => html`<option value="${pf.id}" ${attrs({ selected: app.filters.policyFieldId === pf.id })}>${dir.policyFieldName(pf, getLang())}</option>`)}`;
+  }
+
+  render(target, html`
+    <div class="page-head">
+      <h1 id="page-title" tabindex="-1">${t('dir.title')}</h1>
+      ${isAdmin() ? html`<a class="button primary" href="#/new">${t('dir.create')}</a>` : ''}
+    </div>
+    <p class="lead">${t('dir.intro')}</p>
+    ${flashTemplate()}
+    <form id="dir-filters" class="filters" aria-labelledby="filters-title">
+      <h2 id="filters-title" class="visually-hidden">${t('dir.filters')}</h2>
+      <div class="field">
+        <label for="filter-kind">${t('dir.filter.kind')}</label>
+        <select id="filter-kind" name="kind">
+          <option value="">${t('dir.filter.kind.all')}</option>
+          ${dir.KINDS.map((k) => html`<option value="${k}" ${attrs({ selected: app.filters.kind === k })}>${kindLabel(k)}</option>`)}
+        </select>
+      </div>
+      <div class="field">
+        <label for="filter-field">${t('dir.filter.field')}</label>
+        <select id="filter-field" name="field">${filterOptions()}</select>
+      </div>
+      <div class="field check">
+        <input type="checkbox" id="filter-archived" name="archived" ${attrs({ checked: app.filters.showArchived })}>
+        <label for="filter-archived">${t('dir.filter.archived')}</label>
+      </div>
+    </form>
+    <div id="dir-results"></div>`);
+
+  function renderResults() {
+    const region = $('#dir-results');
+    if (!region) return;
+    if (app.directoryError && !app.directory.loaded) {
+      renderKeepingFocus(region, html`
+        <div class="notice notice-error" role="alert"><p>${t('dir.loadError')} ${errorText(app.directoryError)}</p>
+        <button type="button" class="button secondary" id="dir-retry">${t('app.retry')}</button></div>`);
+      return;
+    }
+    if (!app.directory.loaded) {
+      render(region, html`<p class="loading">${t('app.loading')}</p>`);
+      return;
+    }
+    const items = dir.selectWorkspaces(app.directory, app.filters, compare);
+    renderKeepingFocus(region, html`
+      <p class="count" id="dir-count">${countText(items.length)}</p>
+      <ul class="ws-list" data-testid="workspace-list" aria-labelledby="page-title">
+        ${items.map(workspaceRow)}
+      </ul>
+      ${items.length === 0 ? html`<p class="empty">${t('dir.empty')}</p>` : ''}`);
+  }
+
+  function refreshFieldOptions() {
+    const select = $('#filter-field');
+    if (!select) return;
+    const fields = dir.selectPolicyFields(app.directory, getLang(), compare);
+    const key = fields.map((pf) => `${pf.id}:${dir.policyFieldName(pf, getLang())}`).join('|');
+    if (key !== fieldOptionsKey) renderKeepingFocus(select, filterOptions());
+  }
+
+  renderResults();
+  if (app.session && !app.directory.loaded && !app.directoryLoading) loadDirectory();
+
+  return {
+    name: 'directory',
+    update() {
+      refreshFieldOptions();
+      renderResults();
+    },
+    onChange(el) {
+      if (!el.form || el.form.id !== 'dir-filters') return;
+      if (el.id === 'filter-kind') app.filters = { ...app.filters, kind: el.value };
+      if (el.id === 'filter-field') app.filters = { ...app.filters, policyFieldId: el.value };
+      if (el.id === 'filter-archived') app.filters = { ...app.filters, showArchived: el.checked };
+      renderResults();
+      announce(countText(dir.selectWorkspaces(app.directory, app.filters, compare).length));
+    },
+    onSubmit() {
+      /* filters apply on change; Enter does nothing more */
+    },
+    onClick(el) {
+      if (el.id === 'dir-retry') {
+        app.directoryError = null;
+        renderResults();
+        loadDirectory();
+        return true;
+      }
+      return false;
+    },
+  };
+}
+
+// ---------------------------------------------------------------- field errors (create and edit forms)
+
+/**
+ * Shows server field errors next to their fields. `fieldMap` maps an API field name to
+ * { input: id of the control to focus, error: id of the error element, group: id of a
+ * fieldset (optional) }. Returns the list for the summary.
+ */
+function showFieldErrors(form, fieldMap, fields) {
+  clearFieldErrors(form, fieldMap);
+  const listed = [];
+  const grouped = new Map();
+  for (const f of fields) {
+    const name = String(f.field ?? '').split(/[.[]/)[0];
+    const message = localizeFieldError(f, getLang());
+    const spec = fieldMap[name];
+    if (!spec) {
+      listed.push({ message, label: f.field ?? '' });
+      continue;
+    }
+    if (!grouped.has(name)) grouped.set(name, []);
+    grouped.get(name).push(message);
+    listed.push({ message, label: spec.label, target: spec.input });
+  }
+  for (const [name, messages] of grouped) {
+    const spec = fieldMap[name];
+    const errorEl = document.getElementById(spec.error);
+    if (errorEl) {
+      render(errorEl, html`<span class="visually-hidden">${t('field.error', { message: '' })}</span>${messages.join(' ')}`);
+      errorEl.hidden = false;
+    }
+    const groupEl = spec.group ? document.getElementById(spec.group) : null;
+    const controls = groupEl ? [...groupEl.querySelectorAll('input, select, textarea')] : [document.getElementById(spec.input)];
+    for (const control of controls) control?.setAttribute('aria-invalid', 'true');
+    const describedHost = groupEl ?? document.getElementById(spec.input);
+    if (describedHost) {
+      const ids = (describedHost.getAttribute('aria-describedby') ?? '').split(/\s+/).filter((x) => x && x !== spec.error);
+      ids.unshift(spec.error);
+      describedHost.setAttribute('aria-describedby', ids.join(' '));
+    }
+    if (groupEl) groupEl.classList.add('has-error');
+    else document.getElementById(spec.input)?.closest('.field')?.classList.add('has-error');
+  }
+  return listed;
+}
+
+function clearFieldErrors(form, fieldMap) {
+  for (const spec of Object.values(fieldMap)) {
+    const errorEl = document.getElementById(spec.error);
+    if (errorEl) {
+      errorEl.hidden = true;
+      errorEl.textContent = '';
+    }
+    const host = spec.group ? document.getElementById(spec.group) : document.getElementById(spec.input);
+    if (host) {
+      const ids = (host.getAttribute('aria-describedby') ?? '').split(/\s+/).filter((x) => x && x !== spec.error);
+      if (ids.length) host.setAttribute('aria-describedby', ids.join(' '));
+      else host.removeAttribute('aria-describedby');
+      host.classList.remove('has-error');
+      host.closest('.field')?.classList.remove('has-error');
+    }
+    const controls = spec.group ? [...(document.getElementById(spec.group)?.querySelectorAll('input, select, textarea') ?? [])] : [document.getElementById(spec.input)];
+    for (const control of controls) control?.removeAttribute('aria-invalid');
+  }
+}
+
+function errorSummaryTemplate(titleId, listed) {
+  return html`
+    <h2 id="${titleId}">${t('create.errors.title')}</h2>
+    <p>${listed.length === 1 ? t('create.errors.one') : t('create.errors.count', { count: listed.length })}</p>
+    <ul>
+      ${listed.map((e) => (e.target
+        ? html`<li><a href="#${e.target}" data-focus="${e.target}">${e.label}: ${e.message}</a></li>`
+        : html`<li>${e.label ? html`${e.label}: ` : ''}${e.message}</li>`))}
+    </ul>`;
+}
+
+// ---------------------------------------------------------------- create view
+
+function mountCreate(target, route, keep) {
+  setTitle(t('create.title'));
+  if (!isAdmin()) {
+    render(target, html`
+      <h1 id="page-title" tabindex="-1">${t('create.title')}</h1>
+      <div class="notice notice-error"><p>${t('create.forbidden')}</p></div>
+      <p><a href="#/">${t('app.backToDirectory')}</a></p>`);
+    return { name: 'new' };
+  }
+  const values = keep ?? { kind: 'focusGroup', name: '', description: '', policyFieldIds: [], endsOn: '' };
+
+  function fieldsTemplate() {
+    const fields = dir.selectPolicyFields(app.directory, getLang(), compare);
+    if (!fields.length) return html`<p class="hint">${app.directory.loaded ? t('dir.noFields') : t('app.loading')}</p>`;
+    return html`<div class="checks">${fields.map((pf) => html`
+      <div class="check">
+        <input type="checkbox" id="ws-pf-${pf.id}" name="policyFieldIds" value="${pf.id}" ${attrs({ checked: values.policyFieldIds.includes(pf.id) })}>
+        <label for="ws-pf-${pf.id}">${dir.policyFieldName(pf, getLang())}</label>
+      </div>`)}</div>`;
+  }
+
+  render(target, html`
+    <h1 id="page-title" tabindex="-1">${t('create.title')}</h1>
+    <p>${t('create.intro')}</p>
+    <div id="create-errors" class="error-summary" tabindex="-1" aria-labelledby="create-errors-title" hidden></div>
+    <form id="create-form" class="form card" novalidate>
+      <fieldset class="field" id="ws-kind-group">
+        <legend>${t('create.kind')} <span aria-hidden="true">*</span><span class="visually-hidden">(${t('create.required')})</span></legend>
+        <p class="field-error" id="ws-kind-error" hidden></p>
+        <div class="checks">
+          ${dir.KINDS.map((k) => html`
+            <div class="check">
+              <input type="radio" id="ws-kind-${k}" name="kind" value="${k}" ${attrs({ checked: values.kind === k })}>
+              <label for="ws-kind-${k}">${kindLabel(k)}</label>
+            </div>`)}
+        </div>
+      </fieldset>
+      <div class="field">
+        <label for="ws-name">${t('create.name')} <span aria-hidden="true">*</span></label>
+        <p class="hint" id="ws-name-hint">${t('create.name.hint')}</p>
+        <p class="field-error" id="ws-name-error" hidden></p>
+        <input id="ws-name" name="name" type="text" autocomplete="off" required aria-required="true" aria-describedby="ws-name-hint" value="${values.name}">
+      </div>
+      <div class="field">
+        <label for="ws-description">${t('create.description')}</label>
+        <p class="hint" id="ws-description-hint">${t('create.description.hint')}</p>
+        <p class="field-error" id="ws-description-error" hidden></p>
+        <textarea id="ws-description" name="description" rows="4" aria-describedby="ws-description-hint">${values.description}</textarea>
+      </div>
+      <fieldset class="field" id="ws-fields-group" aria-describedby="ws-fields-hint">
+        <legend>${t('create.fields')}</legend>
+        <p class="hint" id="ws-fields-hint">${t('create.fields.hint')}</p>
+        <p class="field-error" id="ws-fields-error" hidden></p>
+        <div id="ws-fields-list">${fieldsTemplate()}</div>
+      </fieldset>
+      <div class="field">
+        <label for="ws-endsOn">${t('create.endsOn')}</label>
+        <p class="hint" id="ws-endsOn-hint">${t('create.endsOn.hint')}</p>
+        <p class="field-error" id="ws-endsOn-error" hidden></p>
+        <input id="ws-endsOn" name="endsOn" type="date" aria-describedby="ws-endsOn-hint" value="${values.endsOn}">
+      </div>
+      <div class="actions">
+        <button type="submit" class="button primary" id="create-submit">${t('create.submit')}</button>
+        <a class="button secondary" href="#/">${t('create.cancel')}</a>
+      </div>
+    </form>`);
+
+  let busy = false;
+  let fieldsKey = Object.keys(app.directory.policyFields).join(',');
+
+  const fieldMap = () => ({
+    kind: { input: `ws-kind-${dir.KINDS[0]}`, group: 'ws-kind-group', error: 'ws-kind-error', label: t('create.kind') },
+    name: { input: 'ws-name', error: 'ws-name-error', label: t('create.name') },
+    description: { input: 'ws-description', error: 'ws-description-error', label: t('create.description') },
+    policyFieldIds: { input: $('#ws-fields-list input')?.id ?? 'ws-fields-group', group: 'ws-fields-group', error: 'ws-fields-error', label: t('create.fields') },
+    endsOn: { input: 'ws-endsOn', error: 'ws-endsOn-error', label: t('create.endsOn') },
+  });
+
+  function read(form) {
+    return {
+      kind: form.querySelector('input[name="kind"]:checked')?.value ?? '',
+      name: form.elements.namedItem('name').value,
+      description: form.elements.namedItem('description').value,
+      policyFieldIds: [...form.querySelectorAll('input[name="policyFieldIds"]:checked')].map((x) => x.value),
+      endsOn: form.elements.namedItem('endsOn').value,
+    };
+  }
+
+  async function submit(form) {
+    if (busy) return;
+    const v = read(form);
+    const body = {
+      kind: v.kind,
+      name: v.name.trim(),
+      description: v.description.trim(),
+      policyFieldIds: v.policyFieldIds,
+      endsOn: v.endsOn || null,
+    };
+    busy = true;
+    const button = $('#create-submit');
+    button.setAttribute('aria-disabled', 'true');
+    button.textContent = t('create.submitting');
+    try {
+      const { data } = await call(api.post('/api/v1/workspaces', body));
+      if (data && data.id) {
+        const before = app.directory;
+        app.directory = { ...before, workspaces: dir.upsertVersioned(before.workspaces, data) };
+        app.recentlyAdded.set(data.id, Date.now());
+      }
+      app.flash = { kind: 'info', text: t('create.created', { name: data?.name ?? body.name }) };
+      announce(t('create.created', { name: data?.name ?? body.name }));
+      navigate(data && data.id ? `#/workspaces/${encodeURIComponent(data.id)}` : '#/');
+    } catch (err) {
+      busy = false;
+      button.removeAttribute('aria-disabled');
+      button.textContent = t('create.submit');
+      const summary = $('#create-errors');
+      let listed;
+      if (err instanceof ApiError && err.fields.length) {
+        listed = showFieldErrors(form, fieldMap(), err.fields);
+      } else {
+        clearFieldErrors(form, fieldMap());
+        listed = [{ message: err instanceof ApiError && err.status === 403 ? t('create.forbidden') : errorText(err) }];
+      }
+      render(summary, errorSummaryTemplate('create-errors-title', listed));
+      summary.hidden = false;
+      summary.focus();
+    }
+  }
+
+  return {
+    name: 'new',
+    onSubmit(form) {
+      if (form.id === 'create-form') submit(form);
+    },
+    update() {
+      const key = Object.keys(app.directory.policyFields).join(',');
+      if (key === fieldsKey) return;
+      fieldsKey = key;
+      const form = $('#create-form');
+      if (form) values.policyFieldIds = read(form).policyFieldIds;
+      renderKeepingFocus($('#ws-fields-list'), fieldsTemplate());
+    },
+    keep() {
+      const form = $('#create-form');
+      return form ? read(form) : values;
+    },
+  };
+}
+
+// ---------------------------------------------------------------- detail view
+
+function mountDetail(target, route) {
+  const id = route.id;
+  const topic = `workspace:${id}`;
+  let state = det.initialDetail(id);
+  let loadError = null;
+  let membersError = null;
+  let rendered = false;
+  let dirty = false;
+  let baseVersion = null;
+  let conflict = null; // { mine: {name, description}, current: Workspace }
+  let editShowsForm = false;
+  // Members and administrators may follow the workspace topic and see its members.
+  const canFollow = isAdmin() || roleIn(id) !== null;
+  let destroyed = false;
+  const selfId = app.session?.user?.id;
+  let flash = flashTemplate();
+
+  // Seed from the directory so the page shows something at once.
+  const known = app.directory.workspaces[id];
+  if (known) state = det.applyWorkspace(state, known);
+
+  render(target, html`<p class="loading">${t('app.loading')}</p><h1 id="page-title" tabindex="-1" class="visually-hidden">${known ? known.name : t('app.loading')}</h1>`);
+  setTitle(known ? known.name : t('app.loading'));
+
+  async function loadSnapshot() {
+    const [ws, members] = await Promise.allSettled([
+      call(api.get(`/api/v1/workspaces/${encodeURIComponent(id)}`)),
+      call(api.get(`/api/v1/workspaces/${encodeURIComponent(id)}/members`)),
+    ]);
+    if (destroyed) return null;
+    if (ws.status === 'fulfilled') {
+      state = det.applyWorkspace(state, ws.value.data);
+      loadError = null;
+    } else {
+      loadError = ws.reason;
+    }
+    if (members.status === 'fulfilled') {
+      state = det.applyMembers(state, members.value.data?.items ?? []);
+      membersError = null;
+    } else {
+      membersError = members.reason;
+    }
+    update();
+    if (ws.status === 'rejected') throw ws.reason;
+    // The workspace endpoints carry no cursor: start at the head; the reducers are
+    // idempotent, so an event that the snapshot already holds changes nothing.
+    const cursor = ws.value.data && ws.value.data.cursor;
+    return cursor && typeof cursor.seq === 'number' ? { epoch: cursor.epoch, seq: cursor.seq } : null;
+  }
+
+  function statusBadges(ws) {
+    return html`
+      <span class="badge badge-${ws.kind}">${kindLabel(ws.kind)}</span>
+      ${ws.archived ? html`<span class="badge badge-archived">${t('dir.archived')}</span>` : ''}`;
+  }
+
+  function headTemplate(ws) {
+    return html`
+      <p class="back"><a href="#/"><span aria-hidden="true">← </span>${t('app.backToDirectory')}</a></p>
+      <h1 id="page-title" tabindex="-1">${ws.name}</h1>
+      <p class="ws-meta">${statusBadges(ws)}</p>
+      ${ws.archived ? html`<div class="notice notice-info"><p>${t('detail.archived.notice')}</p></div>` : ''}`;
+  }
+
+  function factsTemplate(ws) {
+    const fields = (ws.policyFieldIds ?? []).map((pid) => {
+      const pf = app.directory.policyFields[pid];
+      if (!pf) return null;
+      const year = new Date().getFullYear();
+      const prioritised = (pf.prioritisedYears ?? []).includes(year);
+      return html`<li>${dir.policyFieldName(pf, getLang())}${prioritised ? html` <span class="badge badge-priority">${t('dir.prioritised', { year })}</span>` : ''}</li>`;
+    }).filter(Boolean);
+    return html`
+      <h2 id="facts-title">${t('detail.facts')}</h2>
+      <dl class="facts">
+        <div><dt>${t('detail.kind')}</dt><dd>${kindLabel(ws.kind)}</dd></div>
+        <div><dt>${t('detail.status')}</dt><dd>${ws.archived ? t('detail.status.archived') : t('detail.status.active')}</dd></div>
+        <div><dt>${t('detail.fields')}</dt><dd>${fields.length ? html`<ul class="plain">${fields}</ul>` : t('dir.noFields')}</dd></div>
+        <div><dt>${t('detail.endsOn')}</dt><dd>${ws.endsOn ? formatDate(ws.endsOn, getLang()) : t('detail.noEnd')}</dd></div>
+        <div><dt>${t('detail.updatedAt')}</dt><dd>${ws.updatedAt ? formatDate(ws.updatedAt, getLang()) : '–'}</dd></div>
+        <div><dt>${t('detail.version')}</dt><dd>${ws.version}</dd></div>
+      </dl>
+      <h2 id="description-title">${t('detail.description')}</h2>
+      ${ws.description ? html`<p class="description">${ws.description}</p>` : html`<p class="muted">${t('detail.noDescription')}</p>`}`;
+  }
+
+  function presenceTemplate() {
+    const others = det.othersPresent(state, selfId);
+    if (!canFollow) {
+      return html`
+        <h2 id="presence-title">${t('detail.presence')}</h2>
+        <p class="muted">${t('detail.presence.membersOnly')}</p>`;
+    }
+    return html`
+      <h2 id="presence-title">${t('detail.presence')}</h2>
+      <p data-testid="presence">${others.length
+        ? t('detail.presence.others', { names: others.map((u) => u.displayName || '?').join(', ') })
+        : t('detail.presence.alone')}</p>`;
+  }
+
+  function membersTemplate() {
+    const members = det.sortedMembers(state, compare);
+    return html`
+      <h2 id="members-title">${t('detail.members')}</h2>
+      ${membersError && state.members === null ? html`<p class="muted">${membersError instanceof ApiError && membersError.status === 403 ? t('detail.members.forbidden') : t('detail.members.error')}</p>`
+        : state.members === null ? html`<p class="loading">${t('app.loading')}</p>`
+        : members.length === 0 ? html`<p class="muted">${t('detail.members.empty')}</p>`
+        : html`<ul class="members" data-testid="member-list">
+            ${members.map((m) => html`<li class="member">
+              <span class="member-name">${m.displayName}</span>
+              <span class="badge badge-role">${t(`role.${m.role}`)}</span>
+              ${m.organization ? html`<span class="member-org">${m.organization}</span>` : ''}
+            </li>`)}
+          </ul>`}`;
+  }
+
+  function conflictTemplate() {
+    if (!conflict) return html``;
+    const cur = conflict.current;
+    return html`
+      <div class="notice notice-error conflict" id="conflict-box" tabindex="-1" aria-labelledby="conflict-title">
+        <h3 id="conflict-title">${t('detail.conflict.title')}</h3>
+        <p>${t('detail.conflict.body')}</p>
+        <div class="compare">
+          <div>
+            <h4>${t('detail.conflict.current')}</h4>
+            <dl class="facts"><div><dt>${t('create.name')}</dt><dd>${cur.name}</dd></div>
+            <div><dt>${t('create.description')}</dt><dd>${cur.description || '–'}</dd></div></dl>
+          </div>
+          <div>
+            <h4>${t('detail.conflict.yours')}</h4>
+            <dl class="facts"><div><dt>${t('create.name')}</dt><dd>${conflict.mine.name}</dd></div>
+            <div><dt>${t('create.description')}</dt><dd>${conflict.mine.description || '–'}</dd></div></dl>
+          </div>
+        </div>
+        <button type="button" class="button primary" id="conflict-reload">${t('detail.conflict.reload')}</button>
+      </div>`;
+  }
+
+  function editTemplate(ws) {
+    editShowsForm = !ws.archived;
+    if (ws.archived) {
+      return html`
+        <h2 id="edit-title">${t('detail.edit.title')}</h2>
+        <div id="edit-status" class="edit-status"></div>
+        <p>${t('detail.readOnlyArchived')}</p>
+        <div class="actions archive-actions" id="archive-actions">${archiveTemplate(ws)}</div>`;
+    }
+    return html`
+      <h2 id="edit-title">${t('detail.edit.title')}</h2>
+      <div id="edit-conflict">${conflictTemplate()}</div>
+      <div id="edit-status" class="edit-status"></div>
+      <form id="edit-form" class="form" novalidate>
+        <div class="field">
+          <label for="edit-name">${t('create.name')}</label>
+          <p class="field-error" id="edit-name-error" hidden></p>
+          <input id="edit-name" name="name" type="text" autocomplete="off" required value="${ws.name}">
+        </div>
+        <div class="field">
+          <label for="edit-description">${t('create.description')}</label>
+          <p class="field-error" id="edit-description-error" hidden></p>
+          <textarea id="edit-description" name="description" rows="5">${ws.description ?? ''}</textarea>
+        </div>
+        <div class="actions">
+          <button type="submit" class="button primary" id="edit-submit">${t('detail.save')}</button>
+        </div>
+      </form>
+      <div class="actions archive-actions" id="archive-actions">${archiveTemplate(ws)}</div>`;
+  }
+
+  function archiveTemplate(ws) {
+    return html`<button type="button" class="button secondary" id="archive-toggle" data-action="${ws.archived ? 'restore' : 'archive'}">${ws.archived ? t('detail.restore') : t('detail.archive')}</button>`;
+  }
+
+  function fullTemplate(ws) {
+    return html`
+      <div id="detail-head">${headTemplate(ws)}</div>
+      ${flash}
+      <div class="detail-grid">
+        <section class="card" id="detail-facts" aria-labelledby="facts-title">${factsTemplate(ws)}</section>
+        <section class="card" id="detail-presence" aria-labelledby="presence-title">${presenceTemplate()}</section>
+        ${canEdit(id) ? html`<section class="card" id="detail-edit" aria-labelledby="edit-title">${editTemplate(ws)}</section>` : ''}
+        <section class="card" id="detail-members" aria-labelledby="members-title">${membersTemplate()}</section>
+      </div>`;
+  }
+
+  function fillForm(ws) {
+    const name = document.getElementById('edit-name');
+    const description = document.getElementById('edit-description');
+    if (name) name.value = ws.name;
+    if (description) description.value = ws.description ?? '';
+    baseVersion = ws.version;
+    dirty = false;
+  }
+
+  function update() {
+    if (destroyed) return;
+    const ws = state.workspace;
+    if (!ws) {
+      if (loadError) {
+        const notFound = loadError instanceof ApiError && loadError.status === 404;
+        const forbidden = loadError instanceof ApiError && loadError.status === 403;
+        setTitle(t('detail.loadError'));
+        renderKeepingFocus(target, html`
+          <h1 id="page-title" tabindex="-1">${notFound ? t('detail.notFound') : forbidden ? t('detail.forbidden') : t('detail.loadError')}</h1>
+          ${notFound || forbidden ? '' : html`<div class="notice notice-error"><p>${errorText(loadError)}</p></div>
+            <p><button type="button" class="button secondary" id="detail-retry">${t('app.retry')}</button></p>`}
+          <p><a href="#/">${t('app.backToDirectory')}</a></p>`);
+        rendered = false;
+      }
+      return;
+    }
+    setTitle(ws.name);
+    if (!rendered) {
+      const hadFocus = document.activeElement && document.activeElement.id === 'page-title';
+      render(target, fullTemplate(ws));
+      flash = '';
+      rendered = true;
+      baseVersion = ws.version;
+      dirty = false;
+      if (hadFocus) focusHeading();
+      return;
+    }
+    renderKeepingFocus($('#detail-head'), headTemplate(ws));
+    renderKeepingFocus($('#detail-facts'), factsTemplate(ws));
+    renderKeepingFocus($('#detail-presence'), presenceTemplate());
+    renderKeepingFocus($('#detail-members'), membersTemplate());
+    const editSection = $('#detail-edit');
+    if (editSection && editShowsForm === Boolean(ws.archived)) {
+      // Archived ⇄ active: the form comes and goes; keep a status message if focus was on the toggle.
+      conflict = null;
+      renderKeepingFocus(editSection, editTemplate(ws));
+      baseVersion = ws.version;
+      dirty = false;
+      return;
+    }
+    const archive = $('#archive-actions');
+    if (archive) renderKeepingFocus(archive, archiveTemplate(ws));
+    if ($('#edit-form') && !conflict && ws.version !== baseVersion) {
+      if (!dirty) fillForm(ws);
+      else {
+        const status = $('#edit-status');
+        if (status) render(status, html`<div class="notice notice-info" role="status"><p>${t('detail.changedElsewhere')}</p></div>`);
+      }
+    }
+  }
+
+  const editFieldMap = () => ({
+    name: { input: 'edit-name', error: 'edit-name-error', label: t('create.name') },
+    description: { input: 'edit-description', error: 'edit-description-error', label: t('create.description') },
+  });
+
+  let busy = false;
+  async function save(form) {
+    if (busy || !state.workspace) return;
+    const mine = {
+      name: form.elements.namedItem('name').value.trim(),
+      description: form.elements.namedItem('description').value.trim(),
+    };
+    busy = true;
+    const button = $('#edit-submit');
+    button.setAttribute('aria-disabled', 'true');
+    button.textContent = t('detail.saving');
+    const status = $('#edit-status');
+    render(status, html``);
+    try {
+      const { data } = await call(api.patch(`/api/v1/workspaces/${encodeURIComponent(id)}`, mine, { headers: { 'If-Match': ifMatch(baseVersion ?? state.workspace.version) } }));
+      clearFieldErrors(form, editFieldMap());
+      if (data && data.id) {
+        rememberInDirectory(data);
+        state = det.applyWorkspace(state, data);
+      }
+      dirty = false;
+      update();
+      if (data) fillForm(state.workspace);
+      render($('#edit-status'), html`<div class="notice notice-success"><p>${t('detail.saved')}</p></div>`);
+      announce(t('detail.saved'));
+    } catch (err) {
+      if (err instanceof ApiError && err.code === 'version.conflict') {
+        const current = err.body && err.body.current;
+        conflict = { mine, current: current ?? state.workspace };
+        if (current) {
+          state = det.applyWorkspace(state, current);
+          rememberInDirectory(current);
+        }
+        update();
+        render($('#edit-conflict'), conflictTemplate());
+        $('#conflict-box')?.focus();
+      } else if (err instanceof ApiError && err.fields.length) {
+        const listed = showFieldErrors(form, editFieldMap(), err.fields);
+        render(status, html`<div class="error-summary" tabindex="-1" id="edit-errors" aria-labelledby="edit-errors-title">${errorSummaryTemplate('edit-errors-title', listed)}</div>`);
+        $('#edit-errors')?.focus();
+      } else {
+        render(status, html`<div class="notice notice-error" role="alert"><p>${errorText(err)}</p></div>`);
+      }
+    } finally {
+      busy = false;
+      const b = $('#edit-submit');
+      if (b) {
+        b.removeAttribute('aria-disabled');
+        b.textContent = t('detail.save');
+      }
+    }
+  }
+
+  function rememberInDirectory(ws) {
+    const before = app.directory;
+    const workspaces = dir.upsertVersioned(before.workspaces, ws);
+    if (workspaces !== before.workspaces) app.directory = { ...before, workspaces };
+  }
+
+  async function toggleArchive(button) {
+    if (busy || !state.workspace) return;
+    const action = button.getAttribute('data-action') === 'restore' ? 'restore' : 'archive';
+    busy = true;
+    button.setAttribute('aria-disabled', 'true');
+    const status = $('#edit-status');
+    try {
+      const { data } = await call(api.post(`/api/v1/workspaces/${encodeURIComponent(id)}/${action}`, undefined, { headers: { 'If-Match': ifMatch(state.workspace.version) } }));
+      let ws = data && data.id ? data : null;
+      if (!ws) ws = (await call(api.get(`/api/v1/workspaces/${encodeURIComponent(id)}`))).data;
+      rememberInDirectory(ws);
+      const hadVersion = baseVersion;
+      state = det.applyWorkspace(state, ws);
+      update();
+      if (!dirty || hadVersion === null) fillForm(state.workspace);
+      announce(t(action === 'archive' ? 'live.archived' : 'live.restored', { name: ws.name }));
+      $('#archive-toggle')?.focus();
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 409 && err.body && err.body.current) {
+        state = det.applyWorkspace(state, err.body.current);
+        rememberInDirectory(err.body.current);
+        update();
+        render(status, html`<div class="notice notice-error" role="alert"><p>${t('detail.changedElsewhere')}</p></div>`);
+      } else if (status) {
+        render(status, html`<div class="notice notice-error" role="alert"><p>${errorText(err)}</p></div>`);
+      }
+    } finally {
+      busy = false;
+      $('#archive-toggle')?.removeAttribute('aria-disabled');
+    }
+  }
+
+  function takeCurrent() {
+    if (!conflict) return;
+    const current = conflict.current;
+    conflict = null;
+    state = det.applyWorkspace(state, current);
+    render($('#edit-conflict'), html``);
+    update();
+    fillForm(state.workspace);
+    render($('#edit-status'), html`<div class="notice notice-info"><p>${t('detail.conflict.reloaded')}</p></div>`);
+    announce(t('detail.conflict.reloaded'));
+    document.getElementById('edit-name')?.focus();
+  }
+
+  function start() {
+    loadSnapshot()
+      .then(() => {
+        if (destroyed || !app.live) return;
+        app.live.subscribe(topic, { cursor: null, reload: loadSnapshot });
+      })
+      .catch(() => {
+        /* shown by update() */
+      });
+  }
+  if (app.live && canFollow) {
+    // Subscribe first, so no change between the snapshot and the subscription is lost;
+    // events that arrive before the snapshot are applied on top of it idempotently.
+    app.live.subscribe(topic, { cursor: null, reload: loadSnapshot });
+    loadSnapshot().catch(() => {});
+  } else if (canFollow) {
+    start();
+  } else {
+    loadSnapshot().catch(() => {});
+  }
+  if (state.workspace) update();
+
+  return {
+    name: 'detail',
+    update(reason, event) {
+      if (reason === 'directory') {
+        if (event && event.data && event.data.id === id && event.name.startsWith('workspace.')) {
+          state = det.applyDetailEvent(state, event);
+        }
+        update();
+      }
+    },
+    onTopicEvent(event) {
+      if (event.topic !== topic) return;
+      const before = state;
+      state = det.applyDetailEvent(state, event);
+      if (state !== before) {
+        if (event.name.startsWith('member.')) announce(describeEvent(event, null, t, getLang()));
+        update();
+      }
+    },
+    onPresence(detail) {
+      if (detail.topic !== topic) return;
+      state = det.applyPresence(state, detail.users);
+      if (rendered) renderKeepingFocus($('#detail-presence'), presenceTemplate());
+    },
+    onSubmit(form) {
+      if (form.id === 'edit-form') save(form);
+    },
+    onInput(el) {
+      if (el.form && el.form.id === 'edit-form') dirty = true;
+    },
+    onClick(el) {
+      if (el.id === 'archive-toggle') {
+        toggleArchive(el);
+        return true;
+      }
+      if (el.id === 'conflict-reload') {
+        takeCurrent();
+        return true;
+      }
+      if (el.id === 'detail-retry') {
+        loadError = null;
+        render(target, html`<p class="loading">${t('app.loading')}</p><h1 id="page-title" tabindex="-1" class="visually-hidden">${t('app.loading')}</h1>`);
+        loadSnapshot().catch(() => {});
+        return true;
+      }
+      return false;
+    },
+    destroy() {
+      destroyed = true;
+      if (app.live && canFollow) app.live.unsubscribe(topic);
+    },
+  };
+}
+
+// ---------------------------------------------------------------- not found
+
+function mountNotFound(target) {
+  setTitle(t('app.notFound.title'));
+  render(target, html`
+    <h1 id="page-title" tabindex="-1">${t('app.notFound.title')}</h1>
+    <p>${t('app.notFound.body')}</p>
+    <p><a href="#/">${t('app.backToDirectory')}</a></p>`);
+  return { name: 'notfound' };
+}
+
+// ---------------------------------------------------------------- global event delegation
+
+function onDocumentClick(e) {
+  const el = e.target instanceof Element ? e.target.closest('a, button') : null;
+  if (!el) return;
+  if (el.id === 'skip-link') {
+    e.preventDefault();
+    const main = $('#main');
+    main.focus();
+    main.scrollIntoView();
+    return;
+  }
+  if (el.hasAttribute('data-focus')) {
+    e.preventDefault();
+    const target = document.getElementById(el.getAttribute('data-focus'));
+    if (target) {
+      target.focus();
+      target.scrollIntoView({ block: 'center' });
+    }
+    return;
+  }
+  if (el.getAttribute('aria-disabled') === 'true') {
+    e.preventDefault();
+    return;
+  }
+  if (el.id === 'lang-toggle') {
+    const keep = app.view && app.view.keep ? app.view.keep() : null;
+    setLang(getLang() === 'de' ? 'en' : 'de');
+    showRoute({ keep });
+    document.getElementById('lang-toggle')?.focus();
+    return;
+  }
+  if (el.id === 'sign-out') {
+    signOut();
+    return;
+  }
+  if (app.view && app.view.onClick && app.view.onClick(el)) e.preventDefault();
+}
+
+async function signOut() {
+  try {
+    await api.del('/api/v1/session');
+  } catch {
+    /* signed out locally either way */
+  }
+  signOutLocally({ kind: 'info', text: t('signin.signedOut') });
+}
+
+function onDocumentSubmit(e) {
+  const form = e.target;
+  if (!(form instanceof HTMLFormElement)) return;
+  e.preventDefault();
+  if (app.view && app.view.onSubmit) app.view.onSubmit(form);
+}
+
+function onDocumentChange(e) {
+  if (app.view && app.view.onChange) app.view.onChange(e.target);
+}
+
+function onDocumentInput(e) {
+  if (app.view && app.view.onInput) app.view.onInput(e.target);
+}
+
+// ---------------------------------------------------------------- boot
+
+async function boot() {
+  applyDocumentLang(getLang());
+  document.addEventListener('click', onDocumentClick);
+  document.addEventListener('submit', onDocumentSubmit);
+  document.addEventListener('change', onDocumentChange);
+  document.addEventListener('input', onDocumentInput);
+  window.addEventListener('hashchange', () => showRoute());
+  if (debug) window.__roundtable = { live: null, app };
+  try {
+    const { data } = await api.get('/api/v1/me');
+    app.session = { user: data.user, memberships: data.memberships ?? [] };
+  } catch (err) {
+    app.session = null;
+    if (!(err instanceof ApiError && err.status === 401)) {
+      app.flash = { kind: 'error', text: errorText(err) };
+    }
+  }
+  if (app.session) {
+    startLive();
+    loadDirectory();
+  }
+  showRoute();
+}
+
+boot();
