@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the hub needs to build and run, when they are missing.
+# Idempotent; used by demo.sh and test.sh (and so by CI on a fresh machine).
+set -euo pipefail
+
+missing=()
+[ -f /usr/include/sqlite3.h ] || missing+=(libsqlite3-dev)
+if [ "${1:-}" = "--tests" ]; then
+    command -v node >/dev/null 2>&1 || missing+=(nodejs)
+    python3 -c 'import venv' 2>/dev/null || missing+=(python3-venv)
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "ensure-system: installing ${missing[*]}" >&2
+    as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+    export DEBIAN_FRONTEND=noninteractive
+    as_root apt-get update -q >&2
+    as_root apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
+fi
+command -v swift >/dev/null 2>&1 || { echo "ensure-system: swift is not on PATH (expected /opt/swift/usr/bin)" >&2; exit 1; }
