@@ -28,6 +28,9 @@ public struct HubConfiguration: Sendable {
     public var wsBufferEvents = 256
     /// Events older than this are pruned from the log; clients further behind reload.
     public var eventRetentionDays = 30
+    /// Behind a reverse proxy: take the client address for sign-in throttling from the last
+    /// `X-Forwarded-For` entry (the one the proxy added). Off when clients connect directly.
+    public var trustForwardedFor = false
 
     public init() {}
 
@@ -95,6 +98,7 @@ public struct HubConfiguration: Sendable {
         Key(env: "ROUNDTABLE_WS_MAX_MESSAGE", flag: "ws-max-message", apply: int(1024...(1 << 20)) { $0.wsMaxMessageBytes = $1 }),
         Key(env: "ROUNDTABLE_WS_RATE", flag: "ws-rate", apply: int(1...10_000) { $0.wsMessageRate = Double($1) }),
         Key(env: "ROUNDTABLE_WS_BUFFER", flag: "ws-buffer", apply: int(8...100_000) { $0.wsBufferEvents = $1 }),
+        Key(env: "ROUNDTABLE_TRUST_FORWARDED_FOR", flag: "trust-forwarded-for", apply: oneOf(["true", "false"]) { $0.trustForwardedFor = $1 == "true" }),
         Key(env: "ROUNDTABLE_EVENT_RETENTION_DAYS", flag: "event-retention-days", apply: int(1...3650) { $0.eventRetentionDays = $1 }),
     ]
 
@@ -133,7 +137,7 @@ public struct HubConfiguration: Sendable {
         for name in flags.keys where !keys.contains(where: { $0.flag == name }) {
             problems.append("unknown option --\(name)")
         }
-        for name in environment.keys where name.hasPrefix("ROUNDTABLE_") && name != "ROUNDTABLE_CONFIG" && !keys.contains(where: { $0.env == name }) {
+        for name in environment.keys where name.hasPrefix("ROUNDTABLE_") && name != "ROUNDTABLE_CONFIG" && name != "ROUNDTABLE_ADMIN_PASSWORD" && !keys.contains(where: { $0.env == name }) {
             problems.append("unknown environment variable \(name)")
         }
         var config = HubConfiguration()

@@ -22,7 +22,7 @@ public struct HubGraph: Sendable {
     public let digest: any TokenDigest
     public let authenticator: Authenticator
     public let gateway: LiveGateway
-    public let settings: HTTPSettings
+    public private(set) var settings: HTTPSettings
     public let logger: Logger
 
     /// Opens the store (running migrations) and builds every service.
@@ -43,12 +43,13 @@ public struct HubGraph: Sendable {
         self.hasher = BcryptHasher(cost: UInt8(configuration.bcryptCost))
         self.digest = digest
         self.authenticator = authenticator
-        self.gateway = LiveGateway(hub: hub, store: store, authenticator: authenticator, logger: logger)
+        self.gateway = LiveGateway(hub: hub, store: store, authenticator: authenticator, clock: clock, logger: logger)
         self.settings = HTTPSettings(
             publicOrigin: configuration.effectiveOrigin, allowedOrigins: configuration.allowedOrigins,
             wsMaxMessageBytes: configuration.wsMaxMessageBytes, wsMessageRate: configuration.wsMessageRate,
             wsBufferEvents: configuration.wsBufferEvents, webRoot: configuration.webRoot,
             sessionLifetime: TimeInterval(configuration.sessionHours) * 3600)
+        self.settings.trustForwardedFor = configuration.trustForwardedFor
         self.logger = logger
     }
 
@@ -81,7 +82,10 @@ public struct HubGraph: Sendable {
                 configuration: .init(ws: WebSocketServerConfiguration(
                     maxFrameSize: configuration.wsMaxMessageBytes, autoPing: .enabled(timePeriod: .seconds(30)), validateUTF8: true))),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "roundtable"),
-            services: [MaintenanceService(store: store, clock: deps.clock, retentionDays: configuration.eventRetentionDays, logger: logger)],
+            services: [
+                MaintenanceService(store: store, clock: deps.clock, retentionDays: configuration.eventRetentionDays, logger: logger),
+                SessionExpiryService(hub: hub, clock: deps.clock),
+            ],
             logger: logger)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import HubRealtime
 import HubServices
 import Logging
 import ServiceLifecycle
@@ -20,6 +21,19 @@ struct MaintenanceService: Service {
                 logger.error("maintenance failed", metadata: ["error": "\(error)"])
             }
             _ = await (try? cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(3600)) })
+        }
+    }
+}
+
+/// Closes WebSockets whose session has expired, within 15 seconds of expiry.
+struct SessionExpiryService: Service {
+    let hub: TopicHub
+    let clock: any HubServices.Clock
+
+    func run() async throws {
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            hub.closeExpired(now: clock.now())
+            _ = await (try? cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(15)) })
         }
     }
 }

@@ -57,6 +57,7 @@ public enum HubRouter {
         router.add(middleware: SecurityHeadersMiddleware(settings: d.settings))
         router.add(middleware: ErrorMiddleware())
         if serveFiles {
+            router.add(middleware: HiddenPathsMiddleware())
             router.add(middleware: FileMiddleware(d.settings.webRoot, cacheControl: .init([(MediaType(type: .any), [.noCache])]),
                                                   searchForIndexHtml: true))
         }

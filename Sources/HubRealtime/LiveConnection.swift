@@ -1,3 +1,4 @@
+import Foundation
 import HubCore
 import HubServices
 import NIOCore
@@ -40,6 +41,7 @@ public final class LiveConnection: Sendable {
         var subscriptions: [String: Subscription] = [:]
         var principal: Principal
         var sessionHash: String?
+        var sessionExpiresAt: Date?
         var resyncPending = false
         var closed = false
     }
@@ -54,17 +56,18 @@ public final class LiveConnection: Sendable {
     /// Closes the underlying channel immediately, for a peer that does not read at all.
     private let forceClose: Mutex<(@Sendable () -> Void)?>
 
-    public init(id: UInt64, principal: Principal, sessionHash: String?, capacity: Int = 256, maxBytes: Int = 4 << 20) {
+    public init(id: UInt64, principal: Principal, sessionHash: String?, sessionExpiresAt: Date? = nil, capacity: Int = 256, maxBytes: Int = 4 << 20) {
         self.id = id
         self.capacity = capacity
         self.maxBytes = maxBytes
-        self.state = Mutex(State(principal: principal, sessionHash: sessionHash))
+        self.state = Mutex(State(principal: principal, sessionHash: sessionHash, sessionExpiresAt: sessionExpiresAt))
         (wakeups, wakeContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         forceClose = Mutex(nil)
     }
 
     public var principal: Principal { state.withLock { $0.principal } }
     public var sessionHash: String? { state.withLock { $0.sessionHash } }
+    public var sessionExpiresAt: Date? { state.withLock { $0.sessionExpiresAt } }
     public var subscribedTopics: [String] { state.withLock { Array($0.subscriptions.keys) } }
     /// Items waiting in the outbox (for tests and metrics).
     public var queuedCount: Int { state.withLock { $0.outbox.count } }
@@ -75,10 +78,11 @@ public final class LiveConnection: Sendable {
         forceClose.withLock { $0 = action }
     }
 
-    func authenticate(_ principal: Principal, sessionHash: String?) {
+    func authenticate(_ principal: Principal, sessionHash: String?, expiresAt: Date?) {
         state.withLock {
             $0.principal = principal
             $0.sessionHash = sessionHash
+            $0.sessionExpiresAt = expiresAt
         }
     }
 

@@ -14,10 +14,12 @@ public struct LiveGateway: Sendable {
     let authenticator: Authenticator
     let store: any HubStore
     let logger: Logger
+    let clock: any HubServices.Clock
     /// How many events a subscribe may replay; a client further behind reloads the snapshot.
     let maxReplay: Int
 
-    public init(hub: TopicHub, store: any HubStore, authenticator: Authenticator, logger: Logger, maxReplay: Int = 1000) {
+    public init(hub: TopicHub, store: any HubStore, authenticator: Authenticator, clock: any HubServices.Clock, logger: Logger, maxReplay: Int = 1000) {
+        self.clock = clock
         self.hub = hub
         self.log = store
         self.store = store
@@ -27,9 +29,10 @@ public struct LiveGateway: Sendable {
     }
 
     /// Registers a new connection and queues the greeting.
-    public func open(principal: Principal, sessionHash: String?, capacity: Int) -> LiveConnection {
+    public func open(principal: Principal, session: SessionRecord?, capacity: Int) -> LiveConnection {
         let id = hub.nextConnectionID()
-        let connection = LiveConnection(id: id, principal: principal, sessionHash: sessionHash, capacity: capacity)
+        let connection = LiveConnection(id: id, principal: principal, sessionHash: session?.tokenHash,
+                                        sessionExpiresAt: session?.expiresAt, capacity: capacity)
         hub.connect(connection)
         connection.send(Frames.control(ServerMessage.Hello(protocol: 1, epoch: log.epoch, user: Self.ref(principal))))
         return connection
@@ -66,7 +69,7 @@ public struct LiveGateway: Sendable {
             guard let (principal, session) = try await authenticator.authenticate(token: token) else {
                 return reject(connection, code: "auth.invalidToken", message: "The token is unknown or expired.")
             }
-            connection.authenticate(principal, sessionHash: session.tokenHash)
+            connection.authenticate(principal, sessionHash: session.tokenHash, expiresAt: session.expiresAt)
             if let user = Self.ref(principal) {
                 connection.send(Frames.control(ServerMessage.Authenticated(user: user)))
             }
@@ -116,7 +119,7 @@ public struct LiveGateway: Sendable {
         let principal = connection.principal
         guard let userID = principal.userID else { return principal }
         if let hash = connection.sessionHash {
-            guard let session = try await store.session(tokenHash: hash), session.expiresAt > Date() else { return nil }
+            guard let session = try await store.session(tokenHash: hash), session.expiresAt > clock.now() else { return nil }
         }
         guard let user = try await store.user(userID) else { return nil }
         let fresh = try await authenticator.principal(for: user)

@@ -129,6 +129,12 @@ public final class TopicHub: CommitObserver, Sendable {
         }
     }
 
+    /// Closes the connections whose session has expired (4401). Run periodically.
+    public func closeExpired(now: Date) {
+        let expired = connections.withLock { $0.values.filter { ($0.sessionExpiresAt.map { $0 <= now }) ?? false } }
+        for connection in expired { connection.close(code: 4401, reason: "session expired") }
+    }
+
     /// Closes every connection (shutdown).
     public func closeAll(code: UInt16, reason: String) {
         for connection in connections.withLock({ Array($0.values) }) { connection.close(code: code, reason: reason) }

@@ -135,7 +135,11 @@ struct CreateAdmin: AsyncParsableCommand {
         guard password.count >= 8 else { throw ValidationError("The password needs at least 8 characters.") }
         let graph = try HubGraph(configuration: configuration, logger: Bootstrap.logger(configuration))
         try await DemoData.ensurePolicyFields(graph.deps)
-        let user = try await DemoData.createAdmin(email: email, displayName: displayName, password: password, into: graph.deps, hasher: graph.hasher)
-        print("Created administrator \(user.email) (\(user.id)).")
+        do {
+            let user = try await DemoData.createAdmin(email: email, displayName: displayName, password: password, into: graph.deps, hasher: graph.hasher)
+            print("Created administrator \(user.email) (\(user.id)).")
+        } catch let error as DomainError {
+            throw ValidationError(([error.message] + error.fields.map { "\($0.field): \($0.message)" }).joined(separator: "\n"))
+        }
     }
 }

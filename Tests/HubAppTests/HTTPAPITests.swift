@@ -209,6 +209,8 @@ struct HTTPAPITests {
                 .cookie: cookie, .contentType: "application/json", HTTPField.Name("Sec-Fetch-Site")!: "same-origin",
             ], body: JSON.body(["kind": "focusGroup", "name": "Auf demselben Weg"]))
             #expect(sameSite.status == .created)
+            #expect(try await client.execute(uri: "/app.js", method: .get).status == .ok)
+            #expect(try await client.execute(uri: "/tests/html.test.js", method: .get).status == .notFound, "unit tests are not served")
         }
     }
 

@@ -212,6 +212,22 @@ struct WebSocketTests {
         }
     }
 
+    @Test("Sockets of an expired session are closed with 4401")
+    func expiredSessionCloses() async throws {
+        let hub = try await TestHub()
+        try await hub.application().test(.live) { client in
+            let token = try #require(try await client.token(.member))
+            let close = try await client.ws("/ws", configuration: .init(additionalHeaders: [.authorization: "Bearer \(token)"])) { inbound, _, _ in
+                try await Task.sleep(for: .milliseconds(100))
+                hub.graph.hub.closeExpired(now: Date().addingTimeInterval(3600))
+                #expect(hub.graph.hub.openConnections.count == 1, "a valid session stays open")
+                hub.graph.hub.closeExpired(now: Date().addingTimeInterval(13 * 3600))
+                for try await _ in inbound {}
+            }
+            #expect(close?.closeCode == .unknown(4401))
+        }
+    }
+
     @Test("A stalled consumer gets resync and the server's buffer for it stays bounded")
     func stalledConsumer() async throws {
         let hub = try await TestHub { $0.wsBufferEvents = 32 }

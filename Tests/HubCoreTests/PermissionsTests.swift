@@ -58,5 +58,10 @@ struct PermissionsTests {
         #expect(throws: DomainError.self) {
             try MembershipRules.set(role: .member, organization: nil, for: coordinator.userID!, in: w, current: own, by: coordinator, today: today)
         }
+        #expect(throws: DomainError.self, "a coordinator cannot remove themselves") {
+            try MembershipRules.remove(own, from: w, by: coordinator, today: today)
+        }
+        let admin = Self.principal(nil, admin: true)
+        #expect(try MembershipRules.remove(own, from: w, by: admin, today: today) == [.memberRemoved(own)])
     }
 }

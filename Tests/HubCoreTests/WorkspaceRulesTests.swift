@@ -68,6 +68,20 @@ struct WorkspaceRulesTests {
         }
     }
 
+    @Test("A new task force cannot end in the past")
+    func endDateInPast() {
+        let yesterday = LocalDate("2026-09-20")!
+        #expect(LocalDate.berlin(Self.now) == LocalDate("2026-09-21"))
+        do {
+            _ = try WorkspaceRules.create(draft(.taskForce, endsOn: yesterday), id: Self.wsID, by: Self.admin, knownPolicyFields: [Self.field], now: Self.now)
+            Issue.record("accepted an end date in the past")
+        } catch {
+            #expect(error.fields.map(\.code) == ["inPast"])
+        }
+        #expect((try? WorkspaceRules.create(draft(.taskForce, endsOn: LocalDate("2026-09-21")), id: Self.wsID, by: Self.admin,
+                                            knownPolicyFields: [Self.field], now: Self.now)) != nil, "ending today is fine")
+    }
+
     @Test("Who may edit a workspace", arguments: [
         (admin, true), (coordinator, true), (member, false), (observer, false), (outsider, false),
     ])

@@ -34,6 +34,9 @@ public enum MembershipRules {
         guard actor.isSignedIn else { throw .unauthenticated }
         guard Permissions.canManageMembers(actor, workspace.id) else { throw .forbidden }
         try WorkspaceRules.requireEditable(workspace, by: actor, today: today)
+        if membership.userID == actor.userID, membership.role == .coordinator, !actor.isAdmin {
+            throw DomainError(.invalidTransition, code: "member.lastCoordinator", message: "Ask an administrator or another coordinator to remove you.")
+        }
         return [.memberRemoved(membership)]
     }
 }

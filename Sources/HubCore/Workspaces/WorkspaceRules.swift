@@ -49,7 +49,11 @@ public enum WorkspaceRules {
         let description = draft.description.trimmingCharacters(in: .whitespacesAndNewlines)
         let issues = validate(kind: draft.kind, name: name, description: description, policyFieldIDs: draft.policyFieldIDs,
                               endsOn: draft.endsOn, knownPolicyFields: knownPolicyFields)
-        guard issues.isEmpty else { throw .validation(issues) }
+        var allIssues = issues
+        if let endsOn = draft.endsOn, endsOn < LocalDate.berlin(now) {
+            allIssues.append(FieldIssue(field: "endsOn", code: "inPast", message: "The end date has already passed."))
+        }
+        guard allIssues.isEmpty else { throw .validation(allIssues) }
         let workspace = Workspace(
             id: id, kind: draft.kind, name: name, description: description,
             policyFieldIDs: deduplicated(draft.policyFieldIDs), endsOn: draft.endsOn, archived: false,

@@ -28,8 +28,7 @@ struct LiveController {
     }
 
     func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, context: HubRequestContext) async throws {
-        let connection = gateway.open(principal: context.principal, sessionHash: context.session?.tokenHash,
-                                      capacity: settings.wsBufferEvents)
+        let connection = gateway.open(principal: context.principal, session: context.session, capacity: settings.wsBufferEvents)
         let channel = context.channel
         connection.setForceClose { channel.close(promise: nil) }
         defer { gateway.close(connection) }
@@ -51,6 +50,7 @@ struct LiveController {
                     gateway.reject(connection, code: "rateLimited", message: "Too many messages; slow down.")
                     continue
                 }
+                strikes = 0
                 guard case .text(let text) = message else {
                     gateway.reject(connection, code: "message.invalid", message: "Send JSON text messages.")
                     continue

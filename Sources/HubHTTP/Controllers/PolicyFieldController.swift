@@ -21,7 +21,13 @@ struct PolicyFieldController {
             guard context.principal.isSignedIn else { throw DomainError.unauthenticated }
             let expected = try JSONIO.expectedVersion(request)
             let body = try await JSONIO.decode(PrioritiesBody.self, from: request, context: context, limit: 8 << 10)
-            let field = try await setPriorities(id, years: body.prioritisedYears, expectedVersion: expected, by: context.principal)
+            let field: PolicyField
+            do {
+                field = try await setPriorities(id, years: body.prioritisedYears, expectedVersion: expected, by: context.principal)
+            } catch let error as DomainError where error == .versionConflict {
+                guard let current = try await queries.get(id) else { throw DomainError.notFound("policyField") }
+                throw ConflictError(error: error, current: WireJSON.string(PolicyFieldView(current)))
+            }
             return JSONIO.response(PolicyFieldView(field), headers: [.eTag: JSONIO.etag(field.version)])
         }
     }

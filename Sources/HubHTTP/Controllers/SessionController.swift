@@ -2,6 +2,7 @@ import Foundation
 import HubCore
 import HubRealtime
 import HubServices
+import HTTPTypes
 import Hummingbird
 
 /// Sign-in, sign-out and "who am I".
@@ -47,7 +48,11 @@ struct SessionController {
         if let mode = body.mode, !["cookie", "token"].contains(mode) {
             throw DomainError.validation([FieldIssue(field: "mode", code: "invalid", message: "Either cookie or token.")])
         }
-        let address = context.channel.remoteAddress?.ipAddress ?? "unknown"
+        var address = context.channel.remoteAddress?.ipAddress ?? "unknown"
+        if settings.trustForwardedFor, let forwarded = request.headers[.init("X-Forwarded-For")!],
+           let last = forwarded.split(separator: ",").last?.trimmingCharacters(in: .whitespaces), !last.isEmpty {
+            address = last
+        }
         let result = try await signIn(email: body.email, password: body.password, clientKey: addressKeyer.key(for: address),
                                       kind: tokenMode ? .api : .browser)
         var response = JSONIO.response(SignedIn(user: UserView(result.user), token: tokenMode ? result.token : nil,

@@ -43,7 +43,7 @@ struct ErrorMiddleware: RouterMiddleware {
         case .unauthenticated: .unauthorized
         case .forbidden: .forbidden
         case .notFound: .notFound
-        case .validation: code == "request.malformed" ? .badRequest : .unprocessableContent
+        case .validation: code.hasSuffix(".malformed") ? .badRequest : .unprocessableContent
         case .conflict, .invalidTransition: .conflict
         case .rateLimited: .tooManyRequests
         case .preconditionRequired: .init(code: 428, reasonPhrase: "Precondition Required")

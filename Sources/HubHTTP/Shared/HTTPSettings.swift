@@ -18,6 +18,8 @@ public struct HTTPSettings: Sendable {
     public var webRoot: String
     /// Session lifetime (absolute).
     public var sessionLifetime: TimeInterval
+    /// Use the last `X-Forwarded-For` entry as the client address (behind a trusted proxy).
+    public var trustForwardedFor = false
 
     public init(publicOrigin: String, allowedOrigins: [String] = [], maxBodyBytes: Int = 1 << 20, wsMaxMessageBytes: Int = 16 << 10,
                 wsMessageRate: Double = 20, wsBufferEvents: Int = 256, webRoot: String = "Web", sessionLifetime: TimeInterval = 12 * 3600) {

@@ -35,7 +35,8 @@ enum JSONIO {
         case .typeMismatch(_, let context), .valueNotFound(_, let context):
             return FieldIssue(field: path(context.codingPath), code: "invalidType", message: "This field has the wrong type.")
         case .dataCorrupted(let context):
-            return FieldIssue(field: path(context.codingPath), code: "invalid", message: context.debugDescription)
+            // Swift's own messages name types; clients get a plain one.
+            return FieldIssue(field: path(context.codingPath), code: "invalid", message: "This field has an invalid value.")
         @unknown default:
             return FieldIssue(field: "", code: "invalid", message: "The body does not have the expected shape.")
         }

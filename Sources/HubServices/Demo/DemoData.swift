@@ -83,7 +83,21 @@ public enum DemoData {
 
     /// Creates the first administrator of a real installation (`roundtable create-admin`).
     public static func createAdmin(email: String, displayName: String, password: String, into deps: ServiceDependencies, hasher: any PasswordHasher) async throws -> User {
-        let user = User(id: UserID(deps.ids.uuid()), email: email.lowercased(), displayName: displayName, isAdmin: true)
+        let email = email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        let displayName = displayName.trimmingCharacters(in: .whitespacesAndNewlines)
+        var issues: [FieldIssue] = []
+        let parts = email.split(separator: "@", omittingEmptySubsequences: false)
+        if parts.count != 2 || parts[0].isEmpty || !parts[1].contains(".") || email.contains(where: \.isWhitespace) || email.count > 320 {
+            issues.append(FieldIssue(field: "email", code: "invalid", message: "An email address such as planung@kreis.example."))
+        }
+        if displayName.isEmpty || displayName.count > 120 {
+            issues.append(FieldIssue(field: "displayName", code: "invalid", message: "A name of 1 to 120 characters."))
+        }
+        if password.count < 8 || password.utf8.count > 72 {
+            issues.append(FieldIssue(field: "password", code: "invalid", message: "A password of 8 to 72 bytes."))
+        }
+        guard issues.isEmpty else { throw DomainError.validation(issues) }
+        let user = User(id: UserID(deps.ids.uuid()), email: email, displayName: displayName, isAdmin: true)
         try await deps.commit(ChangeSet(changes: [.insertUser(user, passwordHash: try await hasher.hash(password))]))
         return user
     }

@@ -26,6 +26,10 @@ public final class LoginThrottle: Sendable {
     /// Throws `rateLimited` (with seconds to wait) when either key is over its limit.
     public func check(account: String, address: String, now: Date) throws(DomainError) {
         let wait = failures.withLock { table -> Int? in
+            // Forget stale entries so typed emails do not linger in memory.
+            if table.count > 1000 {
+                table = table.filter { _, dates in dates.contains { now.timeIntervalSince($0) < limits.window } }
+            }
             var longest: TimeInterval = 0
             for (key, limit) in [("a:" + account, limits.perAccount), ("i:" + address, limits.perAddress)] {
                 let recent = (table[key] ?? []).filter { now.timeIntervalSince($0) < limits.window }

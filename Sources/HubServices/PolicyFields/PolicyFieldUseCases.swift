@@ -9,6 +9,10 @@ public struct PolicyFieldQueries: Sendable {
     public func list() async throws -> Snapshot<[PolicyField]> {
         try await deps.store.policyFields()
     }
+
+    public func get(_ id: PolicyFieldID) async throws -> PolicyField? {
+        try await deps.store.policyField(id)
+    }
 }
 
 /// An administrator records the years in which a policy field is prioritised.

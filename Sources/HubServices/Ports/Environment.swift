@@ -8,7 +8,9 @@ public protocol Clock: Sendable {
 /// The system clock.
 public struct SystemClock: Clock {
     public init() {}
-    public func now() -> Date { Date() }
+    /// Rounded to the millisecond, the precision of storage and the wire, so a value read
+    /// back equals the value written.
+    public func now() -> Date { Date(millis: Date().millis) }
 }
 
 /// New identifiers. Random v4 UUIDs in production.

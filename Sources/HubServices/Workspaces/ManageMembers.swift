@@ -11,7 +11,7 @@ public struct SetMember: Sendable {
     ) async throws -> MemberRow {
         guard actor.isSignedIn else { throw DomainError.unauthenticated }
         guard let workspace = try await deps.store.workspace(workspaceID) else { throw DomainError.notFound("workspace") }
-        guard Permissions.canReadWorkspaceContent(actor, workspaceID) else { throw DomainError.notFound("workspace") }
+        guard Permissions.canReadWorkspaceContent(actor, workspaceID) else { throw DomainError.forbidden }
         guard let user = try await deps.store.user(userID) else { throw DomainError.notFound("user") }
         let current = try await deps.store.membership(workspaceID, userID)
         let (membership, events) = try MembershipRules.set(
@@ -31,7 +31,7 @@ public struct RemoveMember: Sendable {
     public func callAsFunction(_ workspaceID: WorkspaceID, user userID: UserID, by actor: Principal) async throws {
         guard actor.isSignedIn else { throw DomainError.unauthenticated }
         guard let workspace = try await deps.store.workspace(workspaceID) else { throw DomainError.notFound("workspace") }
-        guard Permissions.canReadWorkspaceContent(actor, workspaceID) else { throw DomainError.notFound("workspace") }
+        guard Permissions.canReadWorkspaceContent(actor, workspaceID) else { throw DomainError.forbidden }
         guard let membership = try await deps.store.membership(workspaceID, userID),
               let user = try await deps.store.user(userID) else { throw DomainError.notFound("member") }
         let events = try MembershipRules.remove(membership, from: workspace, by: actor, today: deps.today)
