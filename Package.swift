@@ -104,6 +104,17 @@ let package = Package(
             ],
             swiftSettings: upcoming
         ),
+        // Fan-out micro-benchmark (separate from the tests; see Docs/benchmarks.md).
+        .executableTarget(
+            name: "roundtable-fanout-bench",
+            dependencies: [
+                "HubCore", "HubServices", "HubRealtime",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/FanoutBench",
+            swiftSettings: upcoming
+        ),
         .testTarget(name: "HubCoreTests", dependencies: ["HubCore"], swiftSettings: upcoming),
         .testTarget(
             name: "HubStoreTests",

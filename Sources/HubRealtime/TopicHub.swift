@@ -85,6 +85,14 @@ public final class TopicHub: CommitObserver, Sendable {
         for topic in topics { broadcastPresence(topic) }
     }
 
+    /// Subscribes a connection directly, live from seq 0 (benchmarks only; clients go
+    /// through `LiveGateway`, which replays and authorizes).
+    public func benchSubscribe(_ connection: LiveConnection, to topic: String) {
+        connection.beginSubscription(topic)
+        add(connection, to: topic)
+        _ = connection.completeSubscription(topic, answer: ByteBuffer(), replay: [], base: 0)
+    }
+
     func add(_ connection: LiveConnection, to topic: String) {
         let principal = connection.principal
         let user = principal.userID.map { ServerMessage.UserRef(id: $0.description, displayName: principal.displayName ?? "") }
