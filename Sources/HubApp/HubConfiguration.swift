@@ -31,6 +31,8 @@ public struct HubConfiguration: Sendable {
     /// Behind a reverse proxy: take the client address for sign-in throttling from the last
     /// `X-Forwarded-For` entry (the one the proxy added). Off when clients connect directly.
     public var trustForwardedFor = false
+    /// Things worth telling the operator at start (unknown variables), logged by `serve`.
+    public var warnings: [String] = []
 
     public init() {}
 
@@ -137,8 +139,12 @@ public struct HubConfiguration: Sendable {
         for name in flags.keys where !keys.contains(where: { $0.flag == name }) {
             problems.append("unknown option --\(name)")
         }
-        for name in environment.keys where name.hasPrefix("ROUNDTABLE_") && name != "ROUNDTABLE_CONFIG" && name != "ROUNDTABLE_ADMIN_PASSWORD" && !keys.contains(where: { $0.env == name }) {
-            problems.append("unknown environment variable \(name)")
+        // The environment is shared with other tools (test harnesses, shells), so an unknown
+        // ROUNDTABLE_* variable is a warning (likely a typo), not a reason to refuse to start.
+        var warnings: [String] = []
+        for name in environment.keys.sorted() where name.hasPrefix("ROUNDTABLE_") && name != "ROUNDTABLE_CONFIG"
+            && name != "ROUNDTABLE_ADMIN_PASSWORD" && !keys.contains(where: { $0.env == name }) {
+            warnings.append("ignoring unknown environment variable \(name)")
         }
         var config = HubConfiguration()
         for key in keys {
@@ -150,6 +156,7 @@ public struct HubConfiguration: Sendable {
             if let value, let problem = key.apply(&config, value) { problems.append("\(source) \(problem) (got \"\(value)\")") }
         }
         guard problems.isEmpty else { throw Problems(messages: problems) }
+        config.warnings = warnings
         return config
     }
 

@@ -80,6 +80,7 @@ struct Serve: AsyncParsableCommand {
         if let publicOrigin { extra["public-origin"] = publicOrigin }
         let configuration = try common.load(extra: extra)
         let logger = Bootstrap.logger(configuration)
+        for warning in configuration.warnings { logger.warning("\(warning)") }
         let graph = try HubGraph(configuration: configuration, logger: logger)
         try await graph.prepareData()
         logger.info("serving", metadata: ["origin": "\(configuration.effectiveOrigin)", "data": "\(configuration.databasePath)"])

@@ -75,7 +75,8 @@ def hub(tmp_path_factory, artifacts) -> Hub:
     data_dir = tmp_path_factory.mktemp("hub-data")
     log_path = artifacts / "hub.log"
     log = open(log_path, "wb")
-    env = dict(os.environ)
+    # The harness's own variables are not the hub's configuration.
+    env = {k: v for k, v in os.environ.items() if k not in ("ROUNDTABLE_BIN", "ROUNDTABLE_CHROMIUM")}
     env.setdefault("ROUNDTABLE_WEB_ROOT", str(ROOT / "Web"))
     process = subprocess.Popen(
         [str(binary), "serve", "--demo", "--host", "127.0.0.1", "--port", str(port), "--data-dir", str(data_dir)],
@@ -167,7 +168,7 @@ class ApiClient:
             "name": name,
             "description": description,
             "policyFieldIds": [fields[0]["id"]] if fields else [],
-            "endsOn": "2026-12-31" if kind == "taskForce" else None,
+            "endsOn": "2099-12-31" if kind == "taskForce" else None,
         }
         body.update(extra)
         r = self.post("/api/v1/workspaces", body)

@@ -13,7 +13,7 @@ def test_admin_creates_workspace_through_the_form(open_page, api):
     fields = page.locator("#ws-fields-list input[type=checkbox]")
     fields.first.wait_for()
     fields.first.check()
-    page.get_by_label("Endet am").fill("2026-06-30")
+    page.get_by_label("Endet am").fill("2099-06-30")
     page.get_by_role("button", name="Arbeitsgruppe anlegen").click()
     page.locator("#page-title", has_text=name).wait_for()
     assert "/#/workspaces/" in page.url
@@ -135,7 +135,7 @@ def test_create_form_field_errors_are_german_and_linked(open_page):
     assert page.evaluate("location.hash") == "#/new"
     # Fixing the input and sending again clears the errors.
     page.get_by_label("Name").first.fill(unique("Korrigiert"))
-    page.get_by_label("Endet am").fill("2026-09-30")
+    page.get_by_label("Endet am").fill("2099-09-30")
     page.get_by_role("button", name="Arbeitsgruppe anlegen").click()
     page.wait_for_function("() => location.hash.startsWith('#/workspaces/')")
 
