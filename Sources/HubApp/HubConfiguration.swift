@@ -23,6 +23,11 @@ public struct HubConfiguration: Sendable {
     public var synchronous = "full"
     public var bcryptCost = 12
     public var sessionHours = 12
+    /// A browser session unused this long ends.
+    public var sessionIdleMinutes = 120
+    /// `required`: administrators act as administrators only after a second factor.
+    /// `optional`: only for demos and tests. Unset, it is `required`, except with `--demo`.
+    public var adminSecondFactor: String?
     public var wsMaxMessageBytes = 16 * 1024
     public var wsMessageRate = 20.0
     public var wsBufferEvents = 256
@@ -97,6 +102,8 @@ public struct HubConfiguration: Sendable {
         Key(env: "ROUNDTABLE_SQLITE_SYNCHRONOUS", flag: "sqlite-synchronous", apply: oneOf(["full", "normal"]) { $0.synchronous = $1 }),
         Key(env: "ROUNDTABLE_BCRYPT_COST", flag: "bcrypt-cost", apply: int(4...16) { $0.bcryptCost = $1 }),
         Key(env: "ROUNDTABLE_SESSION_HOURS", flag: "session-hours", apply: int(1...720) { $0.sessionHours = $1 }),
+        Key(env: "ROUNDTABLE_SESSION_IDLE_MINUTES", flag: "session-idle-minutes", apply: int(5...1440) { $0.sessionIdleMinutes = $1 }),
+        Key(env: "ROUNDTABLE_ADMIN_SECOND_FACTOR", flag: "admin-second-factor", apply: oneOf(["required", "optional"]) { $0.adminSecondFactor = $1 }),
         Key(env: "ROUNDTABLE_WS_MAX_MESSAGE", flag: "ws-max-message", apply: int(1024...(1 << 20)) { $0.wsMaxMessageBytes = $1 }),
         Key(env: "ROUNDTABLE_WS_RATE", flag: "ws-rate", apply: int(1...10_000) { $0.wsMessageRate = Double($1) }),
         Key(env: "ROUNDTABLE_WS_BUFFER", flag: "ws-buffer", apply: int(8...100_000) { $0.wsBufferEvents = $1 }),
@@ -164,6 +171,9 @@ public struct HubConfiguration: Sendable {
     public var effectiveOrigin: String {
         publicOrigin ?? "http://\(host.contains(":") ? "[\(host)]" : host):\(port)"
     }
+
+    /// Whether administrators need a verified second factor (see `adminSecondFactor`).
+    public var adminSecondFactorRequired: Bool { (adminSecondFactor ?? (demo ? "optional" : "required")) == "required" }
 
     public var databasePath: String { (dataDir as NSString).appendingPathComponent("roundtable.sqlite") }
 }

@@ -22,6 +22,10 @@ public struct HubGraph: Sendable {
     public let digest: any TokenDigest
     public let authenticator: Authenticator
     public let gateway: LiveGateway
+    public let policy: SecurityPolicy
+    public let totp: any TOTPGenerator
+    public let mailer: any Mailer
+    public let throttle: LoginThrottle
     public private(set) var settings: HTTPSettings
     public let logger: Logger
 
@@ -35,7 +39,14 @@ public struct HubGraph: Sendable {
         hub.setEpoch(store.epoch)
         let deps = ServiceDependencies(store: store, clock: clock, ids: ids, logger: logger)
         let digest = SHA256TokenDigest()
-        let authenticator = Authenticator(deps: deps, digest: digest)
+        let policy = SecurityPolicy(adminSecondFactorRequired: configuration.adminSecondFactorRequired,
+                                    idleTimeout: TimeInterval(configuration.sessionIdleMinutes) * 60,
+                                    sessionLifetime: TimeInterval(configuration.sessionHours) * 3600)
+        let authenticator = Authenticator(deps: deps, digest: digest, policy: policy)
+        self.policy = policy
+        self.totp = TOTP()
+        self.mailer = NoMailer()
+        self.throttle = LoginThrottle()
         self.configuration = configuration
         self.store = store
         self.hub = hub
@@ -65,11 +76,15 @@ public struct HubGraph: Sendable {
     /// The HTTP router and the WebSocket upgrade router (tests enumerate their routes).
     public func routers() async throws -> (http: Router<HubRequestContext>, webSocket: Router<HubRequestContext>) {
         let decoyHash = try await hasher.hash(digest.newToken())
-        let signIn = SignIn(deps: deps, hasher: hasher, digest: digest, throttle: LoginThrottle(),
-                            sessionLifetime: settings.sessionLifetime, decoyHash: decoyHash)
+        let signIn = SignIn(deps: deps, hasher: hasher, digest: digest, throttle: throttle, policy: policy, decoyHash: decoyHash)
+        let keyer = AddressKeyer(secret: try await store.installationSecret("address-key"))
         return HubRouter.build(HTTPDependencies(
-            deps: deps, hub: hub, gateway: gateway, authenticator: authenticator, signIn: signIn, settings: settings,
-            metricsText: { AppMetrics.render() }, openAPIPath: configuration.openAPIPath))
+            deps: deps, hub: hub, gateway: gateway, authenticator: authenticator, signIn: signIn,
+            secondFactor: SecondFactor(deps: deps, totp: totp, digest: digest, throttle: throttle),
+            account: Account(deps: deps, hasher: hasher, digest: digest),
+            invitations: Invitations(deps: deps, digest: digest, hasher: hasher, mailer: mailer, policy: policy,
+                                     publicOrigin: configuration.effectiveOrigin),
+            addressKeyer: keyer, settings: settings, metricsText: { AppMetrics.render() }, openAPIPath: configuration.openAPIPath))
     }
 
     /// The Hummingbird application: routes, the WebSocket endpoint and background services.

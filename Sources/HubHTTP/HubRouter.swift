@@ -13,17 +13,26 @@ public struct HTTPDependencies: Sendable {
     public let gateway: LiveGateway
     public let authenticator: Authenticator
     public let signIn: SignIn
+    public let secondFactor: SecondFactor
+    public let account: Account
+    public let invitations: Invitations
+    public let addressKeyer: AddressKeyer
     public let settings: HTTPSettings
     public let metricsText: @Sendable () -> String
     public let openAPIPath: String
 
     public init(deps: ServiceDependencies, hub: TopicHub, gateway: LiveGateway, authenticator: Authenticator, signIn: SignIn,
+                secondFactor: SecondFactor, account: Account, invitations: Invitations, addressKeyer: AddressKeyer,
                 settings: HTTPSettings, metricsText: @escaping @Sendable () -> String, openAPIPath: String) {
         self.deps = deps
         self.hub = hub
         self.gateway = gateway
         self.authenticator = authenticator
         self.signIn = signIn
+        self.secondFactor = secondFactor
+        self.account = account
+        self.invitations = invitations
+        self.addressKeyer = addressKeyer
         self.settings = settings
         self.metricsText = metricsText
         self.openAPIPath = openAPIPath
@@ -36,8 +45,11 @@ public enum HubRouter {
         let http = Router(context: HubRequestContext.self)
         addMiddleware(to: http, d, serveFiles: true)
         OpsController(store: d.deps.store, metricsText: d.metricsText, openAPIPath: d.openAPIPath).add(to: http)
-        SessionController(signIn: d.signIn, signOut: SignOut(deps: d.deps), store: d.deps.store, hub: d.hub,
-                          settings: d.settings, addressKeyer: AddressKeyer()).add(to: http)
+        SessionController(signIn: d.signIn, signOut: SignOut(deps: d.deps), secondFactor: d.secondFactor, store: d.deps.store, hub: d.hub,
+                          settings: d.settings).add(to: http)
+        AccountController(account: d.account, secondFactor: d.secondFactor, store: d.deps.store, hub: d.hub).add(to: http)
+        InvitationController(invitations: d.invitations, settings: d.settings).add(to: http)
+        AdminController(administration: Administration(deps: d.deps)).add(to: http)
         PolicyFieldController(queries: PolicyFieldQueries(deps: d.deps), setPriorities: SetPolicyFieldPriorities(deps: d.deps)).add(to: http)
         WorkspaceController(queries: WorkspaceQueries(deps: d.deps), create: CreateWorkspace(deps: d.deps), update: UpdateWorkspace(deps: d.deps),
                             archive: SetWorkspaceArchived(deps: d.deps), setMember: SetMember(deps: d.deps),
@@ -61,6 +73,6 @@ public enum HubRouter {
             router.add(middleware: FileMiddleware(d.settings.webRoot, cacheControl: .init([(MediaType(type: .any), [.noCache])]),
                                                   searchForIndexHtml: true))
         }
-        router.add(middleware: AuthenticationMiddleware(authenticator: d.authenticator, settings: d.settings))
+        router.add(middleware: AuthenticationMiddleware(authenticator: d.authenticator, settings: d.settings, addressKeyer: d.addressKeyer))
     }
 }

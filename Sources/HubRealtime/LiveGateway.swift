@@ -118,11 +118,13 @@ public struct LiveGateway: Sendable {
     private func currentPrincipal(_ connection: LiveConnection) async throws -> Principal? {
         let principal = connection.principal
         guard let userID = principal.userID else { return principal }
+        var session: SessionRecord?
         if let hash = connection.sessionHash {
-            guard let session = try await store.session(tokenHash: hash), session.expiresAt > clock.now() else { return nil }
+            guard let current = try await store.session(tokenHash: hash), current.expiresAt > clock.now() else { return nil }
+            session = current
         }
         guard let user = try await store.user(userID) else { return nil }
-        let fresh = try await authenticator.principal(for: user)
+        let fresh = try await authenticator.principal(for: user, session: session)
         connection.refresh(fresh)
         return fresh
     }

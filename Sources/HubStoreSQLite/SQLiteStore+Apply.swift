@@ -23,15 +23,58 @@ extension SQLiteStore {
     static func apply(_ change: Change, in db: Database) throws {
         switch change {
         case .insertUser(let u, let hash):
-            try db.execute(sql: "INSERT INTO app_user(id, email, display_name, password_hash, is_admin) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [u.id.description, u.email.lowercased(), u.displayName, hash, u.isAdmin])
+            try db.execute(sql: "INSERT INTO app_user(id, email, display_name, password_hash, is_admin, is_steering) VALUES (?, ?, ?, ?, ?, ?)",
+                           arguments: [u.id.description, u.email.lowercased(), u.displayName, hash, u.isAdmin, u.isSteering])
+        case .updateUserRoles(let u):
+            try db.execute(sql: "UPDATE app_user SET is_admin = ?, is_steering = ? WHERE id = ?", arguments: [u.isAdmin, u.isSteering, u.id.description])
+            guard db.changesCount == 1 else { throw StoreError.missingReference("user") }
+        case .updatePassword(let id, let hash):
+            try db.execute(sql: "UPDATE app_user SET password_hash = ? WHERE id = ?", arguments: [hash, id.description])
+            guard db.changesCount == 1 else { throw StoreError.missingReference("user") }
         case .insertSession(let s):
-            try db.execute(sql: "INSERT INTO session(token_hash, user_id, kind, created_ms, expires_ms) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [s.tokenHash, s.userID.description, s.kind.rawValue, s.createdAt.millis, s.expiresAt.millis])
+            try db.execute(sql: """
+                INSERT INTO session(token_hash, id, user_id, kind, name, scope, second_factor, created_ms, expires_ms, last_seen_ms)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [s.tokenHash, s.id, s.userID.description, s.kind.rawValue, s.name, s.scope.rawValue, s.secondFactor.rawValue,
+                                 s.createdAt.millis, s.expiresAt.millis, s.lastSeenAt.millis])
+        case .updateSession(let s):
+            try db.execute(sql: "UPDATE session SET second_factor = ?, last_seen_ms = ? WHERE token_hash = ?",
+                           arguments: [s.secondFactor.rawValue, s.lastSeenAt.millis, s.tokenHash])
         case .deleteSession(let hash):
             try db.execute(sql: "DELETE FROM session WHERE token_hash = ?", arguments: [hash])
-        case .deleteSessionsOfUser(let id):
-            try db.execute(sql: "DELETE FROM session WHERE user_id = ?", arguments: [id.description])
+        case .deleteSessionsOfUser(let id, let except):
+            try db.execute(sql: "DELETE FROM session WHERE user_id = ? AND token_hash <> ?", arguments: [id.description, except ?? ""])
+        case .upsertTOTP(let t):
+            try db.execute(sql: """
+                INSERT INTO totp_credential(user_id, secret, enabled, last_step, created_ms) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT(user_id) DO UPDATE SET secret = excluded.secret, enabled = excluded.enabled, last_step = excluded.last_step,
+                    created_ms = excluded.created_ms
+                """, arguments: [t.userID.description, t.secret, t.enabled, t.lastStep, t.createdAt.millis])
+        case .deleteTOTP(let id):
+            try db.execute(sql: "DELETE FROM totp_credential WHERE user_id = ?", arguments: [id.description])
+        case .replaceRecoveryCodes(let id, let hashes):
+            try db.execute(sql: "DELETE FROM recovery_code WHERE user_id = ?", arguments: [id.description])
+            for hash in hashes {
+                try db.execute(sql: "INSERT INTO recovery_code(user_id, code_hash) VALUES (?, ?)", arguments: [id.description, hash])
+            }
+        case .useRecoveryCode(let id, let hash, let at):
+            try db.execute(sql: "UPDATE recovery_code SET used_ms = ? WHERE user_id = ? AND code_hash = ? AND used_ms IS NULL",
+                           arguments: [at.millis, id.description, hash])
+            guard db.changesCount == 1 else { throw StoreError.conflict }
+        case .insertInvitation(let i, let tokenHash):
+            try db.execute(sql: """
+                INSERT INTO invitation(id, workspace_id, email, role, organization, token_hash, created_by, created_ms, expires_ms, accepted_ms, revoked)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [i.id.description, i.workspaceID.description, i.email, i.role.rawValue, i.organization, tokenHash,
+                                 i.createdBy?.description, i.createdAt.millis, i.expiresAt.millis, i.acceptedAt?.millis, i.revoked])
+        case .updateInvitation(let i):
+            // Single use: only an open invitation changes.
+            try db.execute(sql: "UPDATE invitation SET accepted_ms = ?, revoked = ? WHERE id = ? AND accepted_ms IS NULL AND revoked = 0",
+                           arguments: [i.acceptedAt?.millis, i.revoked, i.id.description])
+            guard db.changesCount == 1 else { throw StoreError.conflict }
+        case .appendAudit(let a):
+            try db.execute(sql: "INSERT INTO audit(at_ms, type, actor_id, address_hash, subject, detail) VALUES (?, ?, ?, ?, ?, ?)",
+                           arguments: [a.at.millis, a.type, a.actorID?.description, a.addressHash, a.subject, a.detail])
         case .insertPolicyField(let f):
             try db.execute(sql: "INSERT INTO policy_field(id, key, name_de, name_en, version) VALUES (?, ?, ?, ?, ?)",
                            arguments: [f.id.description, f.key, f.nameDe, f.nameEn, f.version])

@@ -67,14 +67,14 @@ extension SQLiteStore {
 
     public func user(_ id: UserID) async throws -> User? {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT id, email, display_name, is_admin FROM app_user WHERE id = ?", arguments: [id.description])
+            try Row.fetchOne(db, sql: "SELECT id, email, display_name, is_admin, is_steering FROM app_user WHERE id = ?", arguments: [id.description])
                 .map(Self.user)
         }
     }
 
     public func credentials(email: String) async throws -> (User, String)? {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT id, email, display_name, is_admin, password_hash FROM app_user WHERE email = ?",
+            try Row.fetchOne(db, sql: "SELECT id, email, display_name, is_admin, is_steering, password_hash FROM app_user WHERE email = ?",
                              arguments: [email.lowercased()]).map { (Self.user($0), $0["password_hash"] as String) }
         }
     }
@@ -83,19 +83,115 @@ extension SQLiteStore {
         try await pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM app_user") ?? 0 }
     }
 
+    static let sessionColumns = "token_hash, id, user_id, kind, name, scope, second_factor, created_ms, expires_ms, last_seen_ms"
+
+    static func session(_ row: Row) -> SessionRecord {
+        SessionRecord(tokenHash: row["token_hash"], id: row["id"], userID: UserID(row["user_id"] as String)!,
+                      kind: SessionRecord.Kind(rawValue: row["kind"])!, name: row["name"], scope: SessionRecord.Scope(rawValue: row["scope"])!,
+                      secondFactor: SessionRecord.SecondFactor(rawValue: row["second_factor"])!, createdAt: Date(millis: row["created_ms"]),
+                      expiresAt: Date(millis: row["expires_ms"]), lastSeenAt: Date(millis: row["last_seen_ms"]))
+    }
+
     public func session(tokenHash: String) async throws -> SessionRecord? {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT user_id, kind, created_ms, expires_ms FROM session WHERE token_hash = ?", arguments: [tokenHash]).map {
-                SessionRecord(tokenHash: tokenHash, userID: UserID($0["user_id"] as String)!, kind: SessionRecord.Kind(rawValue: $0["kind"])!,
-                              createdAt: Date(millis: $0["created_ms"]), expiresAt: Date(millis: $0["expires_ms"]))
+            try Row.fetchOne(db, sql: "SELECT \(Self.sessionColumns) FROM session WHERE token_hash = ?", arguments: [tokenHash]).map(Self.session)
+        }
+    }
+
+    public func sessions(of user: UserID) async throws -> [SessionRecord] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT \(Self.sessionColumns) FROM session WHERE user_id = ? ORDER BY created_ms DESC",
+                             arguments: [user.description]).map(Self.session)
+        }
+    }
+
+    public func users(matching query: String?) async throws -> [User] {
+        try await pool.read { db in
+            let pattern = "%" + (query ?? "").replacingOccurrences(of: "%", with: "").replacingOccurrences(of: "_", with: "") + "%"
+            return try Row.fetchAll(db, sql: """
+                SELECT id, email, display_name, is_admin, is_steering FROM app_user
+                WHERE lower(email) LIKE ? OR lower(display_name) LIKE ? ORDER BY display_name, email LIMIT 500
+                """, arguments: [pattern, pattern]).map(Self.user)
+        }
+    }
+
+    public func totp(_ user: UserID) async throws -> TOTPCredential? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT secret, enabled, last_step, created_ms FROM totp_credential WHERE user_id = ?",
+                             arguments: [user.description]).map {
+                TOTPCredential(userID: user, secret: $0["secret"], enabled: $0["enabled"], lastStep: $0["last_step"], createdAt: Date(millis: $0["created_ms"]))
             }
+        }
+    }
+
+    public func hasUnusedRecoveryCode(_ user: UserID, hash: String) async throws -> Bool {
+        try await pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM recovery_code WHERE user_id = ? AND code_hash = ? AND used_ms IS NULL",
+                             arguments: [user.description, hash]) == 1
+        }
+    }
+
+    static let invitationColumns = "id, workspace_id, email, role, organization, created_by, created_ms, expires_ms, accepted_ms, revoked"
+
+    static func invitation(_ row: Row) -> Invitation {
+        Invitation(id: InvitationID(row["id"] as String)!, workspaceID: WorkspaceID(row["workspace_id"] as String)!, email: row["email"],
+                   role: WorkspaceRole(rawValue: row["role"])!, organization: row["organization"],
+                   createdBy: (row["created_by"] as String?).flatMap(UserID.init), createdAt: Date(millis: row["created_ms"]),
+                   expiresAt: Date(millis: row["expires_ms"]), acceptedAt: (row["accepted_ms"] as Int64?).map(Date.init(millis:)),
+                   revoked: row["revoked"])
+    }
+
+    public func invitation(tokenHash: String) async throws -> Invitation? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT \(Self.invitationColumns) FROM invitation WHERE token_hash = ?", arguments: [tokenHash]).map(Self.invitation)
+        }
+    }
+
+    public func invitation(_ id: InvitationID) async throws -> Invitation? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT \(Self.invitationColumns) FROM invitation WHERE id = ?", arguments: [id.description]).map(Self.invitation)
+        }
+    }
+
+    public func invitations(of workspace: WorkspaceID) async throws -> [Invitation] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT \(Self.invitationColumns) FROM invitation WHERE workspace_id = ? ORDER BY created_ms DESC",
+                             arguments: [workspace.description]).map(Self.invitation)
+        }
+    }
+
+    public func audit(type: String?, actor: UserID?, limit: Int) async throws -> [AuditRow] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT a.id, a.at_ms, a.type, a.actor_id, a.address_hash, a.subject, a.detail, u.display_name FROM audit a
+                LEFT JOIN app_user u ON u.id = a.actor_id
+                WHERE (? IS NULL OR a.type = ?) AND (? IS NULL OR a.actor_id = ?)
+                ORDER BY a.id DESC LIMIT ?
+                """, arguments: [type, type, actor?.description, actor?.description, limit]).map { row in
+                AuditRow(id: row["id"], entry: AuditEntry(at: Date(millis: row["at_ms"]), type: row["type"],
+                                                          actorID: (row["actor_id"] as String?).flatMap(UserID.init),
+                                                          addressHash: row["address_hash"], subject: row["subject"], detail: row["detail"]),
+                         actorName: row["display_name"])
+            }
+        }
+    }
+
+    public func installationSecret(_ name: String) async throws -> String {
+        let key = "secret:" + name
+        return try await pool.write { db in
+            if let existing = try String.fetchOne(db, sql: "SELECT value FROM store_meta WHERE key = ?", arguments: [key]) { return existing }
+            var generator = SystemRandomNumberGenerator()
+            let value = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: .min ... .max, using: &generator)) }.joined()
+            try db.execute(sql: "INSERT INTO store_meta(key, value) VALUES (?, ?)", arguments: [key, value])
+            return value
         }
     }
 
     // MARK: Row mapping (records never leave the adapter)
 
     static func user(_ row: Row) -> User {
-        User(id: UserID(row["id"] as String)!, email: row["email"], displayName: row["display_name"], isAdmin: row["is_admin"])
+        User(id: UserID(row["id"] as String)!, email: row["email"], displayName: row["display_name"], isAdmin: row["is_admin"],
+             isSteering: row["is_steering"])
     }
 
     static func fetchPolicyFields(_ db: Database, whereClause: String, arguments: StatementArguments) throws -> [PolicyField] {

@@ -82,6 +82,61 @@ extension SQLiteStore {
                 CREATE INDEX membership_user ON membership(user_id);
                 """)
         }
+        migrator.registerMigration("v2-identity") { db in
+            try db.execute(sql: """
+                ALTER TABLE app_user ADD COLUMN is_steering INTEGER NOT NULL DEFAULT 0 CHECK (is_steering IN (0, 1));
+
+                ALTER TABLE session ADD COLUMN id TEXT;
+                ALTER TABLE session ADD COLUMN name TEXT;
+                ALTER TABLE session ADD COLUMN scope TEXT NOT NULL DEFAULT 'write' CHECK (scope IN ('read', 'write'));
+                ALTER TABLE session ADD COLUMN second_factor TEXT NOT NULL DEFAULT 'none'
+                    CHECK (second_factor IN ('none', 'pending', 'verified'));
+                ALTER TABLE session ADD COLUMN last_seen_ms INTEGER NOT NULL DEFAULT 0;
+                UPDATE session SET id = lower(hex(randomblob(16))), last_seen_ms = created_ms;
+                CREATE UNIQUE INDEX session_id ON session(id);
+
+                CREATE TABLE totp_credential (
+                    user_id TEXT PRIMARY KEY NOT NULL REFERENCES app_user(id) ON DELETE CASCADE,
+                    secret TEXT NOT NULL,
+                    enabled INTEGER NOT NULL CHECK (enabled IN (0, 1)),
+                    last_step INTEGER NOT NULL DEFAULT 0,
+                    created_ms INTEGER NOT NULL
+                );
+                CREATE TABLE recovery_code (
+                    user_id TEXT NOT NULL REFERENCES app_user(id) ON DELETE CASCADE,
+                    code_hash TEXT NOT NULL,
+                    used_ms INTEGER,
+                    PRIMARY KEY (user_id, code_hash)
+                );
+
+                CREATE TABLE invitation (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    workspace_id TEXT NOT NULL REFERENCES workspace(id) ON DELETE CASCADE,
+                    email TEXT NOT NULL CHECK (email = lower(email)),
+                    role TEXT NOT NULL CHECK (role IN ('coordinator', 'member', 'observer')),
+                    organization TEXT,
+                    token_hash TEXT NOT NULL UNIQUE,
+                    created_by TEXT REFERENCES app_user(id) ON DELETE SET NULL,
+                    created_ms INTEGER NOT NULL,
+                    expires_ms INTEGER NOT NULL,
+                    accepted_ms INTEGER,
+                    revoked INTEGER NOT NULL DEFAULT 0 CHECK (revoked IN (0, 1))
+                );
+                CREATE INDEX invitation_workspace ON invitation(workspace_id);
+
+                CREATE TABLE audit (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    at_ms INTEGER NOT NULL,
+                    type TEXT NOT NULL,
+                    actor_id TEXT,
+                    address_hash TEXT,
+                    subject TEXT,
+                    detail TEXT
+                );
+                CREATE INDEX audit_at ON audit(at_ms);
+                CREATE INDEX audit_type ON audit(type, at_ms);
+                """)
+        }
         return migrator
     }
 }

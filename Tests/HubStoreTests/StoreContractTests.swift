@@ -138,7 +138,7 @@ struct StoreContractTests {
         w.kind = .taskForce
         w.endsOn = LocalDate("2027-06-30")
         let u = h.user()
-        let session = SessionRecord(tokenHash: "abc", userID: u.id, kind: .browser, createdAt: h.clock.now(), expiresAt: h.clock.now().addingTimeInterval(60))
+        let session = SessionRecord(tokenHash: "abc", id: "s1", userID: u.id, kind: .browser, createdAt: h.clock.now(), expiresAt: h.clock.now().addingTimeInterval(60))
         let membership = Membership(workspaceID: w.id, userID: u.id, role: .coordinator, organization: "Stadt Beispielhausen")
         _ = try await h.store.commit(ChangeSet(changes: [
             .insertPolicyField(field), .insertWorkspace(w), .insertUser(u, passwordHash: "hash"), .insertSession(session), .upsertMembership(membership),
@@ -162,5 +162,53 @@ struct StoreContractTests {
         let snapshot = try await h.store.workspaces()
         #expect(snapshot.cursor == Cursor(topic: "directory", epoch: h.store.epoch, seq: 2))
         #expect(snapshot.value.map(\.id) == [w.id])
+    }
+
+    @Test("Identity records: sessions with second factor, TOTP, single-use recovery codes, invitations, audit", arguments: StoreBackend.all)
+    func identity(backend: StoreBackend) async throws {
+        let h = try StoreHarness(backend)
+        let u = h.user("person@example.org")
+        let w = h.workspace()
+        var session = SessionRecord(tokenHash: "t1", id: "s1", userID: u.id, kind: .api, name: "Export", scope: .read, secondFactor: .pending,
+                                    createdAt: h.clock.now(), expiresAt: h.clock.now().addingTimeInterval(3600))
+        _ = try await h.store.commit(ChangeSet(changes: [.insertUser(u, passwordHash: "h"), .insertWorkspace(w), .insertSession(session)]))
+        session.secondFactor = .verified
+        session.lastSeenAt = h.clock.now().addingTimeInterval(120)
+        _ = try await h.store.commit(ChangeSet(changes: [.updateSession(session)]))
+        #expect(try await h.store.session(tokenHash: "t1") == session)
+        #expect(try await h.store.sessions(of: u.id) == [session])
+
+        let credential = TOTPCredential(userID: u.id, secret: "JBSWY3DPEHPK3PXP", enabled: true, lastStep: 42, createdAt: h.clock.now())
+        _ = try await h.store.commit(ChangeSet(changes: [.upsertTOTP(credential), .replaceRecoveryCodes(u.id, hashes: ["c1", "c2"])]))
+        #expect(try await h.store.totp(u.id) == credential)
+        #expect(try await h.store.hasUnusedRecoveryCode(u.id, hash: "c1"))
+        _ = try await h.store.commit(ChangeSet(changes: [.useRecoveryCode(u.id, hash: "c1", at: h.clock.now())]))
+        #expect(try await !h.store.hasUnusedRecoveryCode(u.id, hash: "c1"))
+        await #expect(throws: StoreError.conflict, "a recovery code works once") {
+            try await h.store.commit(ChangeSet(changes: [.useRecoveryCode(u.id, hash: "c1", at: h.clock.now())]))
+        }
+
+        var invitation = Invitation(id: InvitationID(UUID()), workspaceID: w.id, email: "new@example.org", role: .member, organization: "Stadt",
+                                    createdBy: u.id, createdAt: h.clock.now(), expiresAt: h.clock.now().addingTimeInterval(60), acceptedAt: nil, revoked: false)
+        _ = try await h.store.commit(ChangeSet(changes: [.insertInvitation(invitation, tokenHash: "inv")]))
+        #expect(try await h.store.invitation(tokenHash: "inv") == invitation)
+        #expect(try await h.store.invitations(of: w.id) == [invitation])
+        invitation.acceptedAt = h.clock.now()
+        _ = try await h.store.commit(ChangeSet(changes: [.updateInvitation(invitation)]))
+        #expect(try await h.store.invitation(invitation.id)?.acceptedAt == invitation.acceptedAt)
+        await #expect(throws: StoreError.conflict, "an invitation is accepted once") {
+            try await h.store.commit(ChangeSet(changes: [.updateInvitation(invitation)]))
+        }
+
+        for type in ["auth.ok", "auth.failed", "auth.ok"] {
+            _ = try await h.store.commit(ChangeSet(changes: [.appendAudit(AuditEntry(at: h.clock.now(), type: type, actorID: u.id, addressHash: "a1"))]))
+        }
+        let all = try await h.store.audit(type: nil, actor: nil, limit: 10)
+        #expect(all.map(\.entry.type) == ["auth.ok", "auth.failed", "auth.ok"], "newest first")
+        #expect(all.first?.actorName == "Person")
+        #expect(try await h.store.audit(type: "auth.failed", actor: u.id, limit: 10).count == 1)
+        let secret = try await h.store.installationSecret("address-key")
+        #expect(secret.count == 64)
+        #expect(try await h.store.installationSecret("address-key") == secret, "created once, then kept")
     }
 }

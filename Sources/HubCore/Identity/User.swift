@@ -8,11 +8,14 @@ public struct User: Sendable, Hashable, Codable, Identifiable {
     public var displayName: String
     /// Platform administrator (the district's planning staff, SoziUS).
     public var isAdmin: Bool
+    /// Member of the steering group (Steuerungsgruppe): rates finished recommendations.
+    public var isSteering: Bool
 
-    public init(id: UserID, email: String, displayName: String, isAdmin: Bool) {
+    public init(id: UserID, email: String, displayName: String, isAdmin: Bool, isSteering: Bool = false) {
         self.id = id
         self.email = email
         self.displayName = displayName
         self.isAdmin = isAdmin
+        self.isSteering = isSteering
     }
 }

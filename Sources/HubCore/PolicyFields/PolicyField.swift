@@ -28,7 +28,7 @@ public enum PolicyFieldRules {
         years: [Int], on field: PolicyField, expectedVersion: Int, by actor: Principal
     ) throws(DomainError) -> (PolicyField, [DomainEvent]) {
         guard actor.isSignedIn else { throw .unauthenticated }
-        guard Permissions.canEditPolicyFields(actor) else { throw .forbidden }
+        guard Permissions.canEditPolicyFields(actor) else { throw actor.adminRefusal }
         guard expectedVersion == field.version else { throw .versionConflict }
         let issues = years.enumerated().compactMap { index, year in
             (2000...2100).contains(year) ? nil

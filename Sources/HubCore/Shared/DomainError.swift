@@ -47,6 +47,9 @@ public struct DomainError: Error, Hashable, Sendable {
     }
 
     public static let forbidden = DomainError(.forbidden, code: "forbidden", message: "You are not allowed to do this.")
+    public static let secondFactorRequired = DomainError(
+        .forbidden, code: "auth.secondFactorRequired",
+        message: "Administrator functions need two-factor authentication. Set it up on your account page and sign in with it.")
     public static let unauthenticated = DomainError(.unauthenticated, code: "auth.required", message: "Sign in first.")
     public static let versionConflict = DomainError(
         .conflict, code: "version.conflict", message: "Someone else changed this in the meantime. Reload and apply your change again."

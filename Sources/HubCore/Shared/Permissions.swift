@@ -7,6 +7,16 @@ public enum Permissions {
 
     public static func canEditPolicyFields(_ actor: Principal) -> Bool { actor.isAdmin }
 
+    /// User administration and the audit log.
+    public static func canAdministerUsers(_ actor: Principal) -> Bool { actor.isAdmin }
+
+    public static func canReadAudit(_ actor: Principal) -> Bool { actor.isAdmin }
+
+    /// Coordinators invite to their workspace; administrators to any.
+    public static func canInvite(_ actor: Principal, to workspace: WorkspaceID) -> Bool {
+        actor.isAdmin || actor.role(in: workspace) == .coordinator
+    }
+
     /// Administrators and the workspace's coordinators edit its name and description.
     public static func canEditWorkspace(_ actor: Principal, _ workspace: WorkspaceID) -> Bool {
         actor.isAdmin || actor.role(in: workspace) == .coordinator

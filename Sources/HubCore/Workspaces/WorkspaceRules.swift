@@ -44,7 +44,7 @@ public enum WorkspaceRules {
     public static func create(
         _ draft: WorkspaceDraft, id: WorkspaceID, by actor: Principal, knownPolicyFields: Set<PolicyFieldID>, now: Date
     ) throws(DomainError) -> (Workspace, [DomainEvent]) {
-        guard Permissions.canCreateWorkspace(actor) else { throw actor.isSignedIn ? .forbidden : .unauthenticated }
+        guard Permissions.canCreateWorkspace(actor) else { throw actor.adminRefusal }
         let name = normalized(draft.name)
         let description = draft.description.trimmingCharacters(in: .whitespacesAndNewlines)
         let issues = validate(kind: draft.kind, name: name, description: description, policyFieldIDs: draft.policyFieldIDs,
@@ -88,7 +88,7 @@ public enum WorkspaceRules {
     public static func setArchived(
         _ archived: Bool, _ workspace: Workspace, expectedVersion: Int, by actor: Principal, now: Date
     ) throws(DomainError) -> (Workspace, [DomainEvent]) {
-        guard Permissions.canArchiveWorkspace(actor) else { throw actor.isSignedIn ? .forbidden : .unauthenticated }
+        guard Permissions.canArchiveWorkspace(actor) else { throw actor.adminRefusal }
         guard expectedVersion == workspace.version else { throw .versionConflict }
         guard workspace.archived != archived else {
             throw DomainError(.invalidTransition, code: archived ? "workspace.alreadyArchived" : "workspace.notArchived",
@@ -102,9 +102,12 @@ public enum WorkspaceRules {
     }
 
     /// Refuses changes to archived workspaces, ended task forces, and by people who may not edit.
-    public static func requireEditable(_ workspace: Workspace, by actor: Principal, today: LocalDate) throws(DomainError) {
+    public static func requireEditable(
+        _ workspace: Workspace, by actor: Principal, today: LocalDate,
+        permission: (Principal, WorkspaceID) -> Bool = Permissions.canEditWorkspace
+    ) throws(DomainError) {
         guard actor.isSignedIn else { throw .unauthenticated }
-        guard Permissions.canEditWorkspace(actor, workspace.id) else { throw .forbidden }
+        guard permission(actor, workspace.id) else { throw .forbidden }
         if workspace.archived {
             throw DomainError(.invalidTransition, code: "workspace.archived", message: "The workspace is archived and read-only.")
         }

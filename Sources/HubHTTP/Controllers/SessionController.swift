@@ -2,17 +2,16 @@ import Foundation
 import HubCore
 import HubRealtime
 import HubServices
-import HTTPTypes
 import Hummingbird
 
-/// Sign-in, sign-out and "who am I".
+/// Sign-in (with its second step), sign-out and "who am I".
 struct SessionController {
     let signIn: SignIn
     let signOut: SignOut
+    let secondFactor: SecondFactor
     let store: any HubStore
     let hub: TopicHub
     let settings: HTTPSettings
-    let addressKeyer: AddressKeyer
 
     struct SignInBody: Decodable {
         let email: String
@@ -21,10 +20,16 @@ struct SessionController {
         let mode: String?
     }
 
+    struct SecondFactorBody: Decodable {
+        let code: String?
+        let recoveryCode: String?
+    }
+
     struct SignedIn: Encodable, Sendable {
         let user: UserView
         let token: String?
         let expiresAt: Date
+        let secondFactor: String
     }
 
     struct Me: Encodable, Sendable {
@@ -32,41 +37,52 @@ struct SessionController {
             let workspaceId: String
             let role: WorkspaceRole
         }
+        struct Session: Encodable, Sendable {
+            let id: String
+            let kind: SessionRecord.Kind
+            let secondFactor: SessionRecord.SecondFactor
+            let expiresAt: Date
+        }
         let user: UserView
         let memberships: [Role]
+        let session: Session?
+        let totpEnabled: Bool
+        /// Administrator account whose session lacks the required second factor.
+        let adminNeedsSecondFactor: Bool
     }
 
     func add(to router: Router<HubRequestContext>) {
         router.post("/api/v1/session") { request, context in try await create(request, context) }
+        router.post("/api/v1/session/second-factor") { request, context in try await verify(request, context) }
         router.delete("/api/v1/session") { request, context in try await delete(request, context) }
         router.get("/api/v1/me") { request, context in try await me(request, context) }
     }
 
     func create(_ request: Request, _ context: HubRequestContext) async throws -> Response {
         let body = try await JSONIO.decode(SignInBody.self, from: request, context: context, limit: 8 << 10)
-        let tokenMode = body.mode == "token"
         if let mode = body.mode, !["cookie", "token"].contains(mode) {
             throw DomainError.validation([FieldIssue(field: "mode", code: "invalid", message: "Either cookie or token.")])
         }
-        var address = context.channel.remoteAddress?.ipAddress ?? "unknown"
-        if settings.trustForwardedFor, let forwarded = request.headers[.init("X-Forwarded-For")!],
-           let last = forwarded.split(separator: ",").last?.trimmingCharacters(in: .whitespaces), !last.isEmpty {
-            address = last
-        }
-        let result = try await signIn(email: body.email, password: body.password, clientKey: addressKeyer.key(for: address),
-                                      kind: tokenMode ? .api : .browser)
+        let tokenMode = body.mode == "token"
+        let result = try await signIn(email: body.email, password: body.password, clientKey: context.clientKey, kind: tokenMode ? .api : .browser)
         var response = JSONIO.response(SignedIn(user: UserView(result.user), token: tokenMode ? result.token : nil,
-                                                expiresAt: result.session.expiresAt))
-        if !tokenMode {
-            response.setCookie(Cookie(name: settings.cookieName, value: result.token, expires: result.session.expiresAt,
-                                      path: "/", secure: settings.isSecure, httpOnly: true, sameSite: .strict))
-        }
+                                                expiresAt: result.session.expiresAt,
+                                                secondFactor: result.session.secondFactor == .pending ? "required" : "none"))
+        if !tokenMode { response.setCookie(sessionCookie(result.token, expires: result.session.expiresAt)) }
         return response
+    }
+
+    func verify(_ request: Request, _ context: HubRequestContext) async throws -> Response {
+        guard let session = context.session else { throw DomainError.unauthenticated }
+        let body = try await JSONIO.decode(SecondFactorBody.self, from: request, context: context, limit: 4 << 10)
+        let (user, verified) = try await secondFactor.verify(code: body.code, recoveryCode: body.recoveryCode, session: session,
+                                                             clientKey: context.clientKey)
+        return JSONIO.response(SignedIn(user: UserView(user), token: nil, expiresAt: verified.expiresAt, secondFactor: "verified"))
     }
 
     func delete(_ request: Request, _ context: HubRequestContext) async throws -> Response {
         guard let session = context.session else { throw DomainError.unauthenticated }
-        try await signOut(session)
+        try await signOut(session, clientKey: context.clientKey)
         hub.closeSession(session.tokenHash)
         var response = Response(status: .noContent)
         response.setCookie(Cookie(name: settings.cookieName, value: "", maxAge: 0, path: "/", secure: settings.isSecure,
@@ -78,6 +94,13 @@ struct SessionController {
         guard let userID = context.principal.userID, let user = try await store.user(userID) else { throw DomainError.unauthenticated }
         let roles = context.principal.memberships.map { Me.Role(workspaceId: $0.key.description, role: $0.value) }
             .sorted { $0.workspaceId < $1.workspaceId }
-        return JSONIO.response(Me(user: UserView(user), memberships: roles))
+        let session = context.session.map { Me.Session(id: $0.id, kind: $0.kind, secondFactor: $0.secondFactor, expiresAt: $0.expiresAt) }
+        return JSONIO.response(Me(user: UserView(user), memberships: roles, session: session,
+                                  totpEnabled: try await store.totp(userID)?.enabled == true,
+                                  adminNeedsSecondFactor: context.principal.adminNeedsSecondFactor))
+    }
+
+    func sessionCookie(_ token: String, expires: Date) -> Cookie {
+        Cookie(name: settings.cookieName, value: token, expires: expires, path: "/", secure: settings.isSecure, httpOnly: true, sameSite: .strict)
     }
 }

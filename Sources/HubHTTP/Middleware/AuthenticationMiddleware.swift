@@ -1,24 +1,37 @@
 import Foundation
+import HTTPTypes
 import HubCore
 import HubServices
-import HTTPTypes
 import Hummingbird
 
-/// Resolves the session cookie or bearer token to a principal, and refuses cross-site
-/// state changes (CSRF) for cookie-authenticated requests.
+/// Resolves the session cookie or bearer token to a principal, keys the client address,
+/// holds back sessions that still owe their second factor, keeps read-only tokens to
+/// reading, and refuses cross-site state changes (CSRF) for cookie-authenticated requests.
 struct AuthenticationMiddleware: RouterMiddleware {
     typealias Context = HubRequestContext
     let authenticator: Authenticator
     let settings: HTTPSettings
+    let addressKeyer: AddressKeyer
+
+    /// What a session waiting for its second factor may still do.
+    static let pendingAllowed: Set<String> = ["POST /api/v1/session", "DELETE /api/v1/session", "POST /api/v1/session/second-factor"]
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
+        context.clientKey = addressKeyer.key(for: clientAddress(request, context))
         let bearer = Self.bearerToken(request)
         let cookie = request.cookies[settings.cookieName]?.value
         if let token = bearer ?? cookie {
             if let (principal, session) = try await authenticator.authenticate(token: token) {
                 context.principal = principal
                 context.session = session
+                let route = "\(request.method) \(request.uri.path)"
+                if session.secondFactor == .pending, request.uri.path.hasPrefix("/api/"), !Self.pendingAllowed.contains(route) {
+                    throw DomainError(.unauthenticated, code: "auth.secondFactorRequired", message: "Enter the code from your authenticator app first.")
+                }
+                if session.kind == .api, session.scope == .read, Self.isStateChanging(request.method) {
+                    throw DomainError(.forbidden, code: "token.readOnly", message: "This token may only read.")
+                }
             } else if bearer != nil {
                 // A wrong machine token is an error; a stale cookie just means "signed out".
                 throw DomainError(.unauthenticated, code: "auth.invalidToken", message: "The token is unknown or expired.")
@@ -28,6 +41,15 @@ struct AuthenticationMiddleware: RouterMiddleware {
             try checkSameOrigin(request)
         }
         return try await next(request, context)
+    }
+
+    /// The TCP peer, or behind a trusted proxy the address it reports last.
+    func clientAddress(_ request: Request, _ context: Context) -> String {
+        if settings.trustForwardedFor, let forwarded = request.headers[HTTPField.Name("X-Forwarded-For")!],
+           let last = forwarded.split(separator: ",").last?.trimmingCharacters(in: .whitespaces), !last.isEmpty {
+            return last
+        }
+        return context.channel.remoteAddress?.ipAddress ?? "unknown"
     }
 
     static func isStateChanging(_ method: HTTPRequest.Method) -> Bool {

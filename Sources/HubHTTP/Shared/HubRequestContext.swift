@@ -13,6 +13,8 @@ public struct HubRequestContext: RequestContext, WebSocketRequestContext {
     public let channel: any Channel
     public var principal: Principal = .anonymous
     public var session: SessionRecord?
+    /// HMAC of the client address (throttling, audit); never the address itself.
+    public var clientKey = ""
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

@@ -5,18 +5,82 @@ import HummingbirdBcrypt
 import NIOPosix
 
 /// bcrypt through hummingbird-auth, off the event loops (a cost-12 hash takes ~0.25 s).
+/// bcrypt reads at most 72 bytes, so the password is first reduced to the base64 of its
+/// SHA-256 (44 bytes): long passphrases count in full (Docs/decisions/0004).
 public struct BcryptHasher: PasswordHasher {
     public let cost: UInt8
 
     public init(cost: UInt8 = 12) { self.cost = cost }
 
+    static func prehash(_ password: String) -> String {
+        Data(SHA256.hash(data: Data(password.utf8))).base64EncodedString()
+    }
+
     public func hash(_ password: String) async throws -> String {
         let cost = self.cost
-        return try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: cost) }
+        let input = Self.prehash(password)
+        return try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(input, cost: cost) }
     }
 
     public func verify(_ password: String, against hash: String) async throws -> Bool {
-        try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }
+        let input = Self.prehash(password)
+        return try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(input, hash: hash) }
+    }
+}
+
+/// RFC 6238 TOTP with HMAC-SHA1, 6 digits (what authenticator apps expect), secrets in
+/// RFC 4648 base32.
+public struct TOTP: TOTPGenerator {
+    public init() {}
+
+    public func newSecret() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return Self.base32((0..<20).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
+    }
+
+    public func code(secret: String, step: Int64) -> String {
+        guard let key = Self.base32Decode(secret) else { return "" }
+        var counter = UInt64(bitPattern: step).bigEndian
+        let message = withUnsafeBytes(of: &counter) { Data($0) }
+        let mac = Array(HMAC<Insecure.SHA1>.authenticationCode(for: message, using: SymmetricKey(data: key)))
+        let offset = Int(mac[mac.count - 1] & 0x0f)
+        let value = (UInt32(mac[offset] & 0x7f) << 24) | (UInt32(mac[offset + 1]) << 16) | (UInt32(mac[offset + 2]) << 8) | UInt32(mac[offset + 3])
+        let code = String(value % 1_000_000)
+        return String(repeating: "0", count: 6 - code.count) + code
+    }
+
+    static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
+
+    static func base32(_ bytes: [UInt8]) -> String {
+        var output = ""
+        var buffer = 0
+        var bits = 0
+        for byte in bytes {
+            buffer = (buffer << 8) | Int(byte)
+            bits += 8
+            while bits >= 5 {
+                output.append(alphabet[(buffer >> (bits - 5)) & 31])
+                bits -= 5
+            }
+        }
+        if bits > 0 { output.append(alphabet[(buffer << (5 - bits)) & 31]) }
+        return output
+    }
+
+    static func base32Decode(_ text: String) -> [UInt8]? {
+        var output: [UInt8] = []
+        var buffer = 0
+        var bits = 0
+        for character in text.uppercased() where character != "=" && character != " " {
+            guard let index = alphabet.firstIndex(of: character) else { return nil }
+            buffer = (buffer << 5) | index
+            bits += 5
+            if bits >= 8 {
+                output.append(UInt8((buffer >> (bits - 8)) & 0xff))
+                bits -= 8
+            }
+        }
+        return output
     }
 }
 
@@ -36,12 +100,13 @@ public struct SHA256TokenDigest: TokenDigest {
     }
 }
 
-/// Keys a client address for throttling without keeping the address itself: an HMAC with a
-/// key that lives only in this process.
+/// Keys a client address for throttling and the audit log without keeping the address
+/// itself: an HMAC with the installation's secret key, so entries correlate but the address
+/// cannot be read back.
 public struct AddressKeyer: Sendable {
-    private let key = SymmetricKey(size: .bits256)
+    private let key: SymmetricKey
 
-    public init() {}
+    public init(secret: String) { key = SymmetricKey(data: Data(secret.utf8)) }
 
     public func key(for address: String) -> String {
         HMAC<SHA256>.authenticationCode(for: Data(address.utf8), using: key).prefix(12).map { String(format: "%02x", $0) }.joined()

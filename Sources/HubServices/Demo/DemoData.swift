@@ -93,9 +93,7 @@ public enum DemoData {
         if displayName.isEmpty || displayName.count > 120 {
             issues.append(FieldIssue(field: "displayName", code: "invalid", message: "A name of 1 to 120 characters."))
         }
-        if password.count < 8 || password.utf8.count > 72 {
-            issues.append(FieldIssue(field: "password", code: "invalid", message: "A password of 8 to 72 bytes."))
-        }
+        issues += PasswordPolicy.issues(password, email: email)
         guard issues.isEmpty else { throw DomainError.validation(issues) }
         let user = User(id: UserID(deps.ids.uuid()), email: email, displayName: displayName, isAdmin: true)
         try await deps.commit(ChangeSet(changes: [.insertUser(user, passwordHash: try await hasher.hash(password))]))

@@ -29,6 +29,28 @@ public protocol PasswordHasher: Sendable {
     func verify(_ password: String, against hash: String) async throws -> Bool
 }
 
+/// RFC 6238 one-time passwords.
+public protocol TOTPGenerator: Sendable {
+    /// A new random secret, base32 (160 bits).
+    func newSecret() -> String
+    /// The 6-digit code of `secret` for time step `step`.
+    func code(secret: String, step: Int64) -> String
+}
+
+/// Sends mail. `deliver` returns false when no mail server is configured, so callers fall
+/// back to showing the link.
+public protocol Mailer: Sendable {
+    var isConfigured: Bool { get }
+    func send(to: String, subject: String, text: String) async throws
+}
+
+/// No mail server: nothing is sent; invitation links are shown to the coordinator.
+public struct NoMailer: Mailer {
+    public init() {}
+    public var isConfigured: Bool { false }
+    public func send(to: String, subject: String, text: String) async throws {}
+}
+
 /// Secrets for session tokens: generation and the one-way digest that is stored.
 public protocol TokenDigest: Sendable {
     /// A new random secret, URL-safe, at least 256 bits.

@@ -5,9 +5,23 @@ import HubCore
 /// the store refuses the whole change set with `StoreError.conflict` when it moved on.
 public enum Change: Sendable {
     case insertUser(User, passwordHash: String)
+    /// Administrator and steering-group flags.
+    case updateUserRoles(User)
+    case updatePassword(UserID, passwordHash: String)
     case insertSession(SessionRecord)
+    /// Second-factor state and last-seen time.
+    case updateSession(SessionRecord)
     case deleteSession(tokenHash: String)
-    case deleteSessionsOfUser(UserID)
+    case deleteSessionsOfUser(UserID, except: String?)
+    case upsertTOTP(TOTPCredential)
+    case deleteTOTP(UserID)
+    /// Replaces all recovery codes of a user with new (hashed) ones.
+    case replaceRecoveryCodes(UserID, hashes: [String])
+    /// Marks a recovery code used; a code already used is a conflict (single use).
+    case useRecoveryCode(UserID, hash: String, at: Date)
+    case insertInvitation(Invitation, tokenHash: String)
+    case updateInvitation(Invitation)
+    case appendAudit(AuditEntry)
     case insertPolicyField(PolicyField)
     case updatePolicyField(PolicyField, expectedVersion: Int)
     case insertWorkspace(Workspace)
@@ -29,21 +43,89 @@ public struct ChangeSet: Sendable {
     public var isEmpty: Bool { changes.isEmpty && events.isEmpty }
 }
 
-/// A server-side session or API token, stored only as the SHA-256 of the secret.
+/// A server-side session or personal API token, stored only as the SHA-256 of the secret.
 public struct SessionRecord: Sendable, Hashable {
-    public enum Kind: String, Sendable { case browser, api }
+    public enum Kind: String, Sendable, Codable { case browser, api }
+    public enum Scope: String, Sendable, Codable { case read, write }
+    /// `pending`: password checked, TOTP not yet; the session counts as signed out.
+    public enum SecondFactor: String, Sendable, Codable { case none, pending, verified }
+
     public let tokenHash: String
+    /// Public id for listing and revoking (never the secret).
+    public let id: String
     public let userID: UserID
     public let kind: Kind
+    /// A personal token's label.
+    public let name: String?
+    public let scope: Scope
+    public var secondFactor: SecondFactor
     public let createdAt: Date
     public let expiresAt: Date
+    public var lastSeenAt: Date
 
-    public init(tokenHash: String, userID: UserID, kind: Kind, createdAt: Date, expiresAt: Date) {
+    public init(tokenHash: String, id: String, userID: UserID, kind: Kind, name: String? = nil, scope: Scope = .write,
+                secondFactor: SecondFactor = .none, createdAt: Date, expiresAt: Date, lastSeenAt: Date? = nil) {
         self.tokenHash = tokenHash
+        self.id = id
         self.userID = userID
         self.kind = kind
+        self.name = name
+        self.scope = scope
+        self.secondFactor = secondFactor
         self.createdAt = createdAt
         self.expiresAt = expiresAt
+        self.lastSeenAt = lastSeenAt ?? createdAt
+    }
+}
+
+/// A user's TOTP secret (base32) and the last time step used (replay protection).
+public struct TOTPCredential: Sendable, Hashable {
+    public let userID: UserID
+    public let secret: String
+    public var enabled: Bool
+    public var lastStep: Int64
+    public let createdAt: Date
+
+    public init(userID: UserID, secret: String, enabled: Bool, lastStep: Int64, createdAt: Date) {
+        self.userID = userID
+        self.secret = secret
+        self.enabled = enabled
+        self.lastStep = lastStep
+        self.createdAt = createdAt
+    }
+}
+
+/// One security event for the audit log: never passwords, tokens or content.
+public struct AuditEntry: Sendable, Hashable {
+    public let at: Date
+    public let type: String
+    public let actorID: UserID?
+    /// HMAC of the client address with an installation key: correlates, does not reveal.
+    public let addressHash: String?
+    /// What it concerned (a user id, a workspace id, an invitation id).
+    public let subject: String?
+    public let detail: String?
+
+    public init(at: Date, type: String, actorID: UserID?, addressHash: String?, subject: String? = nil, detail: String? = nil) {
+        self.at = at
+        self.type = type
+        self.actorID = actorID
+        self.addressHash = addressHash
+        self.subject = subject
+        self.detail = detail
+    }
+}
+
+/// An audit entry as read back, with the actor's name.
+public struct AuditRow: Sendable, Hashable {
+    public let id: Int64
+    public let entry: AuditEntry
+    public let actorName: String?
+
+    public init(id: Int64, entry: AuditEntry, actorName: String?) {
+        self.id = id
+        self.entry = entry
+        self.actorName = actorName
     }
 }
 
@@ -91,6 +173,21 @@ public protocol HubStore: EventLog {
     func userCount() async throws -> Int
 
     func session(tokenHash: String) async throws -> SessionRecord?
+    func sessions(of user: UserID) async throws -> [SessionRecord]
+    func users(matching query: String?) async throws -> [User]
+
+    func totp(_ user: UserID) async throws -> TOTPCredential?
+    func hasUnusedRecoveryCode(_ user: UserID, hash: String) async throws -> Bool
+
+    func invitation(tokenHash: String) async throws -> Invitation?
+    func invitation(_ id: InvitationID) async throws -> Invitation?
+    func invitations(of workspace: WorkspaceID) async throws -> [Invitation]
+
+    /// Audit entries, newest first.
+    func audit(type: String?, actor: UserID?, limit: Int) async throws -> [AuditRow]
+
+    /// A random secret kept with the data (e.g. the key for address hashes), created on first use.
+    func installationSecret(_ name: String) async throws -> String
 
     /// Drops events older than the cut-off (their topics then answer `recovered: false`
     /// to clients that held them) and expired sessions. Returns how many events went.

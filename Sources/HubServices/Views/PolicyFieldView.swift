@@ -25,11 +25,13 @@ public struct UserView: Sendable, Hashable, Codable {
     public let email: String
     public let displayName: String
     public let isAdmin: Bool
+    public let isSteering: Bool
 
     public init(_ u: User) {
         id = u.id.description
         email = u.email
         displayName = u.displayName
         isAdmin = u.isAdmin
+        isSteering = u.isSteering
     }
 }
