@@ -54,6 +54,41 @@ struct AuthorizationMatrixTests {
                                                            needsVersion: false, allowed: [.coordinator, .admin]),
         "DELETE /api/v1/workspaces/{id}/members/{userId}": Rule(method: .delete, path: "/api/v1/workspaces/{ws}/members/{user}", body: nil,
                                                               needsVersion: false, allowed: [.coordinator, .admin]),
+        // Identity: everyone signed in manages their own account.
+        "POST /api/v1/session/second-factor": Rule(method: .post, path: "/api/v1/session/second-factor", body: ["code": "000000"],
+                                                   needsVersion: false, allowed: signedIn),
+        "POST /api/v1/me/password": Rule(method: .post, path: "/api/v1/me/password", body: ["currentPassword": "falsch", "newPassword": "x"],
+                                         needsVersion: false, allowed: signedIn),
+        "GET /api/v1/me/sessions": Rule(method: .get, path: "/api/v1/me/sessions", body: nil, needsVersion: false, allowed: signedIn),
+        "DELETE /api/v1/me/sessions/{sessionId}": Rule(method: .delete, path: "/api/v1/me/sessions/{session}", body: nil, needsVersion: false,
+                                                       allowed: signedIn),
+        "POST /api/v1/me/totp": Rule(method: .post, path: "/api/v1/me/totp", body: nil, needsVersion: false, allowed: signedIn),
+        "POST /api/v1/me/totp/confirm": Rule(method: .post, path: "/api/v1/me/totp/confirm", body: ["code": "000000"], needsVersion: false,
+                                             allowed: signedIn),
+        "DELETE /api/v1/me/totp": Rule(method: .delete, path: "/api/v1/me/totp", body: ["code": "000000"], needsVersion: false, allowed: signedIn),
+        "GET /api/v1/me/tokens": Rule(method: .get, path: "/api/v1/me/tokens", body: nil, needsVersion: false, allowed: signedIn),
+        "POST /api/v1/me/tokens": Rule(method: .post, path: "/api/v1/me/tokens", body: ["name": "Export", "scope": "read"], needsVersion: false,
+                                       allowed: signedIn),
+        "DELETE /api/v1/me/tokens/{tokenId}": Rule(method: .delete, path: "/api/v1/me/tokens/{token}", body: nil, needsVersion: false,
+                                                   allowed: signedIn),
+        // Invitations: coordinators of the workspace and administrators; accepting only the invited person.
+        "POST /api/v1/workspaces/{id}/invitations": Rule(method: .post, path: "/api/v1/workspaces/{ws}/invitations",
+                                                         body: ["email": "neu@example.org", "role": "member"], needsVersion: false,
+                                                         allowed: [.coordinator, .admin]),
+        "GET /api/v1/workspaces/{id}/invitations": Rule(method: .get, path: "/api/v1/workspaces/{ws}/invitations", body: nil, needsVersion: false,
+                                                        allowed: [.coordinator, .admin]),
+        "DELETE /api/v1/workspaces/{id}/invitations/{invitationId}": Rule(method: .delete, path: "/api/v1/workspaces/{ws}/invitations/{invitation}",
+                                                                          body: nil, needsVersion: false, allowed: [.coordinator, .admin]),
+        "GET /api/v1/invitations/{token}": Rule(method: .get, path: "/api/v1/invitations/{invitationToken}", body: nil, needsVersion: false,
+                                                allowed: everyone),
+        "POST /api/v1/invitations/{token}/accept": Rule(method: .post, path: "/api/v1/invitations/{invitationToken}/accept",
+                                                        body: ["displayName": "Neue Person", "password": "ein langes Passwort"],
+                                                        needsVersion: false, allowed: [.anonymous]),
+        // Administration.
+        "GET /api/v1/users": Rule(method: .get, path: "/api/v1/users", body: nil, needsVersion: false, allowed: [.admin]),
+        "PATCH /api/v1/users/{userId}": Rule(method: .patch, path: "/api/v1/users/{user}", body: ["isSteering": "true"], needsVersion: false,
+                                             allowed: [.admin]),
+        "GET /api/v1/audit": Rule(method: .get, path: "/api/v1/audit", body: nil, needsVersion: false, allowed: [.admin]),
     ]
 
     @Test("Every route in the router has a rule")
@@ -85,7 +120,7 @@ struct AuthorizationMatrixTests {
                 // A fresh session per request: sign-out and archive change state.
                 let token = try await client.token(role)
                 var headers: HTTPFields = [:]
-                let path = rule.path.replacingOccurrences(of: "{ws}", with: hub.integration.description)
+                var path = rule.path.replacingOccurrences(of: "{ws}", with: hub.integration.description)
                     .replacingOccurrences(of: "{user}", with: outsider.description).replacingOccurrences(of: "{field}", with: field.description)
                 if rule.needsVersion {
                     let version: Int
@@ -98,6 +133,24 @@ struct AuthorizationMatrixTests {
                 }
                 var body: Any? = rule.body
                 if path.hasSuffix("/priorities") { body = ["prioritisedYears": [2026]] }
+                if route == "PATCH /api/v1/users/{userId}" { body = ["isSteering": true] }
+                // Routes that act on an object need one that exists.
+                if path.contains("{session}") {
+                    let me = JSON.object(try await client.call(.get, "/api/v1/me", token: token).body)
+                    path = path.replacingOccurrences(of: "{session}", with: (me["session"] as? [String: Any])?["id"] as? String ?? "none")
+                }
+                if path.contains("{token}") {
+                    let created = JSON.object(try await client.call(.post, "/api/v1/me/tokens", token: token, json: ["name": "Tmp", "scope": "read"]).body)
+                    path = path.replacingOccurrences(of: "{token}", with: created["id"] as? String ?? "none")
+                }
+                if path.contains("{invitation}") || path.contains("{invitationToken}") {
+                    let admin = try await client.token(.admin)
+                    let created = JSON.object(try await client.call(.post, "/api/v1/workspaces/\(hub.integration)/invitations", token: admin,
+                                                                    json: ["email": "person-\(UUID().uuidString.prefix(6))@example.org", "role": "member"]).body)
+                    let secret = (created["link"] as? String)?.components(separatedBy: "/invitation/").last ?? "none"
+                    path = path.replacingOccurrences(of: "{invitation}", with: created["id"] as? String ?? "none")
+                        .replacingOccurrences(of: "{invitationToken}", with: secret)
+                }
                 if route == "POST /api/v1/workspaces/{id}/restore", rule.allowed.contains(role) {
                     // Restoring needs an archived workspace: archive first as an administrator.
                     let admin = try await client.token(.admin)

@@ -39,7 +39,7 @@ struct TestHub {
         }
     }
 
-    init(configure: (inout HubConfiguration) -> Void = { _ in }) async throws {
+    init(clock: any HubServices.Clock = SystemClock(), configure: (inout HubConfiguration) -> Void = { _ in }) async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("rt-app-\(UUID().uuidString)")
         var configuration = HubConfiguration()
         configuration.dataDir = directory.path
@@ -53,7 +53,7 @@ struct TestHub {
         AppMetrics.bootstrap()
         var logger = Logger(label: "test")
         logger.logLevel = ProcessInfo.processInfo.environment["RT_TEST_LOG"] == "debug" ? .debug : .warning
-        graph = try HubGraph(configuration: configuration, logger: logger)
+        graph = try HubGraph(configuration: configuration, clock: clock, logger: logger)
         try await graph.prepareData()
         let workspaces = try await graph.store.workspaces().value
         integration = try #require(workspaces.first { $0.name == "Integration" }).id
@@ -68,6 +68,14 @@ struct TestHub {
     }
 
     func application() async throws -> some ApplicationProtocol { try await graph.application() }
+}
+
+/// A clock the test moves by hand.
+final class ManualClock: HubServices.Clock, @unchecked Sendable {
+    private let lock = NSLock()
+    private var current = Date(millis: Date().millis)
+    func now() -> Date { lock.withLock { current } }
+    func advance(_ seconds: TimeInterval) { lock.withLock { current = current.addingTimeInterval(seconds) } }
 }
 
 /// JSON helpers for test responses.

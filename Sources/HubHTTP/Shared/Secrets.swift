@@ -51,7 +51,7 @@ public struct TOTP: TOTPGenerator {
 
     static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
 
-    static func base32(_ bytes: [UInt8]) -> String {
+    public static func base32(_ bytes: [UInt8]) -> String {
         var output = ""
         var buffer = 0
         var bits = 0
@@ -67,7 +67,7 @@ public struct TOTP: TOTPGenerator {
         return output
     }
 
-    static func base32Decode(_ text: String) -> [UInt8]? {
+    public static func base32Decode(_ text: String) -> [UInt8]? {
         var output: [UInt8] = []
         var buffer = 0
         var bits = 0

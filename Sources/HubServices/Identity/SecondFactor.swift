@@ -31,8 +31,11 @@ public struct SecondFactor: Sendable {
         let secret = totp.newSecret()
         try await deps.commit(ChangeSet(changes: [.upsertTOTP(TOTPCredential(
             userID: user.id, secret: secret, enabled: false, lastStep: 0, createdAt: deps.clock.now()))]))
-        let label = "\(issuer):\(user.email)".addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: ":@"))) ?? issuer
-        return Enrolment(secret: secret, uri: "otpauth://totp/\(label)?secret=\(secret)&issuer=\(issuer)&algorithm=SHA1&digits=6&period=30")
+        // Key URI format: label "Issuer:account", each part percent-encoded, the colon literal.
+        let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
+        func encode(_ text: String) -> String { text.addingPercentEncoding(withAllowedCharacters: allowed) ?? "" }
+        let label = encode(issuer) + ":" + encode(user.email)
+        return Enrolment(secret: secret, uri: "otpauth://totp/\(label)?secret=\(secret)&issuer=\(encode(issuer))&algorithm=SHA1&digits=6&period=30")
     }
 
     /// Confirms enrolment with a first code; returns ten recovery codes (shown once) and
