@@ -29,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         // Pure domain: entities, lifecycles, permissions. No I/O, no async, no packages.
@@ -48,6 +49,18 @@ let package = Package(
             dependencies: [
                 "HubCore", "HubServices",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: upcoming
+        ),
+        // Mail adapter: SMTP with STARTTLS or implicit TLS.
+        .target(
+            name: "HubMail",
+            dependencies: [
+                "HubServices",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: upcoming
@@ -84,7 +97,7 @@ let package = Package(
         .target(
             name: "HubApp",
             dependencies: [
-                "HubCore", "HubServices", "HubStoreSQLite", "HubRealtime", "HubHTTP",
+                "HubCore", "HubServices", "HubStoreSQLite", "HubRealtime", "HubHTTP", "HubMail",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),

@@ -20,3 +20,6 @@ node --test Web/tests/
 
 step "browser tests (headless Chromium, axe-core)"
 ROUNDTABLE_BIN="$root/.build/debug/roundtable" bash scripts/browser/run.sh
+
+step "system tests (real peers: SMTP sink with STARTTLS and AUTH)"
+ROUNDTABLE_BIN="$root/.build/debug/roundtable" bash scripts/system/run.sh

@@ -36,6 +36,14 @@ public struct HubConfiguration: Sendable {
     /// Behind a reverse proxy: take the client address for sign-in throttling from the last
     /// `X-Forwarded-For` entry (the one the proxy added). Off when clients connect directly.
     public var trustForwardedFor = false
+    /// Outgoing mail (invitations, password reset). Without a host, links are shown instead.
+    public var smtpHost: String?
+    public var smtpPort = 587
+    public var smtpSecurity = "starttls"
+    public var smtpUsername: String?
+    public var smtpPassword: String?
+    public var smtpFrom: String?
+    public var smtpCAFile: String?
     /// Things worth telling the operator at start (unknown variables), logged by `serve`.
     public var warnings: [String] = []
 
@@ -108,6 +116,21 @@ public struct HubConfiguration: Sendable {
         Key(env: "ROUNDTABLE_WS_RATE", flag: "ws-rate", apply: int(1...10_000) { $0.wsMessageRate = Double($1) }),
         Key(env: "ROUNDTABLE_WS_BUFFER", flag: "ws-buffer", apply: int(8...100_000) { $0.wsBufferEvents = $1 }),
         Key(env: "ROUNDTABLE_TRUST_FORWARDED_FOR", flag: "trust-forwarded-for", apply: oneOf(["true", "false"]) { $0.trustForwardedFor = $1 == "true" }),
+        Key(env: "ROUNDTABLE_SMTP_HOST", flag: "smtp-host") { c, v in c.smtpHost = v.isEmpty ? nil : v; return nil },
+        Key(env: "ROUNDTABLE_SMTP_PORT", flag: "smtp-port", apply: int(1...65535) { $0.smtpPort = $1 }),
+        Key(env: "ROUNDTABLE_SMTP_SECURITY", flag: "smtp-security", apply: oneOf(["starttls", "tls", "none"]) { $0.smtpSecurity = $1 }),
+        Key(env: "ROUNDTABLE_SMTP_USERNAME", flag: "smtp-username") { c, v in c.smtpUsername = v.isEmpty ? nil : v; return nil },
+        Key(env: "ROUNDTABLE_SMTP_PASSWORD", flag: "smtp-password") { c, v in c.smtpPassword = v.isEmpty ? nil : v; return nil },
+        Key(env: "ROUNDTABLE_SMTP_FROM", flag: "smtp-from") { c, v in
+            guard v.contains("@"), !v.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "<" || $0 == ">" }) else { return "must be an email address" }
+            c.smtpFrom = v
+            return nil
+        },
+        Key(env: "ROUNDTABLE_SMTP_CA_FILE", flag: "smtp-ca-file") { c, v in
+            guard FileManager.default.isReadableFile(atPath: v) else { return "must be a readable PEM file" }
+            c.smtpCAFile = v
+            return nil
+        },
         Key(env: "ROUNDTABLE_EVENT_RETENTION_DAYS", flag: "event-retention-days", apply: int(1...3650) { $0.eventRetentionDays = $1 }),
     ]
 
@@ -162,6 +185,11 @@ public struct HubConfiguration: Sendable {
                 else { (nil, "") }
             if let value, let problem = key.apply(&config, value) { problems.append("\(source) \(problem) (got \"\(value)\")") }
         }
+        if config.smtpHost != nil && config.smtpFrom == nil { problems.append("ROUNDTABLE_SMTP_FROM is required when ROUNDTABLE_SMTP_HOST is set") }
+        if let host = config.smtpHost, config.smtpSecurity == "none", !["127.0.0.1", "::1", "localhost"].contains(host) {
+            problems.append("ROUNDTABLE_SMTP_SECURITY=none is allowed only for a loopback mail host (got \(host))")
+        }
+        if (config.smtpUsername == nil) != (config.smtpPassword == nil) { problems.append("ROUNDTABLE_SMTP_USERNAME and ROUNDTABLE_SMTP_PASSWORD go together") }
         guard problems.isEmpty else { throw Problems(messages: problems) }
         config.warnings = warnings
         return config

@@ -1,6 +1,7 @@
 import Foundation
 import HubCore
 import HubHTTP
+import HubMail
 import HubRealtime
 import HubServices
 import HubStoreSQLite
@@ -45,7 +46,14 @@ public struct HubGraph: Sendable {
         let authenticator = Authenticator(deps: deps, digest: digest, policy: policy)
         self.policy = policy
         self.totp = TOTP()
-        self.mailer = NoMailer()
+        if let host = configuration.smtpHost, let from = configuration.smtpFrom {
+            self.mailer = SMTPMailer(settings: SMTPSettings(
+                host: host, port: configuration.smtpPort, security: SMTPSettings.Security(rawValue: configuration.smtpSecurity) ?? .starttls,
+                username: configuration.smtpUsername, password: configuration.smtpPassword, from: from, caFile: configuration.smtpCAFile),
+                ids: ids, clock: clock, logger: logger)
+        } else {
+            self.mailer = NoMailer()
+        }
         self.throttle = LoginThrottle()
         self.configuration = configuration
         self.store = store
@@ -84,6 +92,8 @@ public struct HubGraph: Sendable {
             account: Account(deps: deps, hasher: hasher, digest: digest),
             invitations: Invitations(deps: deps, digest: digest, hasher: hasher, mailer: mailer, policy: policy,
                                      publicOrigin: configuration.effectiveOrigin),
+            passwordResets: PasswordResets(deps: deps, digest: digest, hasher: hasher, mailer: mailer, throttle: throttle,
+                                           publicOrigin: configuration.effectiveOrigin),
             addressKeyer: keyer, settings: settings, metricsText: { AppMetrics.render() }, openAPIPath: configuration.openAPIPath))
     }
 
@@ -99,7 +109,7 @@ public struct HubGraph: Sendable {
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "roundtable"),
             services: [
                 MaintenanceService(store: store, clock: deps.clock, retentionDays: configuration.eventRetentionDays, logger: logger),
-                SessionExpiryService(hub: hub, clock: deps.clock),
+                SessionExpiryService(hub: hub, store: store, policy: policy, clock: deps.clock),
             ],
             logger: logger)
     }

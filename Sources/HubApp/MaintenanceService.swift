@@ -25,14 +25,23 @@ struct MaintenanceService: Service {
     }
 }
 
-/// Closes WebSockets whose session has expired, within 15 seconds of expiry.
+/// Closes WebSockets whose session has expired or ended elsewhere (idle timeout, revoked,
+/// password changed), within 15 seconds.
 struct SessionExpiryService: Service {
     let hub: TopicHub
+    let store: any HubStore
+    let policy: SecurityPolicy
     let clock: any HubServices.Clock
 
     func run() async throws {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            hub.closeExpired(now: clock.now())
+            let now = clock.now()
+            hub.closeExpired(now: now)
+            for hash in hub.sessionHashes {
+                let session = try? await store.session(tokenHash: hash)
+                let idle = session.map { $0.kind == .browser && now.timeIntervalSince($0.lastSeenAt) > policy.idleTimeout } ?? false
+                if session == nil || idle { hub.closeSession(hash) }
+            }
             _ = await (try? cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(15)) })
         }
     }

@@ -16,13 +16,14 @@ public struct HTTPDependencies: Sendable {
     public let secondFactor: SecondFactor
     public let account: Account
     public let invitations: Invitations
+    public let passwordResets: PasswordResets
     public let addressKeyer: AddressKeyer
     public let settings: HTTPSettings
     public let metricsText: @Sendable () -> String
     public let openAPIPath: String
 
     public init(deps: ServiceDependencies, hub: TopicHub, gateway: LiveGateway, authenticator: Authenticator, signIn: SignIn,
-                secondFactor: SecondFactor, account: Account, invitations: Invitations, addressKeyer: AddressKeyer,
+                secondFactor: SecondFactor, account: Account, invitations: Invitations, passwordResets: PasswordResets, addressKeyer: AddressKeyer,
                 settings: HTTPSettings, metricsText: @escaping @Sendable () -> String, openAPIPath: String) {
         self.deps = deps
         self.hub = hub
@@ -32,6 +33,7 @@ public struct HTTPDependencies: Sendable {
         self.secondFactor = secondFactor
         self.account = account
         self.invitations = invitations
+        self.passwordResets = passwordResets
         self.addressKeyer = addressKeyer
         self.settings = settings
         self.metricsText = metricsText
@@ -49,6 +51,7 @@ public enum HubRouter {
                           settings: d.settings).add(to: http)
         AccountController(account: d.account, secondFactor: d.secondFactor, store: d.deps.store, hub: d.hub).add(to: http)
         InvitationController(invitations: d.invitations, settings: d.settings).add(to: http)
+        PasswordResetController(resets: d.passwordResets).add(to: http)
         AdminController(administration: Administration(deps: d.deps)).add(to: http)
         PolicyFieldController(queries: PolicyFieldQueries(deps: d.deps), setPriorities: SetPolicyFieldPriorities(deps: d.deps)).add(to: http)
         WorkspaceController(queries: WorkspaceQueries(deps: d.deps), create: CreateWorkspace(deps: d.deps), update: UpdateWorkspace(deps: d.deps),
@@ -64,7 +67,7 @@ public enum HubRouter {
     }
 
     static func addMiddleware(to router: Router<HubRequestContext>, _ d: HTTPDependencies, serveFiles: Bool) {
-        router.add(middleware: LogRequestsMiddleware(.info))
+        router.add(middleware: RequestLogMiddleware())
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: SecurityHeadersMiddleware(settings: d.settings))
         router.add(middleware: ErrorMiddleware())

@@ -23,7 +23,8 @@ public final class LiveConnection: Sendable {
     /// The phase of one subscription.
     enum Phase {
         /// Replay from the log is running; live events wait here (bounded like the outbox).
-        case replaying(pending: [(seq: Int64, bytes: ByteBuffer)])
+        /// `overflowed`: more arrived than fit; the subscription ends with a resync after replay.
+        case replaying(pending: [(seq: Int64, bytes: ByteBuffer)], overflowed: Bool)
         case live
     }
 
@@ -142,7 +143,7 @@ public final class LiveConnection: Sendable {
 
     func beginSubscription(_ topic: String) {
         state.withLock { s in
-            s.subscriptions[topic] = Subscription(phase: .replaying(pending: []), lastQueued: 0, lastTaken: 0)
+            s.subscriptions[topic] = Subscription(phase: .replaying(pending: [], overflowed: false), lastQueued: 0, lastTaken: 0)
             s.outbox.removeAll { if case .event(let t, _, _) = $0 { return t == topic } else { return false } }
         }
     }
@@ -151,14 +152,22 @@ public final class LiveConnection: Sendable {
     /// meanwhile (skipping what replay already covered), and switches the topic to live.
     func completeSubscription(_ topic: String, answer: ByteBuffer, replay: [(Int64, ByteBuffer)], base: Int64) -> Bool {
         let outcome = state.withLock { s -> Bool? in
-            guard !s.closed, let sub = s.subscriptions[topic], case .replaying(let pending) = sub.phase else { return nil }
+            guard !s.closed, let sub = s.subscriptions[topic], case .replaying(let pending, let overflowed) = sub.phase else { return nil }
             var last = base
             s.outbox.append(.control(answer))
             s.outboxBytes += answer.readableBytes
-            for (seq, bytes) in replay + pending.map({ ($0.seq, $0.bytes) }) where seq > last {
+            for (seq, bytes) in replay + (overflowed ? [] : pending.map({ ($0.seq, $0.bytes) })) where seq > last {
                 s.outbox.append(.event(topic: topic, seq: seq, bytes: bytes))
                 s.outboxBytes += bytes.readableBytes
                 last = seq
+            }
+            if overflowed {
+                // Live events came faster than this client could take them during replay:
+                // it holds what was replayed and catches up by subscribing again.
+                s.subscriptions[topic] = nil
+                s.outbox.append(.control(Frames.control(ServerMessage.Resync(topic: topic, seq: last))))
+                s.resyncPending = true
+                return false
             }
             s.subscriptions[topic] = Subscription(phase: .live, lastQueued: last, lastTaken: base)
             return s.outbox.count <= capacity + replay.count
@@ -190,10 +199,15 @@ public final class LiveConnection: Sendable {
             guard !s.closed, var sub = s.subscriptions[topic] else { return .skipped }
             guard seq > sub.lastQueued else { return .skipped }
             switch sub.phase {
-            case .replaying(var pending):
-                guard pending.count < capacity else { return overflow(topic, &s) }
+            case .replaying(var pending, let overflowed):
+                if overflowed { return .skipped }
+                guard pending.count < capacity else {
+                    sub.phase = .replaying(pending: [], overflowed: true)
+                    s.subscriptions[topic] = sub
+                    return .overflowed
+                }
                 pending.append((seq, bytes))
-                sub.phase = .replaying(pending: pending)
+                sub.phase = .replaying(pending: pending, overflowed: false)
                 s.subscriptions[topic] = sub
                 return .skipped
             case .live:

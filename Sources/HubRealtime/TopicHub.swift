@@ -143,6 +143,11 @@ public final class TopicHub: CommitObserver, Sendable {
         for connection in expired { connection.close(code: 4401, reason: "session expired") }
     }
 
+    /// The distinct sessions that have open sockets.
+    public var sessionHashes: Set<String> {
+        Set(connections.withLock { $0.values.compactMap(\.sessionHash) })
+    }
+
     /// Closes every connection (shutdown).
     public func closeAll(code: UInt16, reason: String) {
         for connection in connections.withLock({ Array($0.values) }) { connection.close(code: code, reason: reason) }

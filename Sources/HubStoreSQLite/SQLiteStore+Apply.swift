@@ -72,6 +72,12 @@ extension SQLiteStore {
             try db.execute(sql: "UPDATE invitation SET accepted_ms = ?, revoked = ? WHERE id = ? AND accepted_ms IS NULL AND revoked = 0",
                            arguments: [i.acceptedAt?.millis, i.revoked, i.id.description])
             guard db.changesCount == 1 else { throw StoreError.conflict }
+        case .insertPasswordReset(let r):
+            try db.execute(sql: "INSERT INTO password_reset(token_hash, user_id, created_ms, expires_ms, used_ms) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [r.tokenHash, r.userID.description, r.createdAt.millis, r.expiresAt.millis, r.usedAt?.millis])
+        case .usePasswordReset(let hash, let at):
+            try db.execute(sql: "UPDATE password_reset SET used_ms = ? WHERE token_hash = ? AND used_ms IS NULL", arguments: [at.millis, hash])
+            guard db.changesCount == 1 else { throw StoreError.conflict }
         case .appendAudit(let a):
             try db.execute(sql: "INSERT INTO audit(at_ms, type, actor_id, address_hash, subject, detail) VALUES (?, ?, ?, ?, ?, ?)",
                            arguments: [a.at.millis, a.type, a.actorID?.description, a.addressHash, a.subject, a.detail])

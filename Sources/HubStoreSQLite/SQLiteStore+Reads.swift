@@ -176,6 +176,16 @@ extension SQLiteStore {
         }
     }
 
+    public func passwordReset(tokenHash: String) async throws -> PasswordReset? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT user_id, created_ms, expires_ms, used_ms FROM password_reset WHERE token_hash = ?",
+                             arguments: [tokenHash]).map {
+                PasswordReset(tokenHash: tokenHash, userID: UserID($0["user_id"] as String)!, createdAt: Date(millis: $0["created_ms"]),
+                              expiresAt: Date(millis: $0["expires_ms"]), usedAt: ($0["used_ms"] as Int64?).map(Date.init(millis:)))
+            }
+        }
+    }
+
     public func installationSecret(_ name: String) async throws -> String {
         let key = "secret:" + name
         return try await pool.write { db in

@@ -137,6 +137,18 @@ extension SQLiteStore {
                 CREATE INDEX audit_type ON audit(type, at_ms);
                 """)
         }
+        migrator.registerMigration("v3-password-reset") { db in
+            try db.execute(sql: """
+                CREATE TABLE password_reset (
+                    token_hash TEXT PRIMARY KEY NOT NULL,
+                    user_id TEXT NOT NULL REFERENCES app_user(id) ON DELETE CASCADE,
+                    created_ms INTEGER NOT NULL,
+                    expires_ms INTEGER NOT NULL,
+                    used_ms INTEGER
+                );
+                CREATE INDEX password_reset_user ON password_reset(user_id);
+                """)
+        }
         return migrator
     }
 }

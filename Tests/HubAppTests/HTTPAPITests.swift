@@ -3,6 +3,7 @@ import HubServices
 import HTTPTypes
 import HubApp
 import HubCore
+import HubHTTP
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
@@ -212,6 +213,13 @@ struct HTTPAPITests {
             #expect(try await client.execute(uri: "/app.js", method: .get).status == .ok)
             #expect(try await client.execute(uri: "/tests/html.test.js", method: .get).status == .notFound, "unit tests are not served")
         }
+    }
+
+    @Test("Request logs mask invitation secrets")
+    func maskedPaths() {
+        #expect(RequestLogMiddlewareProbe.masked("/api/v1/invitations/abc123/accept") == "/api/v1/invitations/***/accept")
+        #expect(RequestLogMiddlewareProbe.masked("/api/v1/invitations/abc123") == "/api/v1/invitations/***")
+        #expect(RequestLogMiddlewareProbe.masked("/api/v1/workspaces/x/invitations") == "/api/v1/workspaces/x/invitations")
     }
 
     @Test("Health, readiness and Prometheus metrics")

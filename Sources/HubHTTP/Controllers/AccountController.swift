@@ -83,9 +83,10 @@ struct AccountController {
         router.post("/api/v1/me/password") { request, context in
             let (user, session) = try await current(context)
             let body = try await JSONIO.decode(PasswordBody.self, from: request, context: context, limit: 8 << 10)
+            let others = try await store.sessions(of: user.id).filter { $0.tokenHash != session.tokenHash }
             try await account.changePassword(current: body.currentPassword, new: body.newPassword, user: user, session: session,
                                              clientKey: context.clientKey)
-            for other in try await store.sessions(of: user.id) where other.tokenHash != session.tokenHash { hub.closeSession(other.tokenHash) }
+            for other in others { hub.closeSession(other.tokenHash) }
             return Response(status: .noContent)
         }
         router.get("/api/v1/me/sessions") { _, context in

@@ -104,3 +104,28 @@ struct SessionController {
         Cookie(name: settings.cookieName, value: token, expires: expires, path: "/", secure: settings.isSecure, httpOnly: true, sameSite: .strict)
     }
 }
+
+/// "Forgot password": request a link by mail, set a new password with it.
+struct PasswordResetController {
+    let resets: PasswordResets
+
+    struct RequestBody: Decodable { let email: String }
+    struct CompleteBody: Decodable {
+        let token: String
+        let newPassword: String
+    }
+
+    func add(to router: Router<HubRequestContext>) {
+        router.post("/api/v1/password-reset") { request, context in
+            let body = try await JSONIO.decode(RequestBody.self, from: request, context: context, limit: 4 << 10)
+            try await resets.request(email: body.email, clientKey: context.clientKey)
+            // The same answer whether or not the email has an account.
+            return Response(status: .accepted)
+        }
+        router.post("/api/v1/password-reset/confirm") { request, context in
+            let body = try await JSONIO.decode(CompleteBody.self, from: request, context: context, limit: 4 << 10)
+            try await resets.complete(token: body.token, newPassword: body.newPassword, clientKey: context.clientKey)
+            return Response(status: .noContent)
+        }
+    }
+}

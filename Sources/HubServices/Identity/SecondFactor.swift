@@ -45,7 +45,9 @@ public struct SecondFactor: Sendable {
             throw DomainError(.invalidTransition, code: "totp.notStarted", message: "Start setting up two-factor authentication first.")
         }
         let now = deps.clock.now()
+        try throttle.check(account: "totp:" + user.email, address: clientKey ?? "-", now: now)
         guard let step = match(code, credential, now) else {
+            throttle.recordFailure(account: "totp:" + user.email, address: clientKey ?? "-", now: now)
             throw DomainError.validation([FieldIssue(field: "code", code: "invalid", message: "The code does not match. Check the time on your phone and try the next code.")])
         }
         credential.enabled = true
@@ -100,7 +102,10 @@ public struct SecondFactor: Sendable {
         guard let credential = try await deps.store.totp(user.id), credential.enabled else {
             throw DomainError(.invalidTransition, code: "totp.notEnabled", message: "Two-factor authentication is not on.")
         }
-        guard match(code, credential, deps.clock.now()) != nil else {
+        let now = deps.clock.now()
+        try throttle.check(account: "totp:" + user.email, address: clientKey ?? "-", now: now)
+        guard match(code, credential, now) != nil else {
+            throttle.recordFailure(account: "totp:" + user.email, address: clientKey ?? "-", now: now)
             throw DomainError.validation([FieldIssue(field: "code", code: "invalid", message: "The code does not match.")])
         }
         try await deps.commit(ChangeSet(changes: [

@@ -22,6 +22,9 @@ public enum Change: Sendable {
     case insertInvitation(Invitation, tokenHash: String)
     case updateInvitation(Invitation)
     case appendAudit(AuditEntry)
+    case insertPasswordReset(PasswordReset)
+    /// Marks a reset used; one already used is a conflict (single use).
+    case usePasswordReset(tokenHash: String, at: Date)
     case insertPolicyField(PolicyField)
     case updatePolicyField(PolicyField, expectedVersion: Int)
     case insertWorkspace(Workspace)
@@ -92,6 +95,23 @@ public struct TOTPCredential: Sendable, Hashable {
         self.enabled = enabled
         self.lastStep = lastStep
         self.createdAt = createdAt
+    }
+}
+
+/// A password-reset request; the link's secret is stored only as a hash.
+public struct PasswordReset: Sendable, Hashable {
+    public let tokenHash: String
+    public let userID: UserID
+    public let createdAt: Date
+    public let expiresAt: Date
+    public var usedAt: Date?
+
+    public init(tokenHash: String, userID: UserID, createdAt: Date, expiresAt: Date, usedAt: Date?) {
+        self.tokenHash = tokenHash
+        self.userID = userID
+        self.createdAt = createdAt
+        self.expiresAt = expiresAt
+        self.usedAt = usedAt
     }
 }
 
@@ -182,6 +202,8 @@ public protocol HubStore: EventLog {
     func invitation(tokenHash: String) async throws -> Invitation?
     func invitation(_ id: InvitationID) async throws -> Invitation?
     func invitations(of workspace: WorkspaceID) async throws -> [Invitation]
+
+    func passwordReset(tokenHash: String) async throws -> PasswordReset?
 
     /// Audit entries, newest first.
     func audit(type: String?, actor: UserID?, limit: Int) async throws -> [AuditRow]
