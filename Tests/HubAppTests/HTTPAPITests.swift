@@ -191,8 +191,20 @@ struct HTTPAPITests {
     func browserProtections() async throws {
         let hub = try await TestHub()
         try await hub.application().test(.router) { client in
-            for uri in ["/", "/api/v1/policy-fields", "/api/v1/workspaces", "/api/v1/nothing", "/healthz"] {
-                let response = try await client.execute(uri: uri, method: .get)
+            // Crawl every route the router has (ids filled in), plus the page and a miss.
+            let routes = try await hub.graph.routers().http.routes
+            var probes: [(HTTPRequest.Method, String)] = [(.get, "/"), (.get, "/app.js"), (.get, "/api/v1/nothing")]
+            for route in routes {
+                let path = route.path.description.replacingOccurrences(of: "{id}", with: hub.integration.description)
+                    .replacingOccurrences(of: "{userId}", with: UUID().uuidString).replacingOccurrences(of: "**", with: "x")
+                    .replacingOccurrences(of: "{invitationId}", with: UUID().uuidString).replacingOccurrences(of: "{token}", with: "x")
+                    .replacingOccurrences(of: "{sessionId}", with: "x").replacingOccurrences(of: "{tokenId}", with: "x")
+                probes.append((route.method, path))
+            }
+            #expect(probes.count > 30)
+            let admin = try await client.token(.admin)
+            for (method, uri) in probes {
+                let response = try await client.call(method, uri, token: admin, json: method == .get ? nil : [String: String]())
                 let csp = response.headers[.contentSecurityPolicy] ?? ""
                 #expect(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline") && csp.contains("frame-ancestors 'none'"), "\(uri)")
                 #expect(response.headers[.xContentTypeOptions] == "nosniff", "\(uri)")

@@ -32,7 +32,7 @@ struct OpsController {
             guard let data = FileManager.default.contents(atPath: openAPIPath) else {
                 throw HTTPError(.notFound, message: "The API description is not installed.")
             }
-            return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-cache"],
+            return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
                             body: .init(byteBuffer: ByteBuffer(bytes: data)))
         }
     }

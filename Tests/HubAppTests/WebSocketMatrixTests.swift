@@ -1,0 +1,61 @@
+import Foundation
+import HubApp
+import HubCore
+import HubServices
+import Hummingbird
+import HummingbirdTesting
+import HummingbirdWSTesting
+import Testing
+
+/// Every WebSocket message type and topic kind, for every role: allowed or denied.
+@Suite("WebSocket authorization matrix")
+struct WebSocketMatrixTests {
+    typealias Role = TestHub.Role
+
+    /// Topic kinds (with a concrete instance each) and who may subscribe.
+    static func topicRules(_ hub: TestHub) -> [(String, Set<Role>)] {
+        [
+            ("directory", Set(Role.allCases).subtracting([.anonymous])),
+            // The demo member, the observer and the coordinator belong to Integration.
+            ("workspace:\(hub.integration)", [.observer, .member, .coordinator, .admin]),
+            // Only the coordinator (and administrators) belong to Fachbeirat Sucht.
+            ("workspace:\(hub.sucht)", [.coordinator, .admin]),
+        ]
+    }
+
+    /// Message types every connection may send, with the answer type expected.
+    nonisolated(unsafe) static let messageRules: [([String: Any], String)] = [
+        (["type": "ping", "id": "p"], "pong"),
+        (["type": "unsubscribe", "topic": "directory"], "unsubscribed"),
+        (["type": "auth", "token": "not-a-token"], "error"),
+    ]
+
+    @Test("Topics and message types per role", arguments: Role.allCases)
+    func matrix(role: Role) async throws {
+        let hub = try await TestHub()
+        try await hub.application().test(.live) { client in
+            let token = try await client.token(role)
+            try await client.live(token: token) { out, inbox in
+                _ = try await inbox.next(type: "hello")
+                for (topic, allowed) in Self.topicRules(hub) {
+                    try await out.send(["type": "subscribe", "topic": topic, "id": topic])
+                    let answer = try await inbox.next(timeout: .seconds(5))
+                    let type = answer["type"] as? String
+                    if allowed.contains(role) {
+                        #expect(type == "subscribed", "\(role.rawValue) may follow \(topic), got \(answer)")
+                    } else {
+                        #expect(type == "error" && answer["code"] as? String == "subscription.forbidden",
+                                "\(role.rawValue) may not follow \(topic), got \(answer)")
+                    }
+                    // Skip presence updates caused by our own subscription.
+                    while let extra = try? await inbox.next(timeout: .milliseconds(100)), extra["type"] as? String == "presence" {}
+                }
+                for (message, expected) in Self.messageRules {
+                    try await out.send(message)
+                    let answer = try await inbox.next(type: expected)
+                    if expected == "error" { #expect(answer["code"] as? String == "auth.invalidToken") }
+                }
+            }
+        }
+    }
+}
