@@ -1,19 +1,30 @@
 // Roundtable web client: routing, session, views. All markup goes through html``;
 // all state changes go through the pure reducers in state/; live updates come from
-// lib/live.js. Hash routes: #/signin, #/ (directory), #/new, #/workspaces/<id>.
+// lib/live.js; shared DOM helpers live in lib/ui.js. Hash routes: #/signin (password,
+// then the second factor when the account has one), #/ (directory), #/new,
+// #/workspaces/<id> (with members and invitations, views/members.js), #/account and
+// #/account/two-factor (views/account.js), #/admin and #/admin/audit (views/admin.js),
+// #/invitation/<token> (views/invitation.js, works without a session).
 
 import { html, render, attrs } from './lib/html.js';
 import { api, ApiError, ifMatch } from './lib/api.js';
 import { LiveClient, socketUrl } from './lib/live.js';
-import { t, getLang, setLang, applyDocumentLang, formatDate, compareText, hasMessage, localizeFieldError } from './lib/i18n.js';
+import { t, getLang, setLang, applyDocumentLang, formatDate, compareText } from './lib/i18n.js';
+import {
+  $, announce, setTitle, errorText, errorContent, errorNotice, focusHeading, renderKeepingFocus,
+  showFieldErrors, clearFieldErrors, errorSummaryTemplate, busyButton,
+} from './lib/ui.js';
 import * as dir from './state/workspaces.js';
 import * as det from './state/detail.js';
+import * as ident from './state/identity.js';
+import { mountAccount } from './views/account.js';
+import { mountAdmin } from './views/admin.js';
+import { mountInvitation } from './views/invitation.js';
+import { createMemberAdmin } from './views/members.js';
 import { describeEvent } from './state/announce.js';
 
-const $ = (selector, root = document) => root.querySelector(selector);
-
 const app = {
-  session: null, // { user, memberships }
+  session: null, // { user, memberships, session, totpEnabled } from /api/v1/me
   directory: dir.initialDirectory(),
   directoryError: null,
   directoryLoading: null,
@@ -25,6 +36,8 @@ const app = {
   view: null, // { name, update(reason), destroy(), keep() }
   route: null,
   afterSignIn: null,
+  signinStep: null, // 'secondFactor' when a half-finished sign-in waits for its code
+  signinEmail: null, // prefills the sign-in form (invitations for existing accounts)
   firstRender: true,
   recentlyAdded: new Map(), // workspace id → time, for a short highlight
 };
@@ -65,68 +78,6 @@ function compare(a, b) {
   return compareText(a, b, getLang());
 }
 
-/** Renders and puts focus back on the element (by id or row) that had it. */
-function renderKeepingFocus(target, template) {
-  const active = document.activeElement;
-  let restore = null;
-  if (active && active !== target && target.contains(active)) {
-    if (active.id) {
-      const id = active.id;
-      restore = () => document.getElementById(id);
-    } else {
-      const row = active.closest('[data-id]');
-      if (row) {
-        const rowId = row.getAttribute('data-id');
-        restore = () => [...target.querySelectorAll('[data-id]')].find((el) => el.getAttribute('data-id') === rowId)?.querySelector('a, button');
-      }
-    }
-  }
-  render(target, template);
-  if (restore) {
-    const el = restore();
-    if (el) el.focus({ preventScroll: true });
-  }
-}
-
-let announceQueue = [];
-let announceTimer = null;
-/** Says text through the polite live region (batched, so bursts are read once). */
-function announce(text) {
-  if (!text) return;
-  announceQueue.push(text);
-  if (announceTimer) return;
-  announceTimer = setTimeout(() => {
-    announceTimer = null;
-    const region = $('#announcer');
-    if (!region) return;
-    const message = announceQueue.join(' ');
-    announceQueue = [];
-    region.textContent = '';
-    setTimeout(() => {
-      region.textContent = message;
-    }, 60);
-  }, 120);
-}
-
-function setTitle(title) {
-  document.title = t('app.pageTitle', { title });
-}
-
-function errorText(err) {
-  if (err instanceof ApiError) {
-    if (err.code === 'network') return t('error.network');
-    if (err.code && hasMessage(`errorCode.${err.code}`)) return t(`errorCode.${err.code}`);
-    if (err.status === 403) return t('error.forbidden');
-    return t('error.generic', { message: err.message });
-  }
-  return t('error.generic', { message: String(err && err.message ? err.message : err) });
-}
-
-function focusHeading() {
-  const h1 = $('#page-title');
-  if (h1) h1.focus({ preventScroll: false });
-}
-
 // ---------------------------------------------------------------- chrome
 
 function connectionText(status) {
@@ -146,6 +97,8 @@ function renderHeader() {
       <nav class="container nav" aria-label="${t('app.nav')}">
         <ul class="nav-list">
           <li><a href="#/" ${attrs({ 'aria-current': route === 'directory' ? 'page' : null })}>${t('nav.directory')}</a></li>
+          <li><a href="#/account" data-testid="nav-account" ${attrs({ 'aria-current': route === 'account' ? 'page' : null })}>${t('nav.account')}</a></li>
+          ${isAdmin() ? html`<li><a href="#/admin" data-testid="nav-admin" ${attrs({ 'aria-current': route === 'admin' ? 'page' : null })}>${t('nav.admin')}</a></li>` : ''}
         </ul>
         <button type="button" id="sign-out" class="button quiet">${t('nav.signOut')}</button>
       </nav>` : ''}
@@ -221,20 +174,23 @@ async function checkSession() {
   checkingSession = true;
   try {
     const { data } = await api.get('/api/v1/me');
-    app.session = { user: data.user, memberships: data.memberships ?? [] };
+    app.session = sessionFromMe(data);
   } catch (err) {
-    if (err instanceof ApiError && err.status === 401) sessionExpired();
+    if (err instanceof ApiError && err.status === 401) sessionExpired(err);
   } finally {
     checkingSession = false;
   }
 }
 
-function sessionExpired() {
+function sessionExpired(err) {
   if (!app.session) return;
+  // A session that waits for its second factor again (e.g. ended elsewhere) goes back to the code step.
+  if (err && err.code === 'auth.secondFactorRequired') app.signinStep = 'secondFactor';
   signOutLocally({ kind: 'error', text: t('signin.expired') });
 }
 
-function signOutLocally(flash) {
+/** Forgets the session here; `next` is a route to show instead of the sign-in page (public routes only). */
+function signOutLocally(flash, { next = null } = {}) {
   stopLive();
   app.session = null;
   app.directory = dir.initialDirectory();
@@ -242,15 +198,18 @@ function signOutLocally(flash) {
   app.flash = flash ?? null;
   if (flash) announce(flash.text);
   app.afterSignIn = null;
-  navigate('#/signin', { replace: true });
+  navigate(next ?? '#/signin', { replace: true });
 }
 
-/** Any API call: a 401 while signed in means the session is gone. */
+/**
+ * Any API call: a 401 while signed in means the session is gone (but not a wrong
+ * password or code typed into a form).
+ */
 async function call(promise) {
   try {
     return await promise;
   } catch (err) {
-    if (err instanceof ApiError && err.status === 401 && app.session) sessionExpired();
+    if (err instanceof ApiError && ident.isSessionGone(err) && app.session) sessionExpired(err);
     throw err;
   }
 }
@@ -303,10 +262,19 @@ function parseRoute(hash) {
   if (path === '/' || path === '') return { name: 'directory' };
   if (path === '/signin') return { name: 'signin' };
   if (path === '/new') return { name: 'new' };
+  if (path === '/account') return { name: 'account', section: null };
+  if (path === '/account/two-factor') return { name: 'account', section: 'two-factor' };
+  if (path === '/admin') return { name: 'admin', section: 'users' };
+  if (path === '/admin/audit') return { name: 'admin', section: 'audit' };
+  const token = ident.invitationToken(path);
+  if (token) return { name: 'invitation', token };
   const m = /^\/workspaces\/([A-Za-z0-9-]{1,64})$/.exec(path);
   if (m) return { name: 'detail', id: m[1] };
   return { name: 'notfound' };
 }
+
+/** Routes that work without a session. */
+const PUBLIC_ROUTES = new Set(['signin', 'invitation']);
 
 function navigate(hash, { replace = false } = {}) {
   if (replace) {
@@ -323,7 +291,7 @@ function showRoute({ keep = null } = {}) {
   const hash = location.hash;
   if (hash && !hash.startsWith('#/')) return; // in-page anchors, not routes
   let route = parseRoute(hash);
-  if (!app.session && route.name !== 'signin') {
+  if (!app.session && !PUBLIC_ROUTES.has(route.name)) {
     app.afterSignIn = hash && hash !== '#/signin' ? hash : null;
     history.replaceState(null, '', '#/signin');
     route = { name: 'signin' };
@@ -336,14 +304,46 @@ function showRoute({ keep = null } = {}) {
   app.route = route;
   renderHeader();
   const target = $('#view');
-  const mounts = { signin: mountSignIn, directory: mountDirectory, new: mountCreate, detail: mountDetail, notfound: mountNotFound };
+  const mounts = {
+    signin: mountSignIn,
+    directory: mountDirectory,
+    new: mountCreate,
+    detail: mountDetail,
+    account: (el, r, k) => mountAccount(el, r, k, viewContext),
+    admin: (el, r, k) => mountAdmin(el, r, k, viewContext),
+    invitation: (el, r, k) => mountInvitation(el, r, k, viewContext),
+    notfound: mountNotFound,
+  };
   app.view = mounts[route.name](target, route, keep);
   if (app.firstRender) {
     app.firstRender = false;
-  } else {
+  } else if (!(app.view && app.view.handlesFocus)) {
     focusHeading();
   }
 }
+
+/** What the views in views/ may use of the app. */
+const viewContext = {
+  app,
+  api,
+  call,
+  navigate,
+  isAdmin,
+  roleIn,
+  canEdit,
+  kindLabel,
+  compare,
+  flashTemplate,
+  refreshSession,
+  completeSignIn,
+  signOut,
+  renderHeader,
+  startLive,
+  loadDirectory,
+  workspaceName(workspaceId) {
+    return app.directory.workspaces[workspaceId]?.name ?? null;
+  },
+};
 
 function flashTemplate() {
   const flash = app.flash;
@@ -356,13 +356,16 @@ function flashTemplate() {
 
 function mountSignIn(target, route, keep) {
   setTitle(t('signin.title'));
-  const email = keep?.email ?? '';
-  render(target, html`
-    <section class="card narrow" aria-labelledby="page-title">
-      <h1 id="page-title" tabindex="-1">${t('signin.title')}</h1>
-      <p>${t('signin.intro')}</p>
-      ${flashTemplate()}
-      <div id="signin-error" class="error-summary" tabindex="-1" aria-labelledby="signin-error-title" hidden></div>
+  let email = keep?.email ?? app.signinEmail ?? '';
+  let step = keep?.step ?? app.signinStep ?? 'password';
+  let useRecovery = Boolean(keep?.useRecovery);
+  app.signinStep = null;
+  app.signinEmail = null;
+  let busy = false;
+  const flash = flashTemplate();
+
+  function passwordForm() {
+    return html`
       <form id="signin-form" class="form" novalidate>
         <div class="field">
           <label for="signin-email">${t('signin.email')}</label>
@@ -375,66 +378,219 @@ function mountSignIn(target, route, keep) {
         <div class="actions">
           <button type="submit" class="button primary" id="signin-submit">${t('signin.submit')}</button>
         </div>
-      </form>
-    </section>`);
-  let busy = false;
+      </form>`;
+  }
 
-  function showError(message) {
+  function secondFactorForm() {
+    const field = useRecovery
+      ? html`
+        <div class="field">
+          <label for="signin-recovery">${t('signin.2fa.recovery')}</label>
+          <p class="hint" id="signin-recovery-hint">${t('signin.2fa.recovery.hint')}</p>
+          <input id="signin-recovery" name="recoveryCode" type="text" autocomplete="off" autocapitalize="none" spellcheck="false" required aria-describedby="signin-recovery-hint">
+        </div>`
+      : html`
+        <div class="field">
+          <label for="signin-code">${t('signin.2fa.code')}</label>
+          <p class="hint" id="signin-code-hint">${t('signin.2fa.code.hint')}</p>
+          <input id="signin-code" class="code-input" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9 ]*" maxlength="7" spellcheck="false" required aria-describedby="signin-code-hint">
+        </div>`;
+    return html`
+      <form id="second-factor-form" class="form" novalidate data-testid="second-factor-step" aria-labelledby="second-factor-title">
+        <h2 id="second-factor-title">${t('signin.2fa.title')}</h2>
+        <p>${useRecovery ? t('signin.2fa.introRecovery') : t('signin.2fa.intro')}</p>
+        ${field}
+        <div class="actions">
+          <button type="submit" class="button primary" id="second-factor-submit">${t('signin.2fa.submit')}</button>
+        </div>
+        <ul class="plain alt-actions">
+          <li><button type="button" class="link-button" id="second-factor-toggle">${useRecovery ? t('signin.2fa.useApp') : t('signin.2fa.useRecovery')}</button></li>
+          <li><button type="button" class="link-button" id="second-factor-cancel">${t('signin.2fa.cancel')}</button></li>
+        </ul>
+      </form>`;
+  }
+
+  function draw() {
+    render(target, html`
+      <section class="card narrow" aria-labelledby="page-title">
+        <h1 id="page-title" tabindex="-1">${t('signin.title')}</h1>
+        ${step === 'password' ? html`<p>${t('signin.intro')}</p>` : ''}
+        ${flash}
+        <div id="signin-error" class="error-summary" tabindex="-1" aria-labelledby="signin-error-title" hidden></div>
+        ${step === 'password' ? passwordForm() : secondFactorForm()}
+      </section>`);
+  }
+  draw();
+
+  function showError(message, ids) {
     const box = $('#signin-error');
     render(box, html`<h2 id="signin-error-title">${t('signin.error.title')}</h2><p>${message}</p>`);
     box.hidden = false;
-    for (const id of ['signin-email', 'signin-password']) {
+    for (const id of ids) {
       const input = document.getElementById(id);
+      if (!input) continue;
       input.setAttribute('aria-invalid', 'true');
-      input.setAttribute('aria-describedby', 'signin-error');
+      const described = (input.getAttribute('aria-describedby') ?? '').split(/\s+/).filter((x) => x && x !== 'signin-error');
+      input.setAttribute('aria-describedby', ['signin-error', ...described].join(' '));
     }
     box.focus();
   }
 
-  async function submit(form) {
+  function showStep(next, { focus = true } = {}) {
+    step = next;
+    draw();
+    if (!focus) return;
+    if (step === 'secondFactor') {
+      document.getElementById(useRecovery ? 'signin-recovery' : 'signin-code')?.focus();
+      announce(useRecovery ? t('signin.2fa.introRecovery') : t('signin.2fa.intro'));
+    } else {
+      document.getElementById(email ? 'signin-password' : 'signin-email')?.focus();
+    }
+  }
+
+  async function submitPassword(form) {
     if (busy) return;
     const emailValue = form.elements.namedItem('email').value.trim();
     const password = form.elements.namedItem('password').value;
     if (!emailValue || !password) {
-      showError(t('signin.error.missing'));
+      showError(t('signin.error.missing'), ['signin-email', 'signin-password']);
       return;
     }
     busy = true;
-    const button = $('#signin-submit');
-    button.setAttribute('aria-disabled', 'true');
-    button.textContent = t('signin.submitting');
+    const restore = busyButton($('#signin-submit'), t('signin.submitting'));
     try {
       const { data } = await api.post('/api/v1/session', { email: emailValue, password });
-      let memberships = [];
-      try {
-        const me = await api.get('/api/v1/me');
-        memberships = me.data.memberships ?? [];
-      } catch {
-        /* the directory still works without memberships */
+      email = emailValue;
+      if (ident.nextSignInStep(data) === 'secondFactor') {
+        busy = false;
+        useRecovery = false;
+        showStep('secondFactor');
+        return;
       }
-      await signedIn({ user: data.user, memberships });
+      await completeSignIn(data.user);
     } catch (err) {
       busy = false;
-      button.removeAttribute('aria-disabled');
-      button.textContent = t('signin.submit');
+      restore();
       form.elements.namedItem('password').value = '';
-      if (err instanceof ApiError && err.code === 'auth.invalidCredentials') showError(t('signin.error.invalid'));
-      else if (err instanceof ApiError && (err.code === 'auth.rateLimited' || err.status === 429)) showError(t('signin.error.rateLimited'));
-      else if (err instanceof ApiError && err.status === 401) showError(t('signin.error.invalid'));
-      else showError(errorText(err));
+      const ids = ['signin-email', 'signin-password'];
+      if (err instanceof ApiError && err.code === 'auth.invalidCredentials') showError(t('signin.error.invalid'), ids);
+      else if (err instanceof ApiError && (err.code === 'auth.rateLimited' || err.status === 429)) showError(t('signin.error.rateLimited'), ids);
+      else if (err instanceof ApiError && err.status === 401) showError(t('signin.error.invalid'), ids);
+      else showError(errorText(err), ids);
     }
+  }
+
+  async function submitSecondFactor(form) {
+    if (busy) return;
+    const input = form.elements.namedItem(useRecovery ? 'recoveryCode' : 'code');
+    const fieldId = useRecovery ? 'signin-recovery' : 'signin-code';
+    const problems = ident.validateSecondFactor(input.value, useRecovery);
+    if (problems.length) {
+      showError(problems[0].code === 'required' ? t('signin.2fa.missing') : t('signin.2fa.format'), [fieldId]);
+      return;
+    }
+    busy = true;
+    const restore = busyButton($('#second-factor-submit'), t('signin.2fa.submitting'));
+    try {
+      const { data } = await api.post('/api/v1/session/second-factor', ident.secondFactorBody(input.value, useRecovery));
+      await completeSignIn(data && data.user ? data.user : null);
+    } catch (err) {
+      if (err instanceof ApiError && err.code === 'auth.noSecondFactorPending') {
+        // The sign-in was completed meanwhile (e.g. in another tab): carry on signed in.
+        try {
+          await completeSignIn(null);
+          return;
+        } catch {
+          /* no session after all: fall through to the error */
+        }
+      }
+      busy = false;
+      restore();
+      const field = document.getElementById(fieldId);
+      if (field) field.value = '';
+      if (err instanceof ApiError && err.code === 'auth.invalidSecondFactor') {
+        showError(useRecovery ? t('signin.2fa.invalidRecovery') : t('signin.2fa.invalid'), [fieldId]);
+      } else if (err instanceof ApiError && (err.status === 429 || err.code === 'auth.rateLimited')) {
+        showError(t('signin.2fa.rateLimited'), [fieldId]);
+      } else if (err instanceof ApiError && err.status === 401) {
+        // The half-finished session is gone (expired, or ended elsewhere): start again.
+        showStep('password', { focus: false });
+        showError(t('signin.2fa.expired'), ['signin-password']);
+      } else if (err instanceof ApiError && err.fields.length) {
+        showError(t('signin.2fa.format'), [fieldId]);
+      } else {
+        showError(errorText(err), [fieldId]);
+      }
+    }
+  }
+
+  async function cancelSecondFactor() {
+    try {
+      await api.del('/api/v1/session');
+    } catch {
+      /* the unfinished session expires on its own */
+    }
+    showStep('password');
   }
 
   return {
     name: 'signin',
     onSubmit(form) {
-      if (form.id === 'signin-form') submit(form);
+      if (form.id === 'signin-form') submitPassword(form);
+      if (form.id === 'second-factor-form') submitSecondFactor(form);
+    },
+    onClick(el) {
+      if (el.id === 'second-factor-toggle') {
+        useRecovery = !useRecovery;
+        showStep('secondFactor');
+        document.getElementById(useRecovery ? 'signin-recovery' : 'signin-code')?.focus();
+        return true;
+      }
+      if (el.id === 'second-factor-cancel') {
+        cancelSecondFactor();
+        return true;
+      }
+      return false;
     },
     keep() {
       const input = document.getElementById('signin-email');
-      return { email: input ? input.value : '' };
+      return { email: input ? input.value : email, step, useRecovery };
     },
   };
+}
+
+/** Loads /api/v1/me into the app's session. */
+function sessionFromMe(data) {
+  return {
+    user: data.user,
+    memberships: data.memberships ?? [],
+    session: data.session ?? null,
+    totpEnabled: Boolean(data.totpEnabled),
+    // Not in Docs/api/identity.md, but sent by the hub: an administrator who must set up
+    // a second factor before administrator routes work. Only used for a hint.
+    adminNeedsSecondFactor: Boolean(data.adminNeedsSecondFactor),
+  };
+}
+
+async function refreshSession() {
+  const { data } = await call(api.get('/api/v1/me'));
+  const previous = app.session;
+  app.session = sessionFromMe(data);
+  if (previous && (previous.user?.isAdmin !== app.session.user?.isAdmin || previous.user?.displayName !== app.session.user?.displayName)) renderHeader();
+  return app.session;
+}
+
+/** After the last sign-in step: load /me, start live updates, go where the person wanted. */
+async function completeSignIn(user) {
+  let session = { user, memberships: [], session: null, totpEnabled: false };
+  try {
+    const me = await api.get('/api/v1/me');
+    session = sessionFromMe(me.data);
+  } catch {
+    /* the directory still works without memberships */
+  }
+  if (!session.user) throw new ApiError({ status: 401, code: 'auth.required', message: 'not signed in' });
+  await signedIn(session);
 }
 
 async function signedIn(session) {
@@ -572,82 +728,6 @@ function mountDirectory(target) {
   };
 }
 
-// ---------------------------------------------------------------- field errors (create and edit forms)
-
-/**
- * Shows server field errors next to their fields. `fieldMap` maps an API field name to
- * { input: id of the control to focus, error: id of the error element, group: id of a
- * fieldset (optional) }. Returns the list for the summary.
- */
-function showFieldErrors(form, fieldMap, fields) {
-  clearFieldErrors(form, fieldMap);
-  const listed = [];
-  const grouped = new Map();
-  for (const f of fields) {
-    const name = String(f.field ?? '').split(/[.[]/)[0];
-    const message = localizeFieldError(f, getLang());
-    const spec = fieldMap[name];
-    if (!spec) {
-      listed.push({ message, label: f.field ?? '' });
-      continue;
-    }
-    if (!grouped.has(name)) grouped.set(name, []);
-    grouped.get(name).push(message);
-    listed.push({ message, label: spec.label, target: spec.input });
-  }
-  for (const [name, messages] of grouped) {
-    const spec = fieldMap[name];
-    const errorEl = document.getElementById(spec.error);
-    if (errorEl) {
-      render(errorEl, html`<span class="visually-hidden">${t('field.error', { message: '' })}</span>${messages.join(' ')}`);
-      errorEl.hidden = false;
-    }
-    const groupEl = spec.group ? document.getElementById(spec.group) : null;
-    const controls = groupEl ? [...groupEl.querySelectorAll('input, select, textarea')] : [document.getElementById(spec.input)];
-    for (const control of controls) control?.setAttribute('aria-invalid', 'true');
-    const describedHost = groupEl ?? document.getElementById(spec.input);
-    if (describedHost) {
-      const ids = (describedHost.getAttribute('aria-describedby') ?? '').split(/\s+/).filter((x) => x && x !== spec.error);
-      ids.unshift(spec.error);
-      describedHost.setAttribute('aria-describedby', ids.join(' '));
-    }
-    if (groupEl) groupEl.classList.add('has-error');
-    else document.getElementById(spec.input)?.closest('.field')?.classList.add('has-error');
-  }
-  return listed;
-}
-
-function clearFieldErrors(form, fieldMap) {
-  for (const spec of Object.values(fieldMap)) {
-    const errorEl = document.getElementById(spec.error);
-    if (errorEl) {
-      errorEl.hidden = true;
-      errorEl.textContent = '';
-    }
-    const host = spec.group ? document.getElementById(spec.group) : document.getElementById(spec.input);
-    if (host) {
-      const ids = (host.getAttribute('aria-describedby') ?? '').split(/\s+/).filter((x) => x && x !== spec.error);
-      if (ids.length) host.setAttribute('aria-describedby', ids.join(' '));
-      else host.removeAttribute('aria-describedby');
-      host.classList.remove('has-error');
-      host.closest('.field')?.classList.remove('has-error');
-    }
-    const controls = spec.group ? [...(document.getElementById(spec.group)?.querySelectorAll('input, select, textarea') ?? [])] : [document.getElementById(spec.input)];
-    for (const control of controls) control?.removeAttribute('aria-invalid');
-  }
-}
-
-function errorSummaryTemplate(titleId, listed) {
-  return html`
-    <h2 id="${titleId}">${t('create.errors.title')}</h2>
-    <p>${listed.length === 1 ? t('create.errors.one') : t('create.errors.count', { count: listed.length })}</p>
-    <ul>
-      ${listed.map((e) => (e.target
-        ? html`<li><a href="#${e.target}" data-focus="${e.target}">${e.label}: ${e.message}</a></li>`
-        : html`<li>${e.label ? html`${e.label}: ` : ''}${e.message}</li>`))}
-    </ul>`;
-}
-
 // ---------------------------------------------------------------- create view
 
 function mountCreate(target, route, keep) {
@@ -772,7 +852,9 @@ function mountCreate(target, route, keep) {
         listed = showFieldErrors(form, fieldMap(), err.fields);
       } else {
         clearFieldErrors(form, fieldMap());
-        listed = [{ message: err instanceof ApiError && err.status === 403 ? t('create.forbidden') : errorText(err) }];
+        // An administrator without a second factor gets a link to set it up; other 403s are "not allowed".
+        const secondFactor = err instanceof ApiError && err.code === 'auth.secondFactorRequired';
+        listed = [{ message: secondFactor ? errorContent(err) : err instanceof ApiError && err.status === 403 ? t('create.forbidden') : errorText(err) }];
       }
       render(summary, errorSummaryTemplate('create-errors-title', listed));
       summary.hidden = false;
@@ -818,6 +900,24 @@ function mountDetail(target, route) {
   let destroyed = false;
   const selfId = app.session?.user?.id;
   let flash = flashTemplate();
+  const memberAdmin = createMemberAdmin({
+    ctx: viewContext,
+    workspaceId: id,
+    selfId,
+    getWorkspace: () => state.workspace,
+    getMembers: () => state.members,
+    applyEvent(event) {
+      const before = state;
+      state = det.applyDetailEvent(state, event);
+      if (state !== before) update();
+    },
+    rerender() {
+      if (rendered && !destroyed) {
+        const section = $('#detail-members');
+        if (section) renderKeepingFocus(section, membersTemplate());
+      }
+    },
+  });
 
   // Seed from the directory so the page shows something at once.
   const known = app.directory.workspaces[id];
@@ -905,17 +1005,20 @@ function mountDetail(target, route) {
   function membersTemplate() {
     const members = det.sortedMembers(state, compare);
     return html`
-      <h2 id="members-title">${t('detail.members')}</h2>
+      <h2 id="members-title" tabindex="-1">${t('detail.members')}</h2>
+      ${memberAdmin.toolbarTemplate()}
       ${membersError && state.members === null ? html`<p class="muted">${membersError instanceof ApiError && membersError.status === 403 ? t('detail.members.forbidden') : t('detail.members.error')}</p>`
         : state.members === null ? html`<p class="loading">${t('app.loading')}</p>`
         : members.length === 0 ? html`<p class="muted">${t('detail.members.empty')}</p>`
         : html`<ul class="members" data-testid="member-list">
-            ${members.map((m) => html`<li class="member">
+            ${members.map((m) => html`<li class="member" data-testid="member-row" data-user="${m.userId}">
               <span class="member-name">${m.displayName}</span>
               <span class="badge badge-role">${t(`role.${m.role}`)}</span>
               ${m.organization ? html`<span class="member-org">${m.organization}</span>` : ''}
+              ${memberAdmin.memberActionsTemplate(m)}
             </li>`)}
-          </ul>`}`;
+          </ul>`}
+      ${memberAdmin.invitationsTemplate()}`;
   }
 
   function conflictTemplate() {
@@ -947,8 +1050,8 @@ function mountDetail(target, route) {
       return html`
         <h2 id="edit-title">${t('detail.edit.title')}</h2>
         <div id="edit-status" class="edit-status"></div>
-        <p>${t('detail.readOnlyArchived')}</p>
-        <div class="actions archive-actions" id="archive-actions">${archiveTemplate(ws)}</div>`;
+        <p>${isAdmin() ? t('detail.readOnlyArchived') : t('detail.readOnlyArchived.coordinator')}</p>
+        ${isAdmin() ? html`<div class="actions archive-actions" id="archive-actions">${archiveTemplate(ws)}</div>` : ''}`;
     }
     return html`
       <h2 id="edit-title">${t('detail.edit.title')}</h2>
@@ -969,9 +1072,10 @@ function mountDetail(target, route) {
           <button type="submit" class="button primary" id="edit-submit">${t('detail.save')}</button>
         </div>
       </form>
-      <div class="actions archive-actions" id="archive-actions">${archiveTemplate(ws)}</div>`;
+      ${isAdmin() ? html`<div class="actions archive-actions" id="archive-actions">${archiveTemplate(ws)}</div>` : ''}`;
   }
 
+  /** Archiving and restoring are for administrators only (the server answers 403 to coordinators). */
   function archiveTemplate(ws) {
     return html`<button type="button" class="button secondary" id="archive-toggle" data-action="${ws.archived ? 'restore' : 'archive'}">${ws.archived ? t('detail.restore') : t('detail.archive')}</button>`;
   }
@@ -985,7 +1089,8 @@ function mountDetail(target, route) {
         <section class="card" id="detail-presence" aria-labelledby="presence-title">${presenceTemplate()}</section>
         ${canEdit(id) ? html`<section class="card" id="detail-edit" aria-labelledby="edit-title">${editTemplate(ws)}</section>` : ''}
         <section class="card" id="detail-members" aria-labelledby="members-title">${membersTemplate()}</section>
-      </div>`;
+      </div>
+      ${memberAdmin.dialogTemplate()}`;
   }
 
   function fillForm(ws) {
@@ -1095,7 +1200,7 @@ function mountDetail(target, route) {
         render(status, html`<div class="error-summary" tabindex="-1" id="edit-errors" aria-labelledby="edit-errors-title">${errorSummaryTemplate('edit-errors-title', listed)}</div>`);
         $('#edit-errors')?.focus();
       } else {
-        render(status, html`<div class="notice notice-error" role="alert"><p>${errorText(err)}</p></div>`);
+        render(status, errorNotice(err));
       }
     } finally {
       busy = false;
@@ -1137,7 +1242,7 @@ function mountDetail(target, route) {
         update();
         render(status, html`<div class="notice notice-error" role="alert"><p>${t('detail.changedElsewhere')}</p></div>`);
       } else if (status) {
-        render(status, html`<div class="notice notice-error" role="alert"><p>${errorText(err)}</p></div>`);
+        render(status, errorNotice(err));
       }
     } finally {
       busy = false;
@@ -1179,6 +1284,7 @@ function mountDetail(target, route) {
     loadSnapshot().catch(() => {});
   }
   if (state.workspace) update();
+  memberAdmin.start();
 
   return {
     name: 'detail',
@@ -1198,6 +1304,7 @@ function mountDetail(target, route) {
         if (event.name.startsWith('member.')) announce(describeEvent(event, null, t, getLang()));
         update();
       }
+      if (event.name.startsWith('member.')) memberAdmin.onMemberEvent(event);
     },
     onPresence(detail) {
       if (detail.topic !== topic) return;
@@ -1206,11 +1313,13 @@ function mountDetail(target, route) {
     },
     onSubmit(form) {
       if (form.id === 'edit-form') save(form);
+      else memberAdmin.onSubmit(form);
     },
     onInput(el) {
       if (el.form && el.form.id === 'edit-form') dirty = true;
     },
     onClick(el) {
+      if (memberAdmin.onClick(el)) return true;
       if (el.id === 'archive-toggle') {
         toggleArchive(el);
         return true;
@@ -1229,6 +1338,7 @@ function mountDetail(target, route) {
     },
     destroy() {
       destroyed = true;
+      memberAdmin.destroy();
       if (app.live && canFollow) app.live.unsubscribe(topic);
     },
   };
@@ -1284,13 +1394,13 @@ function onDocumentClick(e) {
   if (app.view && app.view.onClick && app.view.onClick(el)) e.preventDefault();
 }
 
-async function signOut() {
+async function signOut({ next = null } = {}) {
   try {
     await api.del('/api/v1/session');
   } catch {
     /* signed out locally either way */
   }
-  signOutLocally({ kind: 'info', text: t('signin.signedOut') });
+  signOutLocally({ kind: 'info', text: t('signin.signedOut') }, { next });
 }
 
 function onDocumentSubmit(e) {
@@ -1320,10 +1430,13 @@ async function boot() {
   if (debug) window.__roundtable = { live: null, app };
   try {
     const { data } = await api.get('/api/v1/me');
-    app.session = { user: data.user, memberships: data.memberships ?? [] };
+    app.session = sessionFromMe(data);
   } catch (err) {
     app.session = null;
-    if (!(err instanceof ApiError && err.status === 401)) {
+    if (err instanceof ApiError && err.code === 'auth.secondFactorRequired') {
+      // Reloaded in the middle of signing in: the password step is done, the code is missing.
+      app.signinStep = 'secondFactor';
+    } else if (!(err instanceof ApiError && err.status === 401)) {
       app.flash = { kind: 'error', text: errorText(err) };
     }
   }

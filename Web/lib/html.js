@@ -56,7 +56,9 @@ const URL_ATTRIBUTES = new Set([
 const FORBIDDEN_ATTRIBUTES = new Set(['style', 'srcdoc', 'srcset']);
 const RAW_TEXT_ELEMENTS = new Set(['script', 'style', 'iframe', 'noembed', 'noframes', 'xmp', 'noscript']);
 const ATTRIBUTE_NAME = /^[a-zA-Z_:][-a-zA-Z0-9_:.]*$/;
-const SAFE_SCHEMES = new Set(['http', 'https', 'mailto', 'tel']);
+// otpauth: opens an authenticator app with a TOTP secret (two-factor enrolment); like
+// mailto and tel it hands data to another app and cannot run script in the page.
+const SAFE_SCHEMES = new Set(['http', 'https', 'mailto', 'tel', 'otpauth']);
 
 function checkAttributeName(name) {
   const lower = name.toLowerCase();
@@ -73,7 +75,7 @@ function checkAttributeName(name) {
 }
 
 /**
- * Returns the URL unchanged when it is relative or uses http(s)/mailto/tel; otherwise a
+ * Returns the URL unchanged when it is relative or uses http(s)/mailto/tel/otpauth; otherwise a
  * harmless placeholder. Browsers ignore tabs, newlines and leading control characters in
  * schemes, so those are stripped before the check.
  */

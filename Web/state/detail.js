@@ -36,6 +36,8 @@ function applyMemberEvent(members, event) {
   const index = members.findIndex((m) => memberKey(m) === key);
   if (index === -1) return [...members, data];
   const merged = { ...members[index], ...data };
+  // The same member again (e.g. our own change, then its live event): nothing changes.
+  if (Object.keys(merged).every((k) => merged[k] === members[index][k])) return members;
   const copy = members.slice();
   copy[index] = merged;
   return copy;

@@ -81,3 +81,12 @@ test('announcements in German and English', () => {
   assert.equal(describeEvent({ name: 'policyField.updated', data: { nameDe: 'Armut', nameEn: 'Poverty' } }, null, en, 'en'), 'Policy field “Poverty” was changed.');
   assert.equal(describeEvent({ name: 'unknown' }, null, de), null);
 });
+
+test('the same member change twice (our own PUT, then its live event) changes nothing the second time', () => {
+  let s = det.applyMembers(det.initialDetail('w1'), [member('u1')]);
+  const change = { name: 'member.updated', data: { userId: 'u1', role: 'observer', organization: 'Caritas', workspaceId: 'w1' } };
+  s = det.applyDetailEvent(s, change);
+  assert.equal(s.members[0].role, 'observer');
+  assert.equal(det.applyDetailEvent(s, change), s);
+  assert.equal(det.applyDetailEvent(s, { name: 'member.updated', data: { userId: 'u1', role: 'observer' } }), s);
+});

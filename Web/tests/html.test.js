@@ -56,8 +56,8 @@ test('a URL attribute with a static prefix keeps its scheme and escapes the rest
   assert.equal(out, '<a href="#/workspaces/javascript:alert(1)&quot;x">x</a>');
 });
 
-test('sanitizeUrl allows relative, http(s), mailto and tel', () => {
-  for (const ok of ['/a', 'a/b', '#x', '?q=1', 'http://x', 'https://x', 'mailto:a@b', 'tel:123']) {
+test('sanitizeUrl allows relative, http(s), mailto, tel and otpauth', () => {
+  for (const ok of ['/a', 'a/b', '#x', '?q=1', 'http://x', 'https://x', 'mailto:a@b', 'tel:123', 'otpauth://totp/Roundtable:a%40b?secret=JBSWY3DP&issuer=Roundtable']) {
     assert.equal(sanitizeUrl(ok), ok);
   }
   for (const bad of ['javascript:x', 'vbscript:x', 'data:x', 'file:///etc']) {

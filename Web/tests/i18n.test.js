@@ -59,3 +59,72 @@ test('hasMessage', async () => {
   assert.equal(hasMessage('errorCode.workspace.archived', 'en'), true);
   assert.equal(hasMessage('errorCode.nope', 'de'), false);
 });
+
+// ---------------------------------------------------------------- identity, account, administration
+
+import { readFileSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { AUDIT_TYPES } from '../state/admin.js';
+import { WORKSPACE_ROLES, TOKEN_SCOPES } from '../state/identity.js';
+
+const webRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+function sourceFiles() {
+  const files = [join(webRoot, 'app.js')];
+  for (const dir of ['lib', 'state', 'views']) {
+    for (const name of readdirSync(join(webRoot, dir))) if (name.endsWith('.js')) files.push(join(webRoot, dir, name));
+  }
+  return files;
+}
+
+test('every literal t(...) key used in the client exists in German and English', () => {
+  const missing = [];
+  for (const file of sourceFiles()) {
+    const text = readFileSync(file, 'utf8');
+    for (const m of text.matchAll(/\bt\(\s*'([^']+)'/g)) {
+      for (const lang of LANGUAGES) if (!(m[1] in messages[lang])) missing.push(`${lang}:${m[1]} (${file.slice(webRoot.length + 1)})`);
+    }
+  }
+  assert.deepEqual(missing, []);
+});
+
+test('keys built at run time exist in both languages', () => {
+  const keys = [
+    ...WORKSPACE_ROLES.map((r) => `role.${r}`),
+    ...TOKEN_SCOPES.map((s) => `token.scope.${s}`),
+    ...AUDIT_TYPES.map((type) => `audit.type.${type}`),
+    ...['tooShort', 'tooLong', 'common', 'containsEmail', 'required', 'sameAsCurrent'].map((c) => `fieldError.newPassword.${c}`),
+    ...['tooShort', 'tooLong', 'common', 'containsEmail', 'required'].map((c) => `fieldError.password.${c}`),
+    'fieldError.passwordConfirm.mismatch', 'fieldError.displayName.required', 'fieldError.currentPassword.incorrect',
+    'fieldError.code.invalid', 'fieldError.code.totpFormat', 'fieldError.code.required', 'fieldError.email.invalid',
+    'fieldError.expiresInDays.outOfRange',
+    ...['auth.secondFactorRequired', 'auth.invalidSecondFactor', 'totp.requiredForRole', 'token.readOnly', 'invitation.notFound',
+      'invitation.otherAccount', 'member.lastCoordinator'].map((c) => `errorCode.${c}`),
+  ];
+  for (const lang of LANGUAGES) {
+    for (const key of keys) assert.ok(messages[lang][key], `${lang}:${key}`);
+  }
+});
+
+test('weak-password field errors are shown by code, with the limit from the server', async () => {
+  const { localizeFieldError } = await import('../lib/i18n.js');
+  const short = { field: 'newPassword', code: 'tooShort', message: 'Use at least 8 characters.' };
+  assert.equal(localizeFieldError(short, 'de'), 'Das Passwort ist zu kurz: Bitte verwenden Sie mindestens 8 Zeichen.');
+  assert.equal(localizeFieldError(short, 'en'), 'The password is too short: please use at least 8 characters.');
+  assert.equal(localizeFieldError({ field: 'password', code: 'tooLong', message: 'Use at most 256 characters.' }, 'de'), 'Das Passwort ist zu lang: Höchstens 256 Zeichen sind möglich.');
+  assert.match(localizeFieldError({ field: 'newPassword', code: 'common', message: 'x' }, 'de'), /zu verbreitet/);
+  assert.match(localizeFieldError({ field: 'password', code: 'containsEmail', message: 'x' }, 'en'), /must not contain your email/);
+  assert.match(localizeFieldError({ field: 'code', code: 'invalid', message: 'x' }, 'de'), /Code stimmt nicht/);
+});
+
+test('formatDateTime shows instants in Berlin time, de-DE and en-GB', async () => {
+  const { formatDateTime } = await import('../lib/i18n.js');
+  // 12:05 UTC in November is 13:05 in Berlin (CET); in July 22:30 UTC is 00:30 the next day (CEST).
+  assert.equal(formatDateTime('2026-11-22T12:05:09.123Z', 'de'), '22.11.2026, 13:05');
+  assert.equal(formatDateTime('2026-11-22T12:05:09.123Z', 'en'), '22 Nov 2026, 13:05');
+  assert.equal(formatDateTime('2026-11-22T12:05:09.123Z', 'de', { seconds: true }), '22.11.2026, 13:05:09');
+  assert.equal(formatDateTime('2026-07-01T22:30:00Z', 'de'), '02.07.2026, 00:30');
+  assert.equal(formatDateTime('', 'de'), '');
+  assert.equal(formatDateTime('nonsense', 'en'), 'nonsense');
+});

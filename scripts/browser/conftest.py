@@ -189,7 +189,7 @@ def api(hub):
 
     def get(user=ADMIN) -> ApiClient:
         if user[0] not in clients:
-            clients[user[0]] = ApiClient(hub.base_url, *user)
+            clients[user[0]] = ApiClient(hub.base_url, user[0], user[1])
         return clients[user[0]]
 
     return get
@@ -309,3 +309,160 @@ def screenshot(page: Page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+# ---------------------------------------------------------------- identity helpers
+
+import base64
+import hashlib
+import hmac
+import struct
+from typing import NamedTuple
+from urllib.parse import urlparse
+
+
+def totp_code(secret: str, step: int, digits: int = 6) -> str:
+    """RFC 6238 TOTP (HMAC-SHA1, 30 s steps) for one time step, computed here, not by the hub."""
+    clean = secret.replace(" ", "").upper()
+    key = base64.b32decode(clean + "=" * (-len(clean) % 8))
+    mac = hmac.new(key, struct.pack(">Q", step), hashlib.sha1).digest()
+    offset = mac[-1] & 0x0F
+    value = (struct.unpack(">I", mac[offset:offset + 4])[0] & 0x7FFFFFFF) % (10 ** digits)
+    return f"{value:0{digits}d}"
+
+
+def totp_step(at: float | None = None) -> int:
+    return int((time.time() if at is None else at) // 30)
+
+
+class Authenticator:
+    """A phone app for one secret. The hub accepts the current step and one either side, but
+    never a step at or below the last one used (replay), so each code is for a fresh step."""
+
+    def __init__(self, secret: str):
+        self.secret = secret.replace(" ", "").upper()
+        self.last_step = -1
+
+    def code(self) -> str:
+        while True:
+            now = totp_step()
+            for step in (now - 1, now, now + 1):
+                if step > self.last_step:
+                    self.last_step = step
+                    return totp_code(self.secret, step)
+            time.sleep(0.5)
+
+    def wrong_code(self) -> str:
+        """Six digits that match none of the steps the hub would accept now."""
+        now = totp_step()
+        valid = {totp_code(self.secret, s) for s in range(now - 2, now + 3)}
+        for candidate in ("000000", "111111", "123456", "654321", "999999"):
+            if candidate not in valid:
+                return candidate
+        raise AssertionError("no wrong code found")
+
+
+class NewUser(NamedTuple):
+    """A person created for one test (usable wherever a (email, password) tuple is)."""
+
+    email: str
+    password: str
+    id: str
+    name: str
+
+
+def invitation_path(link: str) -> str:
+    """/#/invitation/<token> from an absolute or relative invitation link."""
+    parsed = urlparse(link)
+    assert parsed.fragment.startswith("/invitation/"), link
+    return f"/#{parsed.fragment}"
+
+
+def invitation_token(link: str) -> str:
+    return urlparse(link).fragment.split("/invitation/", 1)[1]
+
+
+@pytest.fixture(scope="session")
+def identity_workspace(api):
+    """A workspace of the demo admin where people made for tests are invited first."""
+    return api(ADMIN).create_workspace(unique("Identität Testpersonen"))
+
+
+@pytest.fixture(scope="session")
+def make_user(hub, api, identity_workspace):
+    """make_user(name=None, admin=False, steering=False) → NewUser: invited by the demo
+    admin and signed up through POST /api/v1/invitations/{token}/accept."""
+
+    def make(name: str | None = None, admin: bool = False, steering: bool = False) -> NewUser:
+        tag = uuid.uuid4().hex[:10]
+        email = f"person-{tag}@roundtable.example"
+        password = f"Kanal-Sonne-{uuid.uuid4().hex[:8]}-Wiese"
+        display = name or f"Testperson {tag[:6]}"
+        admin_client = api(ADMIN)
+        r = admin_client.post(f"/api/v1/workspaces/{identity_workspace['id']}/invitations", {"email": email, "role": "member"})
+        assert r.status_code == 201, f"invite {email}: {r.status_code} {r.text}"
+        link = r.json().get("link")
+        assert link, f"the demo hub should answer delivery 'link': {r.text}"
+        anon = requests.Session()
+        anon.headers.update({"Accept": "application/json", "Origin": hub.base_url})
+        r = anon.post(f"{hub.base_url}/api/v1/invitations/{invitation_token(link)}/accept", json={"displayName": display, "password": password}, timeout=10)
+        assert r.status_code == 200, f"accept {email}: {r.status_code} {r.text}"
+        user = r.json()["user"]
+        flags = {k: v for k, v in (("isAdmin", admin), ("isSteering", steering)) if v}
+        if flags:
+            r = admin_client.patch(f"/api/v1/users/{user['id']}", flags)
+            if r.status_code == 403 and "secondFactorRequired" in r.text:
+                pytest.skip("this hub requires the demo admin to have a second factor before changing roles")
+            assert r.status_code == 200, f"patch {email}: {r.status_code} {r.text}"
+        return NewUser(email, password, user["id"], display)
+
+    return make
+
+
+def enrol_totp(client: "ApiClient") -> tuple[Authenticator, list[str]]:
+    """Switches TOTP on for a signed-in API client; returns the 'phone' and the recovery codes."""
+    r = client.post("/api/v1/me/totp", {})
+    assert r.status_code == 200, r.text
+    phone = Authenticator(r.json()["secret"])
+    r = client.post("/api/v1/me/totp/confirm", {"code": phone.code()})
+    assert r.status_code == 200, r.text
+    codes = r.json()["recoveryCodes"]
+    assert len(codes) == 10, codes
+    return phone, codes
+
+
+def focused(page: Page) -> dict | None:
+    return page.evaluate(
+        """() => {
+          const el = document.activeElement;
+          return el ? { tag: el.tagName, id: el.id, text: (el.textContent || '').trim(), type: el.type || '',
+                        inDialog: Boolean(el.closest('dialog[open]')) } : null;
+        }"""
+    )
+
+
+def tab_until(page: Page, predicate, limit: int = 80, key: str = "Tab") -> dict:
+    for _ in range(limit):
+        page.keyboard.press(key)
+        f = focused(page)
+        if f and predicate(f):
+            return f
+    raise AssertionError(f"never reached the element; last focus: {focused(page)}")
+
+
+def sign_in_through_form(page: Page, email: str, password: str) -> None:
+    page.locator("#signin-email").fill(email)
+    page.locator("#signin-password").fill(password)
+    page.locator("#signin-submit").click()
+
+
+def coordinated_workspace(api) -> str:
+    """A workspace the demo coordinator coordinates (from the demo data)."""
+    me = api(COORDINATOR).get("/api/v1/me").json()
+    ids = [m["workspaceId"] for m in me.get("memberships", []) if m["role"] == "coordinator"]
+    assert ids, f"the demo coordinator should coordinate a workspace: {me}"
+    for wid in ids:
+        ws = api(COORDINATOR).get(f"/api/v1/workspaces/{wid}").json()
+        if not ws.get("archived"):
+            return wid
+    return ids[0]
