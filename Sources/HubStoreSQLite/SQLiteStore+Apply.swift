@@ -63,9 +63,9 @@ extension SQLiteStore {
             guard db.changesCount == 1 else { throw StoreError.conflict }
         case .insertInvitation(let i, let tokenHash):
             try db.execute(sql: """
-                INSERT INTO invitation(id, workspace_id, email, role, organization, token_hash, created_by, created_ms, expires_ms, accepted_ms, revoked)
+                INSERT INTO invitation(id, workspace_id, email, role, organization_id, token_hash, created_by, created_ms, expires_ms, accepted_ms, revoked)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [i.id.description, i.workspaceID.description, i.email, i.role.rawValue, i.organization, tokenHash,
+                """, arguments: [i.id.description, i.workspaceID.description, i.email, i.role.rawValue, i.organizationID?.description, tokenHash,
                                  i.createdBy?.description, i.createdAt.millis, i.expiresAt.millis, i.acceptedAt?.millis, i.revoked])
         case .updateInvitation(let i):
             // Single use: only an open invitation changes.
@@ -107,11 +107,16 @@ extension SQLiteStore {
             guard db.changesCount == 1 else { throw StoreError.conflict }
             try db.execute(sql: "DELETE FROM workspace_policy_field WHERE workspace_id = ?", arguments: [w.id.description])
             try writePolicyFields(w, db)
+        case .insertOrganization(let o):
+            try db.execute(sql: "INSERT INTO organization(id, name, kind) VALUES (?, ?, ?)", arguments: [o.id.description, o.name, o.kind.rawValue])
+        case .updateOrganization(let o):
+            try db.execute(sql: "UPDATE organization SET name = ?, kind = ? WHERE id = ?", arguments: [o.name, o.kind.rawValue, o.id.description])
+            guard db.changesCount == 1 else { throw StoreError.missingReference("organization") }
         case .upsertMembership(let m):
             try db.execute(sql: """
-                INSERT INTO membership(workspace_id, user_id, role, organization) VALUES (?, ?, ?, ?)
-                ON CONFLICT(workspace_id, user_id) DO UPDATE SET role = excluded.role, organization = excluded.organization
-                """, arguments: [m.workspaceID.description, m.userID.description, m.role.rawValue, m.organization])
+                INSERT INTO membership(workspace_id, user_id, role, organization_id) VALUES (?, ?, ?, ?)
+                ON CONFLICT(workspace_id, user_id) DO UPDATE SET role = excluded.role, organization_id = excluded.organization_id
+                """, arguments: [m.workspaceID.description, m.userID.description, m.role.rawValue, m.organizationID?.description])
         case .deleteMembership(let w, let u):
             try db.execute(sql: "DELETE FROM membership WHERE workspace_id = ? AND user_id = ?", arguments: [w.description, u.description])
             guard db.changesCount == 1 else { throw StoreError.conflict }

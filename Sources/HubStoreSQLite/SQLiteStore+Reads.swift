@@ -35,22 +35,24 @@ extension SQLiteStore {
     public func members(of workspace: WorkspaceID) async throws -> [MemberRow] {
         try await pool.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT m.user_id, m.role, m.organization, u.display_name FROM membership m
-                JOIN app_user u ON u.id = m.user_id WHERE m.workspace_id = ?
+                SELECT m.user_id, m.role, m.organization_id, o.name AS organization_name, u.display_name FROM membership m
+                JOIN app_user u ON u.id = m.user_id LEFT JOIN organization o ON o.id = m.organization_id WHERE m.workspace_id = ?
                 ORDER BY CASE m.role WHEN 'coordinator' THEN 0 WHEN 'member' THEN 1 ELSE 2 END, u.display_name
                 """, arguments: [workspace.description]).map { row in
                 MemberRow(membership: Membership(workspaceID: workspace, userID: UserID(row["user_id"] as String)!,
-                                                 role: WorkspaceRole(rawValue: row["role"])!, organization: row["organization"]),
-                          displayName: row["display_name"])
+                                                 role: WorkspaceRole(rawValue: row["role"])!,
+                                                 organizationID: (row["organization_id"] as String?).flatMap(OrganizationID.init)),
+                          displayName: row["display_name"], organizationName: row["organization_name"])
             }
         }
     }
 
     public func membership(_ workspace: WorkspaceID, _ user: UserID) async throws -> Membership? {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT role, organization FROM membership WHERE workspace_id = ? AND user_id = ?",
+            try Row.fetchOne(db, sql: "SELECT role, organization_id FROM membership WHERE workspace_id = ? AND user_id = ?",
                              arguments: [workspace.description, user.description]).map {
-                Membership(workspaceID: workspace, userID: user, role: WorkspaceRole(rawValue: $0["role"])!, organization: $0["organization"])
+                Membership(workspaceID: workspace, userID: user, role: WorkspaceRole(rawValue: $0["role"])!,
+                           organizationID: ($0["organization_id"] as String?).flatMap(OrganizationID.init))
             }
         }
     }
@@ -131,11 +133,11 @@ extension SQLiteStore {
         }
     }
 
-    static let invitationColumns = "id, workspace_id, email, role, organization, created_by, created_ms, expires_ms, accepted_ms, revoked"
+    static let invitationColumns = "id, workspace_id, email, role, organization_id, created_by, created_ms, expires_ms, accepted_ms, revoked"
 
     static func invitation(_ row: Row) -> Invitation {
         Invitation(id: InvitationID(row["id"] as String)!, workspaceID: WorkspaceID(row["workspace_id"] as String)!, email: row["email"],
-                   role: WorkspaceRole(rawValue: row["role"])!, organization: row["organization"],
+                   role: WorkspaceRole(rawValue: row["role"])!, organizationID: (row["organization_id"] as String?).flatMap(OrganizationID.init),
                    createdBy: (row["created_by"] as String?).flatMap(UserID.init), createdAt: Date(millis: row["created_ms"]),
                    expiresAt: Date(millis: row["expires_ms"]), acceptedAt: (row["accepted_ms"] as Int64?).map(Date.init(millis:)),
                    revoked: row["revoked"])
@@ -174,6 +176,22 @@ extension SQLiteStore {
                          actorName: row["display_name"])
             }
         }
+    }
+
+    public func organizations() async throws -> [Organization] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, name, kind FROM organization ORDER BY name COLLATE NOCASE").map(Self.organization)
+        }
+    }
+
+    public func organization(_ id: OrganizationID) async throws -> Organization? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT id, name, kind FROM organization WHERE id = ?", arguments: [id.description]).map(Self.organization)
+        }
+    }
+
+    static func organization(_ row: Row) -> Organization {
+        Organization(id: OrganizationID(row["id"] as String)!, name: row["name"], kind: OrganizationKind(rawValue: row["kind"])!)
     }
 
     public func passwordReset(tokenHash: String) async throws -> PasswordReset? {

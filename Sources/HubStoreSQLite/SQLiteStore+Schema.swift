@@ -149,6 +149,27 @@ extension SQLiteStore {
                 CREATE INDEX password_reset_user ON password_reset(user_id);
                 """)
         }
+        migrator.registerMigration("v4-organizations") { db in
+            // Organizations become records; the free-text names so far become organizations.
+            try db.execute(sql: """
+                CREATE TABLE organization (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    name TEXT NOT NULL UNIQUE COLLATE NOCASE CHECK (length(name) BETWEEN 2 AND 160),
+                    kind TEXT NOT NULL CHECK (kind IN ('district', 'municipality', 'agency', 'council', 'other'))
+                );
+                INSERT INTO organization(id, name, kind)
+                    SELECT lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-a'
+                                 || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6))), name, 'other'
+                    FROM (SELECT DISTINCT organization AS name FROM membership WHERE organization IS NOT NULL AND length(organization) >= 2
+                          UNION SELECT DISTINCT organization FROM invitation WHERE organization IS NOT NULL AND length(organization) >= 2);
+                ALTER TABLE membership ADD COLUMN organization_id TEXT REFERENCES organization(id) ON DELETE SET NULL;
+                UPDATE membership SET organization_id = (SELECT id FROM organization o WHERE o.name = membership.organization);
+                ALTER TABLE membership DROP COLUMN organization;
+                ALTER TABLE invitation ADD COLUMN organization_id TEXT REFERENCES organization(id) ON DELETE SET NULL;
+                UPDATE invitation SET organization_id = (SELECT id FROM organization o WHERE o.name = invitation.organization);
+                ALTER TABLE invitation DROP COLUMN organization;
+                """)
+        }
         return migrator
     }
 }

@@ -78,7 +78,9 @@ public final class SQLiteStore: HubStore {
         switch dbError.extendedResultCode {
         case .SQLITE_CONSTRAINT_UNIQUE, .SQLITE_CONSTRAINT_PRIMARYKEY:
             let message = dbError.message ?? ""
-            return StoreError.duplicate(message.contains("app_user.email") ? "email" : "record")
+            if message.contains("app_user.email") { return StoreError.duplicate("email") }
+            if message.contains("organization.name") { return StoreError.duplicate("organization") }
+            return StoreError.duplicate("record")
         case .SQLITE_CONSTRAINT_FOREIGNKEY:
             return StoreError.missingReference("reference")
         default:

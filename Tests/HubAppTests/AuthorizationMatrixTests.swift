@@ -89,6 +89,11 @@ struct AuthorizationMatrixTests {
         "PATCH /api/v1/users/{userId}": Rule(method: .patch, path: "/api/v1/users/{user}", body: ["isSteering": "true"], needsVersion: false,
                                              allowed: [.admin]),
         "GET /api/v1/audit": Rule(method: .get, path: "/api/v1/audit", body: nil, needsVersion: false, allowed: [.admin]),
+        "GET /api/v1/organizations": Rule(method: .get, path: "/api/v1/organizations", body: nil, needsVersion: false, allowed: signedIn),
+        "POST /api/v1/organizations": Rule(method: .post, path: "/api/v1/organizations", body: ["name": "Neuer Träger", "kind": "agency"],
+                                           needsVersion: false, allowed: [.admin]),
+        "PATCH /api/v1/organizations/{organizationId}": Rule(method: .patch, path: "/api/v1/organizations/{organization}", body: ["kind": "council"],
+                                                             needsVersion: false, allowed: [.admin]),
         // Password reset is for people who cannot sign in: open to all; without a mail server it answers 409,
         // and a wrong link is 404 for everyone (the link is the credential).
         "POST /api/v1/password-reset": Rule(method: .post, path: "/api/v1/password-reset", body: ["email": "mitglied@roundtable.example"],
@@ -142,6 +147,10 @@ struct AuthorizationMatrixTests {
                 if path.hasSuffix("/priorities") { body = ["prioritisedYears": [2026]] }
                 if route == "PATCH /api/v1/users/{userId}" { body = ["isSteering": true] }
                 // Routes that act on an object need one that exists.
+                if path.contains("{organization}") {
+                    let first = try #require(try await hub.graph.store.organizations().first)
+                    path = path.replacingOccurrences(of: "{organization}", with: first.id.description)
+                }
                 if path.contains("{session}") {
                     let me = JSON.object(try await client.call(.get, "/api/v1/me", token: token).body)
                     path = path.replacingOccurrences(of: "{session}", with: (me["session"] as? [String: Any])?["id"] as? String ?? "none")

@@ -176,8 +176,13 @@ struct HTTPAPITests {
             let coordinator = try await client.token(.coordinator)
             let outsiderID = try #require(try await hub.graph.store.credentials(email: "aussen@roundtable.example")?.0.id)
             let uri = "/api/v1/workspaces/\(hub.integration)/members/\(outsiderID)"
-            let added = try await client.call(.put, uri, token: coordinator, json: ["role": "member", "organization": "Stadt Beispielhausen"])
-            #expect(added.status == .ok && JSON.object(added.body)["organization"] as? String == "Stadt Beispielhausen")
+            let organizations = JSON.object(try await client.call(.get, "/api/v1/organizations", token: coordinator).body)["items"] as? [[String: Any]] ?? []
+            let town = try #require(organizations.first { $0["kind"] as? String == "municipality" })
+            let unknown = try await client.call(.put, uri, token: coordinator, json: ["role": "member", "organizationId": UUID().uuidString])
+            #expect(unknown.status == .unprocessableContent)
+            let added = try await client.call(.put, uri, token: coordinator, json: ["role": "member", "organizationId": town["id"] as! String])
+            #expect(added.status == .ok && JSON.object(added.body)["organization"] as? String == town["name"] as? String)
+            #expect(JSON.object(added.body)["organizationId"] as? String == town["id"] as? String)
             let list = JSON.object(try await client.call(.get, "/api/v1/workspaces/\(hub.integration)/members", token: coordinator).body)
             #expect((list["items"] as? [[String: Any]])?.contains { $0["userId"] as? String == outsiderID.description } == true)
             #expect(try await client.call(.delete, uri, token: coordinator).status == .noContent)

@@ -168,7 +168,11 @@ struct IdentityTests {
             let coordinator = try await client.token(.coordinator)
             let uri = "/api/v1/workspaces/\(hub.integration)/invitations"
             #expect(try await client.call(.post, uri, token: coordinator, json: ["email": "kein-email", "role": "member"]).status == .unprocessableContent)
-            let created = try await client.call(.post, uri, token: coordinator, json: ["email": " Neu@Beispiel.example ", "role": "member", "organization": "Caritas"])
+            let admin = try await client.token(.admin)
+            let agency = JSON.object(try await client.call(.post, "/api/v1/organizations", token: admin, json: ["name": "Beratungsverbund", "kind": "agency"]).body)
+            let agencyID = try #require(agency["id"] as? String)
+            #expect(try await client.call(.post, "/api/v1/organizations", token: admin, json: ["name": "beratungsverbund"]).status == .conflict)
+            let created = try await client.call(.post, uri, token: coordinator, json: ["email": " Neu@Beispiel.example ", "role": "member", "organizationId": agencyID])
             #expect(created.status == .created)
             let invitation = JSON.object(created.body)
             #expect(invitation["delivery"] as? String == "link" && invitation["email"] as? String == "neu@beispiel.example")
@@ -188,7 +192,7 @@ struct IdentityTests {
             #expect(try await client.call(.post, "/api/v1/invitations/\(token)/accept", token: nil,
                                           json: ["displayName": "X", "password": "noch ein Passwort"]).status == .notFound)
             let members = JSON.object(try await client.call(.get, "/api/v1/workspaces/\(hub.integration)/members", token: coordinator).body)["items"] as? [[String: Any]] ?? []
-            #expect(members.contains { $0["displayName"] as? String == "Beratungsstelle Nord" && $0["organization"] as? String == "Caritas" })
+            #expect(members.contains { $0["displayName"] as? String == "Beratungsstelle Nord" && $0["organization"] as? String == "Beratungsverbund" })
 
             // An existing account: the invited person signs in and accepts; nobody else can.
             let forMember = JSON.object(try await client.call(.post, "/api/v1/workspaces/\(hub.sucht)/invitations", token: coordinator,

@@ -63,7 +63,7 @@ struct TestHub {
         try await graph.deps.commit(ChangeSet(changes: [
             .insertUser(outsider, passwordHash: try await graph.hasher.hash("test-aussen-passwort")),
             .insertUser(observer, passwordHash: try await graph.hasher.hash("test-beobachtung")),
-            .upsertMembership(Membership(workspaceID: integration, userID: observer.id, role: .observer, organization: nil)),
+            .upsertMembership(Membership(workspaceID: integration, userID: observer.id, role: .observer, organizationID: nil)),
         ]))
     }
 

@@ -48,13 +48,14 @@ struct PermissionsTests {
                           createdAt: Date(), updatedAt: Date(), version: 1)
         let today = LocalDate(year: 2026, month: 11, day: 22)!
         let newcomer = UserID(UUID())
-        let (m, events) = try MembershipRules.set(role: .member, organization: " Stadt Beispielhausen ", for: newcomer, in: w, current: nil,
+        let town = OrganizationID(UUID())
+        let (m, events) = try MembershipRules.set(role: .member, organization: town, for: newcomer, in: w, current: nil,
                                                   by: coordinator, today: today)
-        #expect(m.organization == "Stadt Beispielhausen" && events == [.memberAdded(m)])
+        #expect(m.organizationID == town && events == [.memberAdded(m)])
         #expect(throws: DomainError.forbidden) {
             try MembershipRules.set(role: .member, organization: nil, for: newcomer, in: w, current: nil, by: Self.principal(.member), today: today)
         }
-        let own = Membership(workspaceID: Self.ws, userID: coordinator.userID!, role: .coordinator, organization: nil)
+        let own = Membership(workspaceID: Self.ws, userID: coordinator.userID!, role: .coordinator, organizationID: nil)
         #expect(throws: DomainError.self) {
             try MembershipRules.set(role: .member, organization: nil, for: coordinator.userID!, in: w, current: own, by: coordinator, today: today)
         }
@@ -63,5 +64,16 @@ struct PermissionsTests {
         }
         let admin = Self.principal(nil, admin: true)
         #expect(try MembershipRules.remove(own, from: w, by: admin, today: today) == [.memberRemoved(own)])
+    }
+
+    @Test("Organizations: administrators keep them; names are normalized and checked")
+    func organizations() throws {
+        let admin = Self.principal(nil, admin: true)
+        let created = try OrganizationRules.create(name: "  Stadt   Nordheim ", kind: .municipality, id: OrganizationID(UUID()), by: admin)
+        #expect(created.name == "Stadt Nordheim" && created.kind == .municipality)
+        #expect(throws: DomainError.forbidden) { try OrganizationRules.create(name: "Träger", kind: .agency, id: OrganizationID(UUID()), by: Self.principal(.coordinator)) }
+        #expect(throws: DomainError.self) { try OrganizationRules.create(name: "x", kind: .agency, id: OrganizationID(UUID()), by: admin) }
+        let renamed = try OrganizationRules.update(created, name: "Stadt Nordheim (Verwaltung)", kind: nil, by: admin)
+        #expect(renamed.name == "Stadt Nordheim (Verwaltung)" && renamed.kind == .municipality)
     }
 }

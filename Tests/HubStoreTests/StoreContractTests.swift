@@ -125,7 +125,7 @@ struct StoreContractTests {
         }
         await #expect(throws: StoreError.self) {
             try await h.store.commit(ChangeSet(changes: [.upsertMembership(Membership(workspaceID: WorkspaceID(UUID()), userID: u.id,
-                                                                                      role: .member, organization: nil))]))
+                                                                                      role: .member, organizationID: nil))]))
         }
         #expect(try await h.store.credentials(email: "DUP@example.org")?.0.id == u.id, "emails compare case-insensitively")
     }
@@ -139,14 +139,20 @@ struct StoreContractTests {
         w.endsOn = LocalDate("2027-06-30")
         let u = h.user()
         let session = SessionRecord(tokenHash: "abc", id: "s1", userID: u.id, kind: .browser, createdAt: h.clock.now(), expiresAt: h.clock.now().addingTimeInterval(60))
-        let membership = Membership(workspaceID: w.id, userID: u.id, role: .coordinator, organization: "Stadt Beispielhausen")
+        let town = Organization(id: OrganizationID(UUID()), name: "Stadt Beispielhausen", kind: .municipality)
+        let membership = Membership(workspaceID: w.id, userID: u.id, role: .coordinator, organizationID: town.id)
         _ = try await h.store.commit(ChangeSet(changes: [
-            .insertPolicyField(field), .insertWorkspace(w), .insertUser(u, passwordHash: "hash"), .insertSession(session), .upsertMembership(membership),
+            .insertPolicyField(field), .insertWorkspace(w), .insertUser(u, passwordHash: "hash"), .insertSession(session),
+            .insertOrganization(town), .upsertMembership(membership),
         ]))
         #expect(try await h.store.policyField(field.id) == field)
         #expect(try await h.store.workspace(w.id) == w)
         #expect(try await h.store.workspaces().value == [w])
-        #expect(try await h.store.members(of: w.id) == [MemberRow(membership: membership, displayName: "Person")])
+        #expect(try await h.store.members(of: w.id) == [MemberRow(membership: membership, displayName: "Person", organizationName: "Stadt Beispielhausen")])
+        #expect(try await h.store.organizations() == [town])
+        await #expect(throws: StoreError.duplicate("organization"), "organization names are unique, ignoring case") {
+            try await h.store.commit(ChangeSet(changes: [.insertOrganization(Organization(id: OrganizationID(UUID()), name: "stadt beispielhausen", kind: .other))]))
+        }
         #expect(try await h.store.memberships(of: u.id) == [w.id: .coordinator])
         #expect(try await h.store.session(tokenHash: "abc") == session)
         _ = try await h.store.commit(ChangeSet(changes: [.deleteSession(tokenHash: "abc"), .deleteMembership(w.id, u.id)]))
@@ -188,7 +194,7 @@ struct StoreContractTests {
             try await h.store.commit(ChangeSet(changes: [.useRecoveryCode(u.id, hash: "c1", at: h.clock.now())]))
         }
 
-        var invitation = Invitation(id: InvitationID(UUID()), workspaceID: w.id, email: "new@example.org", role: .member, organization: "Stadt",
+        var invitation = Invitation(id: InvitationID(UUID()), workspaceID: w.id, email: "new@example.org", role: .member, organizationID: nil,
                                     createdBy: u.id, createdAt: h.clock.now(), expiresAt: h.clock.now().addingTimeInterval(60), acceptedAt: nil, revoked: false)
         _ = try await h.store.commit(ChangeSet(changes: [.insertInvitation(invitation, tokenHash: "inv")]))
         #expect(try await h.store.invitation(tokenHash: "inv") == invitation)

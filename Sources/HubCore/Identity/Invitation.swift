@@ -9,20 +9,20 @@ public struct Invitation: Sendable, Hashable {
     public let workspaceID: WorkspaceID
     public let email: String
     public let role: WorkspaceRole
-    public let organization: String?
+    public let organizationID: OrganizationID?
     public let createdBy: UserID?
     public let createdAt: Date
     public let expiresAt: Date
     public var acceptedAt: Date?
     public var revoked: Bool
 
-    public init(id: InvitationID, workspaceID: WorkspaceID, email: String, role: WorkspaceRole, organization: String?,
+    public init(id: InvitationID, workspaceID: WorkspaceID, email: String, role: WorkspaceRole, organizationID: OrganizationID?,
                 createdBy: UserID?, createdAt: Date, expiresAt: Date, acceptedAt: Date?, revoked: Bool) {
         self.id = id
         self.workspaceID = workspaceID
         self.email = email
         self.role = role
-        self.organization = organization
+        self.organizationID = organizationID
         self.createdBy = createdBy
         self.createdAt = createdAt
         self.expiresAt = expiresAt
@@ -50,19 +50,14 @@ public enum InvitationRules {
     }
 
     public static func create(
-        email rawEmail: String, role: WorkspaceRole, organization: String?, in workspace: Workspace, id: InvitationID,
+        email rawEmail: String, role: WorkspaceRole, organization: OrganizationID?, in workspace: Workspace, id: InvitationID,
         by actor: Principal, now: Date
     ) throws(DomainError) -> Invitation {
         guard actor.isSignedIn else { throw .unauthenticated }
         guard Permissions.canInvite(actor, to: workspace.id) else { throw .forbidden }
         try WorkspaceRules.requireEditable(workspace, by: actor, today: LocalDate.berlin(now), permission: Permissions.canInvite)
         let email = try normalizedEmail(rawEmail)
-        let organization = organization?.trimmingCharacters(in: .whitespacesAndNewlines)
-        if let organization, organization.count > MembershipRules.organizationMaxLength {
-            throw .validation([FieldIssue(field: "organization", code: "tooLong", message: "At most \(MembershipRules.organizationMaxLength) characters.")])
-        }
-        return Invitation(id: id, workspaceID: workspace.id, email: email, role: role,
-                          organization: (organization?.isEmpty ?? true) ? nil : organization, createdBy: actor.userID,
+        return Invitation(id: id, workspaceID: workspace.id, email: email, role: role, organizationID: organization, createdBy: actor.userID,
                           createdAt: now, expiresAt: now.addingTimeInterval(lifetime), acceptedAt: nil, revoked: false)
     }
 
@@ -82,7 +77,7 @@ public enum InvitationRules {
         let rank: [WorkspaceRole: Int] = [.observer: 0, .member: 1, .coordinator: 2]
         let role = existing.map { rank[$0.role]! >= rank[invitation.role]! ? $0.role : invitation.role } ?? invitation.role
         let membership = Membership(workspaceID: invitation.workspaceID, userID: user.id, role: role,
-                                    organization: invitation.organization ?? existing?.organization)
+                                    organizationID: invitation.organizationID ?? existing?.organizationID)
         let events: [DomainEvent] = existing == nil ? [.memberAdded(membership)] : (existing == membership ? [] : [.memberUpdated(membership)])
         return (accepted, membership, events)
     }

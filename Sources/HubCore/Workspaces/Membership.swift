@@ -8,18 +8,18 @@ public enum WorkspaceRole: String, Sendable, Hashable, Codable, CaseIterable {
     case observer
 }
 
-/// A person's membership in a workspace. `organization` records whom they speak for
+/// A person's membership in a workspace. `organizationID` records whom they speak for
 /// (an agency or municipality), which matters in municipal planning teams.
 public struct Membership: Sendable, Hashable, Codable {
     public let workspaceID: WorkspaceID
     public let userID: UserID
     public var role: WorkspaceRole
-    public var organization: String?
+    public var organizationID: OrganizationID?
 
-    public init(workspaceID: WorkspaceID, userID: UserID, role: WorkspaceRole, organization: String?) {
+    public init(workspaceID: WorkspaceID, userID: UserID, role: WorkspaceRole, organizationID: OrganizationID?) {
         self.workspaceID = workspaceID
         self.userID = userID
         self.role = role
-        self.organization = organization
+        self.organizationID = organizationID
     }
 }

@@ -2,26 +2,19 @@ import Foundation
 
 /// Adding, changing and removing members, as pure functions.
 public enum MembershipRules {
-    public static let organizationMaxLength = 160
-
-    /// Sets someone's role (adds them when they are not yet a member).
+    /// Sets someone's role and organization (adds them when they are not yet a member).
     public static func set(
-        role: WorkspaceRole, organization: String?, for user: UserID, in workspace: Workspace,
+        role: WorkspaceRole, organization: OrganizationID?, for user: UserID, in workspace: Workspace,
         current: Membership?, by actor: Principal, today: LocalDate
     ) throws(DomainError) -> (Membership, [DomainEvent]) {
         guard actor.isSignedIn else { throw .unauthenticated }
         guard Permissions.canManageMembers(actor, workspace.id) else { throw .forbidden }
         try WorkspaceRules.requireEditable(workspace, by: actor, today: today)
-        let organization = organization?.trimmingCharacters(in: .whitespacesAndNewlines)
-        if let organization, organization.count > organizationMaxLength {
-            throw .validation([FieldIssue(field: "organization", code: "tooLong", message: "At most \(organizationMaxLength) characters.")])
-        }
         // A coordinator may not demote themselves: a workspace must keep someone who runs it.
         if current?.role == .coordinator, role != .coordinator, user == actor.userID, !actor.isAdmin {
             throw DomainError(.invalidTransition, code: "member.lastCoordinator", message: "Ask an administrator or another coordinator to change your own role.")
         }
-        let next = Membership(workspaceID: workspace.id, userID: user, role: role,
-                              organization: (organization?.isEmpty ?? true) ? nil : organization)
+        let next = Membership(workspaceID: workspace.id, userID: user, role: role, organizationID: organization)
         if let current {
             guard current != next else { return (current, []) }
             return (next, [.memberUpdated(next)])

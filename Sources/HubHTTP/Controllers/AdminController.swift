@@ -6,6 +6,12 @@ import Hummingbird
 /// Administration: platform roles of accounts, the audit log.
 struct AdminController {
     let administration: Administration
+    let organizations: Organizations
+
+    struct OrganizationBody: Decodable {
+        let name: String?
+        let kind: OrganizationKind?
+    }
 
     struct RolesBody: Decodable {
         let isAdmin: Bool?
@@ -61,6 +67,21 @@ struct AdminController {
             let user = try await administration.setRoles(of: id, isAdmin: body.isAdmin, isSteering: body.isSteering,
                                                          by: context.principal, clientKey: context.clientKey)
             return JSONIO.response(UserView(user))
+        }
+        router.get("/api/v1/organizations") { _, context in
+            JSONIO.response(Items(items: try await organizations.list(by: context.principal).map(OrganizationView.init)))
+        }
+        router.post("/api/v1/organizations") { request, context in
+            guard context.principal.isSignedIn else { throw DomainError.unauthenticated }
+            let body = try await JSONIO.decode(OrganizationBody.self, from: request, context: context, limit: 4 << 10)
+            let created = try await organizations.create(name: body.name ?? "", kind: body.kind ?? .other, by: context.principal)
+            return JSONIO.response(OrganizationView(created), status: .created)
+        }
+        router.patch("/api/v1/organizations/:organizationId") { request, context in
+            guard let id = context.parameters.get("organizationId").flatMap(OrganizationID.init) else { throw DomainError.notFound("organization") }
+            guard context.principal.isSignedIn else { throw DomainError.unauthenticated }
+            let body = try await JSONIO.decode(OrganizationBody.self, from: request, context: context, limit: 4 << 10)
+            return JSONIO.response(OrganizationView(try await organizations.update(id, name: body.name, kind: body.kind, by: context.principal)))
         }
         router.get("/api/v1/audit") { request, context in
             let query = request.uri.queryParameters

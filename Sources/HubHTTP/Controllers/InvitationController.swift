@@ -11,7 +11,7 @@ struct InvitationController {
     struct CreateBody: Decodable {
         let email: String
         let role: WorkspaceRole
-        let organization: String?
+        let organizationId: String?
     }
 
     struct AcceptBody: Decodable {
@@ -23,7 +23,7 @@ struct InvitationController {
         let id: String
         let email: String
         let role: WorkspaceRole
-        let organization: String?
+        let organizationId: String?
         let createdAt: Date
         let expiresAt: Date
         let delivery: String?
@@ -33,7 +33,7 @@ struct InvitationController {
             id = i.id.description
             email = i.email
             role = i.role
-            organization = i.organization
+            organizationId = i.organizationID?.description
             createdAt = i.createdAt
             expiresAt = i.expiresAt
             self.delivery = delivery
@@ -45,7 +45,7 @@ struct InvitationController {
             try c.encode(id, forKey: .id)
             try c.encode(email, forKey: .email)
             try c.encode(role, forKey: .role)
-            try c.encode(organization, forKey: .organization)
+            try c.encode(organizationId, forKey: .organizationId)
             try c.encode(createdAt, forKey: .createdAt)
             try c.encode(expiresAt, forKey: .expiresAt)
             if let delivery {
@@ -53,7 +53,7 @@ struct InvitationController {
                 try c.encode(link, forKey: .link)
             }
         }
-        enum CodingKeys: String, CodingKey { case id, email, role, organization, createdAt, expiresAt, delivery, link }
+        enum CodingKeys: String, CodingKey { case id, email, role, organizationId, createdAt, expiresAt, delivery, link }
     }
 
     struct Preview: Encodable, Sendable {
@@ -81,7 +81,8 @@ struct InvitationController {
             let workspace = try WorkspaceController.workspaceID(context)
             guard context.principal.isSignedIn else { throw DomainError.unauthenticated }
             let body = try await JSONIO.decode(CreateBody.self, from: request, context: context, limit: 8 << 10)
-            let created = try await invitations.create(email: body.email, role: body.role, organization: body.organization, in: workspace,
+            let created = try await invitations.create(email: body.email, role: body.role,
+                                                       organization: try WorkspaceController.organizationID(body.organizationId), in: workspace,
                                                        by: context.principal, clientKey: context.clientKey)
             return JSONIO.response(InvitationView(created.invitation, delivery: created.link == nil ? "email" : "link", link: created.link),
                                    status: .created)

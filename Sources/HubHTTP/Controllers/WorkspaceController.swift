@@ -41,7 +41,15 @@ struct WorkspaceController {
 
     struct MemberBody: Decodable {
         let role: WorkspaceRole
-        let organization: String?
+        let organizationId: String?
+    }
+
+    static func organizationID(_ text: String?) throws -> OrganizationID? {
+        guard let text, !text.isEmpty else { return nil }
+        guard let id = OrganizationID(text) else {
+            throw DomainError.validation([FieldIssue(field: "organizationId", code: "unknown", message: "There is no such organization.")])
+        }
+        return id
     }
 
     func add(to router: Router<HubRequestContext>) {
@@ -158,15 +166,15 @@ struct WorkspaceController {
 
     func members(_ request: Request, _ context: HubRequestContext) async throws -> Response {
         let rows = try await queries.members(of: try Self.workspaceID(context), by: context.principal)
-        return JSONIO.response(ListResponse(items: rows.map { MemberView($0.membership, displayName: $0.displayName) }, cursor: nil))
+        return JSONIO.response(ListResponse(items: rows.map(MemberView.init), cursor: nil))
     }
 
     func putMember(_ request: Request, _ context: HubRequestContext) async throws -> Response {
         let (id, user) = (try Self.workspaceID(context), try Self.userID(context))
         guard context.principal.isSignedIn else { throw DomainError.unauthenticated }
         let body = try await JSONIO.decode(MemberBody.self, from: request, context: context, limit: 8 << 10)
-        let row = try await setMember(id, user: user, role: body.role, organization: body.organization, by: context.principal)
-        return JSONIO.response(MemberView(row.membership, displayName: row.displayName))
+        let row = try await setMember(id, user: user, role: body.role, organization: try Self.organizationID(body.organizationId), by: context.principal)
+        return JSONIO.response(MemberView(row))
     }
 
     func deleteMember(_ request: Request, _ context: HubRequestContext) async throws -> Response {

@@ -63,6 +63,12 @@ public enum DemoData {
         try await ensurePolicyFields(deps)
         var fieldIDs: [String: PolicyFieldID] = [:]
         for field in try await deps.store.policyFields().value { fieldIDs[field.key] = field.id }
+        // Organizations members speak for (kinds as in the district's structures; generic names).
+        let district = Organization(id: OrganizationID(deps.ids.uuid()), name: "Kreisverwaltung", kind: .district)
+        let agency = Organization(id: OrganizationID(deps.ids.uuid()), name: "Freier Träger der Wohlfahrtspflege", kind: .agency)
+        let municipalities = ["Stadt Nordheim", "Gemeinde Südtal"].map { Organization(id: OrganizationID(deps.ids.uuid()), name: $0, kind: .municipality) }
+        let council = Organization(id: OrganizationID(deps.ids.uuid()), name: "Seniorenbeirat", kind: .council)
+        changes += ([district, agency, council] + municipalities).map { Change.insertOrganization($0) }
         var events: [DomainEvent] = []
         for (name, kind, description, keys, ends) in workspaces {
             let workspace = Workspace(
@@ -72,9 +78,9 @@ public enum DemoData {
             changes.append(.insertWorkspace(workspace))
             events.append(.workspaceCreated(workspace))
             // The demo coordinator runs every focus group; the demo member takes part in two.
-            changes.append(.upsertMembership(Membership(workspaceID: workspace.id, userID: userIDs[1], role: .coordinator, organization: "Kreisverwaltung")))
+            changes.append(.upsertMembership(Membership(workspaceID: workspace.id, userID: userIDs[1], role: .coordinator, organizationID: district.id)))
             if name == "Integration" || name == "Inklusion" {
-                changes.append(.upsertMembership(Membership(workspaceID: workspace.id, userID: userIDs[2], role: .member, organization: "Freier Träger")))
+                changes.append(.upsertMembership(Membership(workspaceID: workspace.id, userID: userIDs[2], role: .member, organizationID: agency.id)))
             }
         }
         try await deps.commit(ChangeSet(changes: changes, events: EventEncoding.newEvents(events)))

@@ -29,6 +29,8 @@ public enum Change: Sendable {
     case updatePolicyField(PolicyField, expectedVersion: Int)
     case insertWorkspace(Workspace)
     case updateWorkspace(Workspace, expectedVersion: Int)
+    case insertOrganization(Organization)
+    case updateOrganization(Organization)
     case upsertMembership(Membership)
     case deleteMembership(WorkspaceID, UserID)
 }
@@ -149,14 +151,16 @@ public struct AuditRow: Sendable, Hashable {
     }
 }
 
-/// A member together with the name shown for them.
+/// A member together with the name shown for them and their organization's name.
 public struct MemberRow: Sendable, Hashable {
     public let membership: Membership
     public let displayName: String
+    public let organizationName: String?
 
-    public init(membership: Membership, displayName: String) {
+    public init(membership: Membership, displayName: String, organizationName: String? = nil) {
         self.membership = membership
         self.displayName = displayName
+        self.organizationName = organizationName
     }
 }
 
@@ -184,6 +188,8 @@ public protocol HubStore: EventLog {
     func workspace(_ id: WorkspaceID) async throws -> Workspace?
 
     func members(of workspace: WorkspaceID) async throws -> [MemberRow]
+    func organizations() async throws -> [Organization]
+    func organization(_ id: OrganizationID) async throws -> Organization?
     func membership(_ workspace: WorkspaceID, _ user: UserID) async throws -> Membership?
     func memberships(of user: UserID) async throws -> [WorkspaceID: WorkspaceRole]
 

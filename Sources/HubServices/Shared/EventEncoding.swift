@@ -4,19 +4,21 @@ import HubCore
 /// with the payload clients receive (the same view the HTTP API returns).
 public enum EventEncoding {
     /// `displayNames` supplies the names shown for members in member events.
-    public static func newEvents(_ events: [DomainEvent], displayNames: [UserID: String] = [:]) -> [NewEvent] {
+    public static func newEvents(_ events: [DomainEvent], displayNames: [UserID: String] = [:],
+                                 organizationNames: [OrganizationID: String] = [:]) -> [NewEvent] {
         events.flatMap { event -> [NewEvent] in
-            let payload = payload(of: event, displayNames: displayNames)
+            let payload = payload(of: event, displayNames: displayNames, organizationNames: organizationNames)
             return event.topics.map { NewEvent(topic: $0, name: event.name, payload: payload) }
         }
     }
 
-    static func payload(of event: DomainEvent, displayNames: [UserID: String]) -> String {
+    static func payload(of event: DomainEvent, displayNames: [UserID: String], organizationNames: [OrganizationID: String]) -> String {
         switch event {
         case .workspaceCreated(let w), .workspaceUpdated(let w), .workspaceArchived(let w), .workspaceRestored(let w):
             WireJSON.string(WorkspaceView(w))
         case .memberAdded(let m), .memberUpdated(let m), .memberRemoved(let m):
-            WireJSON.string(MemberView(m, displayName: displayNames[m.userID] ?? ""))
+            WireJSON.string(MemberView(m, displayName: displayNames[m.userID] ?? "",
+                                       organizationName: m.organizationID.flatMap { organizationNames[$0] }))
         case .policyFieldUpdated(let f):
             WireJSON.string(PolicyFieldView(f))
         }

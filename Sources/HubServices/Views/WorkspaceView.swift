@@ -48,13 +48,20 @@ public struct MemberView: Sendable, Hashable, Codable {
     public let userId: String
     public let displayName: String
     public let role: WorkspaceRole
+    public let organizationId: String?
+    /// The organization's name, for display.
     public let organization: String?
 
-    public init(_ m: Membership, displayName: String) {
+    public init(_ m: Membership, displayName: String, organizationName: String?) {
         userId = m.userID.description
         self.displayName = displayName
         role = m.role
-        organization = m.organization
+        organizationId = m.organizationID?.description
+        organization = organizationName
+    }
+
+    public init(_ row: MemberRow) {
+        self.init(row.membership, displayName: row.displayName, organizationName: row.organizationName)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -62,6 +69,20 @@ public struct MemberView: Sendable, Hashable, Codable {
         try c.encode(userId, forKey: .userId)
         try c.encode(displayName, forKey: .displayName)
         try c.encode(role, forKey: .role)
+        try c.encode(organizationId, forKey: .organizationId)
         try c.encode(organization, forKey: .organization)
+    }
+}
+
+/// An organization as clients see it.
+public struct OrganizationView: Sendable, Hashable, Codable {
+    public let id: String
+    public let name: String
+    public let kind: OrganizationKind
+
+    public init(_ o: Organization) {
+        id = o.id.description
+        name = o.name
+        kind = o.kind
     }
 }

@@ -29,11 +29,12 @@ public struct Invitations: Sendable {
         public let link: String?
     }
 
-    public func create(email: String, role: WorkspaceRole, organization: String?, in workspaceID: WorkspaceID,
+    public func create(email: String, role: WorkspaceRole, organization: OrganizationID?, in workspaceID: WorkspaceID,
                        by actor: Principal, clientKey: String?) async throws -> Created {
         guard actor.isSignedIn else { throw DomainError.unauthenticated }
         guard let workspace = try await deps.store.workspace(workspaceID) else { throw DomainError.notFound("workspace") }
         let now = deps.clock.now()
+        _ = try await Organizations.name(of: organization, in: deps.store)
         let invitation = try InvitationRules.create(email: email, role: role, organization: organization, in: workspace,
                                                     id: InvitationID(deps.ids.uuid()), by: actor, now: now)
         let token = digest.newToken()
@@ -132,7 +133,10 @@ public struct Invitations: Sendable {
         if !events.isEmpty { changes.append(.upsertMembership(membership)) }
         changes.append(.appendAudit(AuditEntry(at: now, type: "invitation.accepted", actorID: user.id, addressHash: clientKey,
                                                subject: invitation.id.description)))
-        try await deps.commit(ChangeSet(changes: changes, events: EventEncoding.newEvents(events, displayNames: [user.id: user.displayName])))
+        var organizationNames: [OrganizationID: String] = [:]
+        if let id = membership.organizationID { organizationNames[id] = try await Organizations.name(of: id, in: deps.store) }
+        try await deps.commit(ChangeSet(changes: changes, events: EventEncoding.newEvents(events, displayNames: [user.id: user.displayName],
+                                                                                             organizationNames: organizationNames)))
         return Accepted(workspaceID: workspace.id, user: user, session: newSession)
     }
 }

@@ -7,18 +7,20 @@ public struct SetMember: Sendable {
     public init(deps: ServiceDependencies) { self.deps = deps }
 
     public func callAsFunction(
-        _ workspaceID: WorkspaceID, user userID: UserID, role: WorkspaceRole, organization: String?, by actor: Principal
+        _ workspaceID: WorkspaceID, user userID: UserID, role: WorkspaceRole, organization: OrganizationID?, by actor: Principal
     ) async throws -> MemberRow {
         guard actor.isSignedIn else { throw DomainError.unauthenticated }
         guard let workspace = try await deps.store.workspace(workspaceID) else { throw DomainError.notFound("workspace") }
         guard Permissions.canReadWorkspaceContent(actor, workspaceID) else { throw DomainError.forbidden }
         guard let user = try await deps.store.user(userID) else { throw DomainError.notFound("user") }
         let current = try await deps.store.membership(workspaceID, userID)
+        let organizationName = try await Organizations.name(of: organization, in: deps.store)
         let (membership, events) = try MembershipRules.set(
             role: role, organization: organization, for: userID, in: workspace, current: current, by: actor, today: deps.today)
         try await deps.commit(ChangeSet(changes: events.isEmpty ? [] : [.upsertMembership(membership)],
-                                        events: EventEncoding.newEvents(events, displayNames: [userID: user.displayName])))
-        return MemberRow(membership: membership, displayName: user.displayName)
+                                        events: EventEncoding.newEvents(events, displayNames: [userID: user.displayName],
+                                                                        organizationNames: organization.map { [$0: organizationName ?? ""] } ?? [:])))
+        return MemberRow(membership: membership, displayName: user.displayName, organizationName: organizationName)
     }
 }
 
