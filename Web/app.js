@@ -3,8 +3,10 @@
 // lib/live.js; shared DOM helpers live in lib/ui.js. Hash routes: #/signin (password,
 // then the second factor when the account has one), #/ (directory), #/new,
 // #/workspaces/<id> (with members and invitations, views/members.js), #/account and
-// #/account/two-factor (views/account.js), #/admin and #/admin/audit (views/admin.js),
-// #/invitation/<token> (views/invitation.js, works without a session).
+// #/account/two-factor (views/account.js), #/admin, #/admin/organizations and
+// #/admin/audit (views/admin.js, views/organizations.js), #/invitation/<token>
+// (views/invitation.js), #/forgot and #/reset/<token> (views/password-reset.js); the last
+// three work without a session.
 
 import { html, render, attrs } from './lib/html.js';
 import { api, ApiError, ifMatch } from './lib/api.js';
@@ -20,6 +22,8 @@ import * as ident from './state/identity.js';
 import { mountAccount } from './views/account.js';
 import { mountAdmin } from './views/admin.js';
 import { mountInvitation } from './views/invitation.js';
+import { mountForgot, mountReset } from './views/password-reset.js';
+import * as reset from './state/password-reset.js';
 import { createMemberAdmin } from './views/members.js';
 import { describeEvent } from './state/announce.js';
 
@@ -38,6 +42,7 @@ const app = {
   afterSignIn: null,
   signinStep: null, // 'secondFactor' when a half-finished sign-in waits for its code
   signinEmail: null, // prefills the sign-in form (invitations for existing accounts)
+  forgotEmail: null, // prefills #/forgot with what was typed on the sign-in page
   firstRender: true,
   recentlyAdded: new Map(), // workspace id → time, for a short highlight
 };
@@ -265,7 +270,11 @@ function parseRoute(hash) {
   if (path === '/account') return { name: 'account', section: null };
   if (path === '/account/two-factor') return { name: 'account', section: 'two-factor' };
   if (path === '/admin') return { name: 'admin', section: 'users' };
+  if (path === '/admin/organizations') return { name: 'admin', section: 'organizations' };
   if (path === '/admin/audit') return { name: 'admin', section: 'audit' };
+  if (path === '/forgot') return { name: 'forgot' };
+  // A malformed token still shows the reset page (as an invalid link).
+  if (reset.isResetPath(path)) return { name: 'reset', token: reset.resetToken(path) };
   const token = ident.invitationToken(path);
   if (token) return { name: 'invitation', token };
   const m = /^\/workspaces\/([A-Za-z0-9-]{1,64})$/.exec(path);
@@ -274,7 +283,7 @@ function parseRoute(hash) {
 }
 
 /** Routes that work without a session. */
-const PUBLIC_ROUTES = new Set(['signin', 'invitation']);
+const PUBLIC_ROUTES = new Set(['signin', 'invitation', 'forgot', 'reset']);
 
 function navigate(hash, { replace = false } = {}) {
   if (replace) {
@@ -312,6 +321,8 @@ function showRoute({ keep = null } = {}) {
     account: (el, r, k) => mountAccount(el, r, k, viewContext),
     admin: (el, r, k) => mountAdmin(el, r, k, viewContext),
     invitation: (el, r, k) => mountInvitation(el, r, k, viewContext),
+    forgot: (el, r, k) => mountForgot(el, r, k, viewContext),
+    reset: (el, r, k) => mountReset(el, r, k, viewContext),
     notfound: mountNotFound,
   };
   app.view = mounts[route.name](target, route, keep);
@@ -378,7 +389,8 @@ function mountSignIn(target, route, keep) {
         <div class="actions">
           <button type="submit" class="button primary" id="signin-submit">${t('signin.submit')}</button>
         </div>
-      </form>`;
+      </form>
+      <p class="alt-actions"><a href="#/forgot" id="forgot-link" data-testid="forgot-link">${t('signin.forgot')}</a></p>`;
   }
 
   function secondFactorForm() {
@@ -540,6 +552,11 @@ function mountSignIn(target, route, keep) {
       if (form.id === 'second-factor-form') submitSecondFactor(form);
     },
     onClick(el) {
+      if (el.id === 'forgot-link') {
+        // Carry the address over to the "forgot password" page; the link itself navigates.
+        app.forgotEmail = document.getElementById('signin-email')?.value.trim() || null;
+        return false;
+      }
       if (el.id === 'second-factor-toggle') {
         useRecovery = !useRecovery;
         showStep('secondFactor');
@@ -1014,7 +1031,7 @@ function mountDetail(target, route) {
             ${members.map((m) => html`<li class="member" data-testid="member-row" data-user="${m.userId}">
               <span class="member-name">${m.displayName}</span>
               <span class="badge badge-role">${t(`role.${m.role}`)}</span>
-              ${m.organization ? html`<span class="member-org">${m.organization}</span>` : ''}
+              ${m.organization ? html`<span class="member-org" data-testid="member-organization"><span class="visually-hidden">${t('detail.members.org')}: </span>${m.organization}</span>` : ''}
               ${memberAdmin.memberActionsTemplate(m)}
             </li>`)}
           </ul>`}
@@ -1394,13 +1411,14 @@ function onDocumentClick(e) {
   if (app.view && app.view.onClick && app.view.onClick(el)) e.preventDefault();
 }
 
-async function signOut({ next = null } = {}) {
+/** Ends the session here and on the hub; `flash` replaces the usual "signed out" notice. */
+async function signOut({ next = null, flash = null } = {}) {
   try {
     await api.del('/api/v1/session');
   } catch {
     /* signed out locally either way */
   }
-  signOutLocally({ kind: 'info', text: t('signin.signedOut') }, { next });
+  signOutLocally(flash ?? { kind: 'info', text: t('signin.signedOut') }, { next });
 }
 
 function onDocumentSubmit(e) {

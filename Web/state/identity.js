@@ -177,17 +177,26 @@ export function looksLikeEmail(value) {
   return /^[^\s@<>"]+@[^\s@<>".]+(\.[^\s@<>".]+)+$/.test(String(value ?? '').trim());
 }
 
-/** Client-side check of the invitation form; returns { issues, body }. */
-export function validateInvitation({ email, role, organization }) {
+/**
+ * Client-side check of the invitation form; returns { issues, body }. `organizationId` is
+ * the value of the organization select ('' for none, which leaves it out of the body).
+ */
+export function validateInvitation({ email, role, organizationId }) {
   const issues = [];
   const mail = String(email ?? '').trim();
   if (!mail) issues.push({ field: 'email', code: 'required', message: '' });
   else if (!looksLikeEmail(mail)) issues.push({ field: 'email', code: 'invalid', message: '' });
   if (!WORKSPACE_ROLES.includes(role)) issues.push({ field: 'role', code: 'required', message: '' });
-  const org = String(organization ?? '').trim();
+  const org = String(organizationId ?? '').trim();
   const body = { email: mail, role };
-  if (org) body.organization = org;
+  if (org) body.organizationId = org;
   return { issues, body };
+}
+
+/** The body of PUT …/members/{userId}: the role and the organization (null for none). */
+export function memberBody(role, organizationId) {
+  const org = String(organizationId ?? '').trim();
+  return { role, organizationId: org || null };
 }
 
 /**

@@ -67,6 +67,7 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { AUDIT_TYPES } from '../state/admin.js';
 import { WORKSPACE_ROLES, TOKEN_SCOPES } from '../state/identity.js';
+import { ORGANIZATION_KINDS } from '../state/organizations.js';
 
 const webRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -101,6 +102,12 @@ test('keys built at run time exist in both languages', () => {
     'fieldError.expiresInDays.outOfRange',
     ...['auth.secondFactorRequired', 'auth.invalidSecondFactor', 'totp.requiredForRole', 'token.readOnly', 'invitation.notFound',
       'invitation.otherAccount', 'member.lastCoordinator'].map((c) => `errorCode.${c}`),
+    // Organizations: kinds (labels and select groups), the form's field errors, the server's codes.
+    ...ORGANIZATION_KINDS.flatMap((k) => [`organization.kind.${k}`, `organization.group.${k}`]),
+    ...['required', 'invalid', 'duplicate'].map((c) => `fieldError.organizationName.${c}`),
+    ...['required', 'invalid'].map((c) => `fieldError.organizationKind.${c}`),
+    'fieldError.organizationId.unknown',
+    ...['organization.duplicate', 'organization.notFound', 'passwordReset.unavailable', 'passwordReset.invalid'].map((c) => `errorCode.${c}`),
   ];
   for (const lang of LANGUAGES) {
     for (const key of keys) assert.ok(messages[lang][key], `${lang}:${key}`);
@@ -127,4 +134,18 @@ test('formatDateTime shows instants in Berlin time, de-DE and en-GB', async () =
   assert.equal(formatDateTime('2026-07-01T22:30:00Z', 'de'), '02.07.2026, 00:30');
   assert.equal(formatDateTime('', 'de'), '');
   assert.equal(formatDateTime('nonsense', 'en'), 'nonsense');
+});
+
+test('organization and password-reset errors are shown in the UI language by code', async () => {
+  const { localizeFieldError, translate } = await import('../lib/i18n.js');
+  // The server's message holds a number ("2 to 160"); the client text has its own.
+  const invalid = { field: 'organizationName', code: 'invalid', message: 'A name of 2 to 160 characters.' };
+  assert.equal(localizeFieldError(invalid, 'de'), 'Der Name braucht 2 bis 160 Zeichen (ohne Steuerzeichen).');
+  assert.equal(localizeFieldError(invalid, 'en'), 'The name needs 2 to 160 characters (no control characters).');
+  assert.match(localizeFieldError({ field: 'organizationName', code: 'duplicate', message: '' }, 'de'), /gibt es schon/);
+  assert.match(localizeFieldError({ field: 'organizationId', code: 'unknown', message: 'There is no such organization.' }, 'en'), /does not exist/);
+  // A workspace's or token's `name` keeps its own texts.
+  assert.equal(localizeFieldError({ field: 'name', code: 'tooShort', message: 'at least 3' }, 'de'), 'Bitte geben Sie mindestens 3 Zeichen ein.');
+  assert.equal(translate('de', 'errorCode.passwordReset.unavailable'), 'Ihre Installation versendet keine E-Mails; wenden Sie sich an die Stabsstelle Sozialplanung.');
+  assert.equal(translate('de', 'forgot.unavailable.body'), translate('de', 'errorCode.passwordReset.unavailable'));
 });

@@ -132,18 +132,25 @@ test('token form: name, scope and 1…365 whole days', () => {
   assert.deepEqual(bad.issues.map((x) => `${x.field}.${x.code}`), ['name.required', 'scope.required', 'expiresInDays.outOfRange']);
 });
 
-test('invitation form: email checked, organization only when given', () => {
+test('invitation form: email checked, organization id only when one is chosen', () => {
   assert.equal(id.looksLikeEmail('a@b.example'), true);
   assert.equal(id.looksLikeEmail('a@b'), false);
   assert.equal(id.looksLikeEmail('a b@c.example'), false);
   assert.equal(id.looksLikeEmail('<a@b.example>'), false);
-  assert.deepEqual(id.validateInvitation({ email: ' neu@kreis.example ', role: 'member', organization: '  ' }), {
+  assert.deepEqual(id.validateInvitation({ email: ' neu@kreis.example ', role: 'member', organizationId: '' }), {
     issues: [],
     body: { email: 'neu@kreis.example', role: 'member' },
   });
-  assert.deepEqual(id.validateInvitation({ email: 'x@y.example', role: 'observer', organization: ' Caritas ' }).body, { email: 'x@y.example', role: 'observer', organization: 'Caritas' });
+  assert.deepEqual(id.validateInvitation({ email: 'x@y.example', role: 'observer', organizationId: 'o-1' }).body, { email: 'x@y.example', role: 'observer', organizationId: 'o-1' });
+  assert.equal('organization' in id.validateInvitation({ email: 'x@y.example', role: 'member', organization: 'Caritas' }).body, false, 'free text is gone');
   assert.deepEqual(id.validateInvitation({ email: '', role: 'boss' }).issues.map((x) => `${x.field}.${x.code}`), ['email.required', 'role.required']);
   assert.deepEqual(id.validateInvitation({ email: 'nope', role: 'member' }).issues.map((x) => `${x.field}.${x.code}`), ['email.invalid']);
+});
+
+test('member body: role and organization id, null for none', () => {
+  assert.deepEqual(id.memberBody('observer', 'o-1'), { role: 'observer', organizationId: 'o-1' });
+  assert.deepEqual(id.memberBody('member', ''), { role: 'member', organizationId: null });
+  assert.deepEqual(id.memberBody('member', undefined), { role: 'member', organizationId: null });
 });
 
 test('invitation links: absolute, http(s) only; the list entry has no link', () => {

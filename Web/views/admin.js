@@ -1,16 +1,21 @@
-// Administration (#/admin users, #/admin/audit log), administrators only. The server
-// decides: an administrator without a verified second factor gets 403
-// auth.secondFactorRequired, which is shown with a link to set it up.
+// Administration (#/admin users, #/admin/organizations, #/admin/audit log), administrators
+// only. The server decides: an administrator without a verified second factor gets 403
+// auth.secondFactorRequired, which is shown with a link to set it up. The organizations
+// section lives in views/organizations.js.
 
 import { html, render, attrs } from '../lib/html.js';
 import { ApiError } from '../lib/api.js';
 import { t, getLang, formatDateTime } from '../lib/i18n.js';
 import { $, announce, setTitle, errorNotice, errorText, renderKeepingFocus, busyButton, TWO_FACTOR_HASH } from '../lib/ui.js';
 import * as adm from '../state/admin.js';
+import { mountOrganizations } from './organizations.js';
+
+const SECTIONS = ['users', 'organizations', 'audit'];
+const SECTION_TITLES = { users: 'admin.users.title', organizations: 'admin.organizations.title', audit: 'admin.audit.title' };
 
 export function mountAdmin(target, route, keep, ctx) {
-  const section = route.section === 'audit' ? 'audit' : 'users';
-  const title = section === 'audit' ? t('admin.audit.title') : t('admin.users.title');
+  const section = SECTIONS.includes(route.section) ? route.section : 'users';
+  const title = t(SECTION_TITLES[section]);
   setTitle(`${title} – ${t('nav.admin')}`);
 
   if (!ctx.isAdmin()) {
@@ -26,6 +31,7 @@ export function mountAdmin(target, route, keep, ctx) {
     <nav class="subnav" aria-label="${t('admin.nav')}">
       <ul>
         <li><a href="#/admin" data-testid="admin-users-link" ${attrs({ 'aria-current': section === 'users' ? 'page' : null })}>${t('admin.users.title')}</a></li>
+        <li><a href="#/admin/organizations" data-testid="admin-organizations-link" ${attrs({ 'aria-current': section === 'organizations' ? 'page' : null })}>${t('admin.organizations.title')}</a></li>
         <li><a href="#/admin/audit" data-testid="admin-audit-link" ${attrs({ 'aria-current': section === 'audit' ? 'page' : null })}>${t('admin.audit.title')}</a></li>
       </ul>
     </nav>
@@ -34,7 +40,9 @@ export function mountAdmin(target, route, keep, ctx) {
     <div id="admin-section"></div>`);
 
   const host = $('#admin-section');
-  return section === 'audit' ? mountAudit(host, ctx, keep) : mountUsers(host, ctx, keep);
+  if (section === 'audit') return mountAudit(host, ctx, keep);
+  if (section === 'organizations') return mountOrganizations(host, ctx, keep);
+  return mountUsers(host, ctx, keep);
 }
 
 // ---------------------------------------------------------------- users

@@ -6,15 +6,20 @@
 //
 // The detail view owns the member list (it is fed by the workspace's live topic); this
 // module reports its own changes through `applyEvent` with the same event shapes.
+//
+// Whom a member speaks for is chosen from the organizations the administrators keep
+// (GET /api/v1/organizations, loaded when the page opens and again whenever the dialog
+// opens), or "none". Pending invitations show the organization's name from that list.
 
 import { html, render, attrs } from '../lib/html.js';
 import { ApiError } from '../lib/api.js';
 import { t, getLang, formatDateTime } from '../lib/i18n.js';
 import {
   $, announce, errorNotice, errorText, openDialog, closeDialog, copyText, busyButton,
-  reportFieldErrors, resetFieldErrors,
+  reportFieldErrors, resetFieldErrors, renderKeepingFocus,
 } from '../lib/ui.js';
 import * as ident from '../state/identity.js';
+import * as orgs from '../state/organizations.js';
 
 const DIALOG_ID = 'member-dialog';
 
@@ -28,6 +33,9 @@ export function createMemberAdmin({ ctx, workspaceId, getWorkspace, getMembers, 
   let dialogMode = null; // 'invite' | 'invite-result' | 'member' | 'remove'
   let dialogMember = null;
   let lastInvitation = null;
+  let organizations = null; // null: not loaded
+  let organizationsError = null;
+  let organizationsLoading = null;
 
   const canManage = () => ctx.canEdit(workspaceId);
   const dialog = () => document.getElementById(DIALOG_ID);
@@ -53,6 +61,27 @@ export function createMemberAdmin({ ctx, workspaceId, getWorkspace, getMembers, 
       if (!destroyed) rerender();
     })();
     return loading;
+  }
+
+  async function loadOrganizations() {
+    if (!canManage() || destroyed) return;
+    if (organizationsLoading) return organizationsLoading;
+    organizationsLoading = (async () => {
+      try {
+        const { data } = await ctx.call(ctx.api.get('/api/v1/organizations'));
+        organizations = Array.isArray(data?.items) ? data.items : [];
+        organizationsError = null;
+      } catch (err) {
+        organizationsError = err;
+      } finally {
+        organizationsLoading = null;
+      }
+      if (destroyed) return;
+      refreshOrganizationSelects();
+      // Pending invitations name their organization.
+      if ((invitations ?? []).some((inv) => inv.organizationId)) rerender();
+    })();
+    return organizationsLoading;
   }
 
   // ------------------------------------------------------------ templates in the members card
@@ -92,7 +121,7 @@ export function createMemberAdmin({ ctx, workspaceId, getWorkspace, getMembers, 
         ${invitations.map((inv) => html`<li class="member" data-id="${inv.id}" data-testid="invitation-row">
           <span class="member-name">${inv.email}</span>
           <span class="badge badge-role">${roleLabel(inv.role)}</span>
-          ${inv.organization ? html`<span class="member-org">${inv.organization}</span>` : ''}
+          ${orgs.organizationName(organizations, inv.organizationId) ? html`<span class="member-org"><span class="visually-hidden">${t('detail.members.org')}: </span>${orgs.organizationName(organizations, inv.organizationId)}</span>` : ''}
           <span class="member-org">${t('members.invitations.expires', { date: formatDateTime(inv.expiresAt, getLang()) })}</span>
           ${editable() ? html`<span class="member-actions"><button type="button" class="button quiet danger-text" id="invitation-revoke-${inv.id}" data-action="invitation-revoke" data-invitation="${inv.id}">${t('members.invitations.revoke')}<span class="visually-hidden"> (${inv.email})</span></button></span>` : ''}
         </li>`)}
@@ -106,7 +135,56 @@ export function createMemberAdmin({ ctx, workspaceId, getWorkspace, getMembers, 
 
   // ------------------------------------------------------------ dialog contents
 
-  function inviteFormTemplate(values = { email: '', role: 'member', organization: '' }) {
+  /** The organization select's options: "none", then the organizations grouped by kind. */
+  function organizationOptions(selected, current) {
+    const list = orgs.withCurrent(organizations, current);
+    return html`
+      <option value="" ${attrs({ selected: !selected })}>${t('members.organization.none')}</option>
+      ${orgs.groupByKind(list, ctx.compare).map((group) => html`<optgroup label="${t(`organization.group.${group.kind}`)}">
+        ${group.items.map((o) => html`<option value="${o.id}" ${attrs({ selected: o.id === selected })}>${o.name}</option>`)}
+      </optgroup>`)}`;
+  }
+
+  function organizationNoteTemplate() {
+    return organizationsError && organizations === null ? html`<p class="hint">${t('members.organization.loadError')}</p>` : html``;
+  }
+
+  /** The organization field of the invite and member forms (`prefix` is "invite" or "member"). */
+  function organizationFieldTemplate(prefix, selected, current) {
+    return html`
+      <div class="field">
+        <label for="${prefix}-org">${t('members.invite.organization')}</label>
+        <p class="hint" id="${prefix}-org-hint">${t('members.organizationHint')} ${ctx.isAdmin()
+          ? html`<a href="#/admin/organizations">${t('members.organization.manage')}</a>`
+          : t('members.organization.listHint')}</p>
+        <p class="field-error" id="${prefix}-org-error" hidden></p>
+        <div id="${prefix}-org-note">${organizationNoteTemplate()}</div>
+        <select id="${prefix}-org" name="organizationId" aria-describedby="${prefix}-org-hint" data-testid="${prefix}-organization-select">
+          ${organizationOptions(selected, current)}
+        </select>
+      </div>`;
+  }
+
+  function currentOrganization(member) {
+    if (!member || !member.organizationId) return null;
+    return { id: member.organizationId, name: member.organization || t('members.organization.unknown') };
+  }
+
+  /** After the list (re)loaded: new options in an open form, keeping what is chosen. */
+  function refreshOrganizationSelects() {
+    for (const prefix of ['invite', 'member']) {
+      const select = document.getElementById(`${prefix}-org`);
+      if (!select) continue;
+      const value = select.value;
+      const current = prefix === 'member' ? currentOrganization(dialogMember) : null;
+      renderKeepingFocus(select, organizationOptions(value, current));
+      select.value = value;
+      const note = document.getElementById(`${prefix}-org-note`);
+      if (note) render(note, organizationNoteTemplate());
+    }
+  }
+
+  function inviteFormTemplate(values = { email: '', role: 'member', organizationId: '' }) {
     const ws = getWorkspace();
     return html`
       <div class="dialog-body">
@@ -128,12 +206,7 @@ export function createMemberAdmin({ ctx, workspaceId, getWorkspace, getMembers, 
               ${ident.WORKSPACE_ROLES.map((r) => html`<option value="${r}" ${attrs({ selected: values.role === r })}>${roleLabel(r)}</option>`)}
             </select>
           </div>
-          <div class="field">
-            <label for="invite-org">${t('members.invite.organization')}</label>
-            <p class="hint" id="invite-org-hint">${t('members.organizationHint')}</p>
-            <p class="field-error" id="invite-org-error" hidden></p>
-            <input id="invite-org" name="organization" type="text" autocomplete="organization" aria-describedby="invite-org-hint" value="${values.organization}">
-          </div>
+          ${organizationFieldTemplate('invite', values.organizationId, null)}
           <div class="actions">
             <button type="submit" class="button primary" id="invite-submit">${t('members.invite.submit')}</button>
             <button type="button" class="button secondary" id="dialog-cancel">${t('members.cancel')}</button>
@@ -183,12 +256,7 @@ export function createMemberAdmin({ ctx, workspaceId, getWorkspace, getMembers, 
               ${ident.WORKSPACE_ROLES.map((r) => html`<option value="${r}" ${attrs({ selected: member.role === r })}>${roleLabel(r)}</option>`)}
             </select>
           </div>
-          <div class="field">
-            <label for="member-org">${t('members.invite.organization')}</label>
-            <p class="hint" id="member-org-hint">${t('members.organizationHint')}</p>
-            <p class="field-error" id="member-org-error" hidden></p>
-            <input id="member-org" name="organization" type="text" autocomplete="off" aria-describedby="member-org-hint" value="${member.organization ?? ''}">
-          </div>
+          ${organizationFieldTemplate('member', member.organizationId ?? '', currentOrganization(member))}
           <div class="actions">
             <button type="submit" class="button primary" id="member-submit">${t('members.edit.submit')}</button>
             <button type="button" class="button secondary" id="dialog-cancel">${t('members.cancel')}</button>
@@ -240,7 +308,7 @@ export function createMemberAdmin({ ctx, workspaceId, getWorkspace, getMembers, 
   const inviteFields = () => ({
     email: { input: 'invite-email', error: 'invite-email-error', label: t('members.invite.email') },
     role: { input: 'invite-role', error: 'invite-role-error', label: t('members.invite.role') },
-    organization: { input: 'invite-org', error: 'invite-org-error', label: t('members.invite.organization') },
+    organizationId: { input: 'invite-org', error: 'invite-org-error', label: t('members.invite.organization') },
   });
 
   async function submitInvite(form) {
@@ -248,7 +316,7 @@ export function createMemberAdmin({ ctx, workspaceId, getWorkspace, getMembers, 
     const values = {
       email: form.elements.namedItem('email').value,
       role: form.elements.namedItem('role').value,
-      organization: form.elements.namedItem('organization').value,
+      organizationId: form.elements.namedItem('organizationId').value,
     };
     const { issues, body } = ident.validateInvitation(values);
     if (issues.length) {
@@ -272,6 +340,8 @@ export function createMemberAdmin({ ctx, workspaceId, getWorkspace, getMembers, 
       restore();
       if (err instanceof ApiError && err.fields.length) {
         reportFieldErrors(form, inviteFields(), err.fields, 'invite-errors');
+        // An organization removed meanwhile: offer the list as it is now.
+        if (err.fields.some((f) => f.field === 'organizationId')) loadOrganizations();
       } else {
         const status = $('#dialog-status');
         if (status) render(status, errorNotice(err));
@@ -281,29 +351,36 @@ export function createMemberAdmin({ ctx, workspaceId, getWorkspace, getMembers, 
 
   const memberFields = () => ({
     role: { input: 'member-role', error: 'member-role-error', label: t('members.invite.role') },
-    organization: { input: 'member-org', error: 'member-org-error', label: t('members.invite.organization') },
+    organizationId: { input: 'member-org', error: 'member-org-error', label: t('members.invite.organization') },
   });
 
   async function submitMember(form) {
     if (busy || !dialogMember) return;
     const member = dialogMember;
-    const role = form.elements.namedItem('role').value;
-    const organization = form.elements.namedItem('organization').value.trim();
+    const body = ident.memberBody(form.elements.namedItem('role').value, form.elements.namedItem('organizationId').value);
     resetFieldErrors(form, memberFields(), 'member-errors');
     busy = true;
     const restore = busyButton($('#member-submit'), t('members.edit.saving'));
     try {
-      const { data } = await ctx.call(ctx.api.put(`${base}/members/${encodeURIComponent(member.userId)}`, { role, organization: organization || null }));
-      const updated = data && data.userId ? data : { ...member, role, organization: organization || null };
+      const { data } = await ctx.call(ctx.api.put(`${base}/members/${encodeURIComponent(member.userId)}`, body));
+      const updated = data && data.userId ? data : {
+        ...member,
+        ...body,
+        organization: body.organizationId === member.organizationId ? member.organization : orgs.organizationName(organizations, body.organizationId),
+      };
       applyEvent({ name: 'member.updated', data: { ...updated, workspaceId } });
       busy = false;
       closeDialog(dialog());
-      announce(t('members.edit.done', { name: updated.displayName ?? member.displayName, role: roleLabel(updated.role) }));
+      const name = updated.displayName ?? member.displayName;
+      announce(updated.organization
+        ? t('members.edit.doneOrg', { name, role: roleLabel(updated.role), organization: updated.organization })
+        : t('members.edit.done', { name, role: roleLabel(updated.role) }));
     } catch (err) {
       busy = false;
       restore();
       if (err instanceof ApiError && err.fields.length) {
         reportFieldErrors(form, memberFields(), err.fields, 'member-errors');
+        if (err.fields.some((f) => f.field === 'organizationId')) loadOrganizations();
       } else {
         const status = $('#dialog-status');
         if (status) render(status, errorNotice(err));
@@ -377,6 +454,7 @@ export function createMemberAdmin({ ctx, workspaceId, getWorkspace, getMembers, 
     invitationsTemplate,
     start() {
       loadInvitations();
+      loadOrganizations();
     },
     /** A member event arrived live: an accepted invitation leaves the pending list. */
     onMemberEvent(event) {
@@ -389,10 +467,12 @@ export function createMemberAdmin({ ctx, workspaceId, getWorkspace, getMembers, 
       if (!canManage()) return false;
       if (el.id === 'invite-open') {
         show('invite', inviteFormTemplate(), { opener: el, focus: 'invite-email' });
+        loadOrganizations();
         return true;
       }
       if (el.id === 'invite-another') {
         show('invite', inviteFormTemplate(), { focus: 'invite-email' });
+        loadOrganizations();
         return true;
       }
       if (el.id === 'invite-copy') {
@@ -408,8 +488,12 @@ export function createMemberAdmin({ ctx, workspaceId, getWorkspace, getMembers, 
         const member = findMember(el.getAttribute('data-user'));
         if (!member) return true;
         dialogMember = member;
-        if (action === 'member-edit') show('member', memberFormTemplate(member), { opener: el, focus: 'member-role' });
-        else show('remove', removeTemplate(member), { opener: el, focus: 'dialog-cancel' });
+        if (action === 'member-edit') {
+          show('member', memberFormTemplate(member), { opener: el, focus: 'member-role' });
+          loadOrganizations();
+        } else {
+          show('remove', removeTemplate(member), { opener: el, focus: 'dialog-cancel' });
+        }
         return true;
       }
       if (el.id === 'remove-confirm') {

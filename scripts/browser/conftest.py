@@ -466,3 +466,10 @@ def coordinated_workspace(api) -> str:
         if not ws.get("archived"):
             return wid
     return ids[0]
+
+
+def create_organization(api, name: str, kind: str = "other") -> dict:
+    """An organization made by the demo admin over the API (names are unique, ignoring case)."""
+    r = api(ADMIN).post("/api/v1/organizations", {"name": name, "kind": kind})
+    assert r.status_code == 201, f"create organization {name!r}: {r.status_code} {r.text}"
+    return r.json()

@@ -12,8 +12,8 @@ import requests
 from axe_playwright_python.sync_playwright import Axe
 
 from conftest import (
-    ADMIN, ARTIFACTS, COORDINATOR, MEMBER, ApiClient, Authenticator, coordinated_workspace, enrol_totp, focused,
-    invitation_path, screenshot, sign_in_through_form, tab_until, unique, wait_connected,
+    ADMIN, ARTIFACTS, COORDINATOR, MEMBER, ApiClient, Authenticator, coordinated_workspace, create_organization, enrol_totp,
+    focused, invitation_path, screenshot, sign_in_through_form, tab_until, unique, wait_connected,
 )
 
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -343,6 +343,7 @@ def test_english_account_page(open_page, make_user):
 def test_coordinator_invites_a_new_person_who_joins(open_page, api):
     wid = coordinated_workspace(api)
     ws = api(COORDINATOR).get(f"/api/v1/workspaces/{wid}").json()
+    organization = create_organization(api, unique("Caritasverband"), "agency")
     page, probe = open_page(COORDINATOR, viewport="desktop", path=f"/#/workspaces/{wid}")
     page.locator("#invite-open").wait_for()
     wait_connected(page)
@@ -353,7 +354,7 @@ def test_coordinator_invites_a_new_person_who_joins(open_page, api):
     assert page.evaluate("document.activeElement.id") == "invite-email"
     dialog.get_by_label("E-Mail-Adresse").fill(email)
     dialog.get_by_label("Rolle").select_option("member")
-    dialog.get_by_label("Organisation (freiwillig)").fill("Caritasverband")
+    dialog.get_by_label("Organisation (freiwillig)").select_option(label=organization["name"])
     dialog.get_by_role("button", name="Einladung erstellen").click()
     link_field = page.get_by_test_id("invite-link")
     link_field.wait_for()
@@ -393,7 +394,7 @@ def test_coordinator_invites_a_new_person_who_joins(open_page, api):
     member_row = guest.get_by_test_id("member-row").filter(has_text=name)
     member_row.wait_for()
     assert "Mitglied" in member_row.text_content()
-    assert "Caritasverband" in member_row.text_content()
+    assert organization["name"] in member_row.text_content()
     assert guest.locator("#invite-open").count() == 0, "members do not invite"
     screenshot(guest, "identity-joined-mobile")
 
@@ -431,22 +432,24 @@ def test_invitation_for_an_existing_account(open_page, make_user, api):
 def test_coordinator_changes_a_role_and_removes_a_member(open_page, make_user, api):
     person = make_user("Rollenwechsel Test")
     wid = coordinated_workspace(api)
-    r = api(COORDINATOR).http.put(api(COORDINATOR).url(f"/api/v1/workspaces/{wid}/members/{person.id}"), json={"role": "member", "organization": None}, timeout=10)
+    r = api(COORDINATOR).http.put(api(COORDINATOR).url(f"/api/v1/workspaces/{wid}/members/{person.id}"), json={"role": "member", "organizationId": None}, timeout=10)
     assert r.status_code == 200, r.text
+    organization = create_organization(api, unique("Gemeinde Beispielstadt"), "municipality")
     page, probe = open_page(COORDINATOR, viewport="mobile", path=f"/#/workspaces/{wid}")
     row = page.get_by_test_id("member-row").filter(has_text=person.name)
     row.wait_for()
     row.get_by_role("button", name=re.compile("Rolle ändern")).click()
     dialog = page.get_by_test_id("member-dialog")
     dialog.get_by_label("Rolle").select_option("observer")
-    dialog.get_by_label("Organisation (freiwillig)").fill("Gemeinde Beispielstadt")
+    dialog.get_by_label("Organisation (freiwillig)").select_option(label=organization["name"])
     dialog.get_by_role("button", name="Speichern").click()
     page.wait_for_function("() => !document.querySelector('#member-dialog').open")
     page.wait_for_function("id => document.activeElement && document.activeElement.id === 'member-edit-' + id", arg=person.id)
     row.filter(has_text="Beobachtung").wait_for()
-    assert "Gemeinde Beispielstadt" in row.text_content()
+    assert organization["name"] in row.text_content()
     members = api(COORDINATOR).get(f"/api/v1/workspaces/{wid}/members").json()["items"]
     assert next(m for m in members if m["userId"] == person.id)["role"] == "observer"
+    assert next(m for m in members if m["userId"] == person.id)["organizationId"] == organization["id"]
 
     row.get_by_role("button", name=re.compile("Entfernen")).click()
     dialog.get_by_role("button", name="Ja, entfernen").wait_for()
@@ -575,6 +578,7 @@ def test_a11y_admin_users_and_audit(open_page, viewport):
 
 def test_invite_dialog_by_keyboard(open_page, api):
     wid = coordinated_workspace(api)
+    organization = create_organization(api, unique("Tastaturverein"), "agency")
     page, probe = open_page(COORDINATOR, viewport="desktop", path=f"/#/workspaces/{wid}")
     page.locator("#invite-open").wait_for()
     page.get_by_test_id("member-list").wait_for()
@@ -592,8 +596,13 @@ def test_invite_dialog_by_keyboard(open_page, api):
     assert page.locator("#invite-role").input_value() == "observer"
     page.keyboard.press("Tab")
     assert focused(page)["id"] == "invite-org"
-    page.keyboard.type("Tastaturverein")
-    page.keyboard.press("Enter")  # submits the form
+    # The list is loaded when the dialog opens; then type-ahead picks the organization.
+    page.wait_for_function("id => [...document.querySelectorAll('#invite-org option')].some((o) => o.value === id)", arg=organization["id"])
+    page.keyboard.type("Tastaturverein")  # the only one of that name in this hub
+    assert page.locator("#invite-org").input_value() == organization["id"]
+    page.keyboard.press("Tab")
+    assert focused(page)["id"] == "invite-submit"
+    page.keyboard.press("Enter")
 
     page.get_by_test_id("invite-link").wait_for()
     assert focused(page)["id"] == "invite-result", "focus moves to the outcome"
@@ -609,6 +618,7 @@ def test_invite_dialog_by_keyboard(open_page, api):
     assert focused(page)["id"] == "invite-open", "focus returns to the button that opened it"
     page.get_by_test_id("invitation-row").filter(has_text=email).wait_for()
     assert "Beobachtung" in page.get_by_test_id("invitation-row").filter(has_text=email).text_content()
+    assert organization["name"] in page.get_by_test_id("invitation-row").filter(has_text=email).text_content()
 
     # Escape closes it too, and focus comes back.
     page.keyboard.press("Enter")

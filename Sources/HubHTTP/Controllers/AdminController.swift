@@ -74,14 +74,16 @@ struct AdminController {
         router.post("/api/v1/organizations") { request, context in
             guard context.principal.isSignedIn else { throw DomainError.unauthenticated }
             let body = try await JSONIO.decode(OrganizationBody.self, from: request, context: context, limit: 4 << 10)
-            let created = try await organizations.create(name: body.name ?? "", kind: body.kind ?? .other, by: context.principal)
+            let created = try await organizations.create(name: body.name ?? "", kind: body.kind ?? .other, by: context.principal,
+                                                         clientKey: context.clientKey)
             return JSONIO.response(OrganizationView(created), status: .created)
         }
         router.patch("/api/v1/organizations/:organizationId") { request, context in
             guard let id = context.parameters.get("organizationId").flatMap(OrganizationID.init) else { throw DomainError.notFound("organization") }
             guard context.principal.isSignedIn else { throw DomainError.unauthenticated }
             let body = try await JSONIO.decode(OrganizationBody.self, from: request, context: context, limit: 4 << 10)
-            return JSONIO.response(OrganizationView(try await organizations.update(id, name: body.name, kind: body.kind, by: context.principal)))
+            return JSONIO.response(OrganizationView(try await organizations.update(id, name: body.name, kind: body.kind, by: context.principal,
+                                                                                   clientKey: context.clientKey)))
         }
         router.get("/api/v1/audit") { request, context in
             let query = request.uri.queryParameters

@@ -34,9 +34,9 @@ public struct Invitations: Sendable {
         guard actor.isSignedIn else { throw DomainError.unauthenticated }
         guard let workspace = try await deps.store.workspace(workspaceID) else { throw DomainError.notFound("workspace") }
         let now = deps.clock.now()
-        _ = try await Organizations.name(of: organization, in: deps.store)
         let invitation = try InvitationRules.create(email: email, role: role, organization: organization, in: workspace,
                                                     id: InvitationID(deps.ids.uuid()), by: actor, now: now)
+        _ = try await Organizations.name(of: organization, in: deps.store)
         let token = digest.newToken()
         let link = "\(publicOrigin)/#/invitation/\(token)"
         try await deps.commit(ChangeSet(changes: [
