@@ -30,6 +30,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         // Pure domain: entities, lifecycles, permissions. No I/O, no async, no packages.
@@ -49,6 +50,16 @@ let package = Package(
             dependencies: [
                 "HubCore", "HubServices",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: upcoming
+        ),
+        // PostgreSQL adapter (PostgresNIO): migrations, transactions, ordered commit publication.
+        .target(
+            name: "HubStorePostgres",
+            dependencies: [
+                "HubCore", "HubServices",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: upcoming
@@ -131,7 +142,7 @@ let package = Package(
         .testTarget(name: "HubCoreTests", dependencies: ["HubCore"], swiftSettings: upcoming),
         .testTarget(
             name: "HubStoreTests",
-            dependencies: ["HubCore", "HubServices", "HubStoreSQLite", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["HubCore", "HubServices", "HubStoreSQLite", "HubStorePostgres", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: upcoming
         ),
         .testTarget(

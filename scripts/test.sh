@@ -12,7 +12,11 @@ step() { printf '\n== %s (%s)\n' "$1" "$(date +%T)"; }
 step "build (import direction checked: a target may import only what it declares)"
 swift build --build-tests --explicit-target-dependency-import-check error
 
-step "swift test"
+step "PostgreSQL for the store contract suite (throw-away server on loopback)"
+export "$(bash scripts/postgres.sh)"
+trap 'bash scripts/postgres.sh stop >/dev/null 2>&1 || true' EXIT
+
+step "swift test (store contract on SQLite and PostgreSQL)"
 swift test --skip-build
 
 step "web client unit tests (node --test)"

@@ -4,11 +4,11 @@ import HubServices
 import Testing
 
 /// The contract every store adapter must pass. Parameterized over `StoreBackend.all`.
-@Suite("Store contract")
+@Suite("Store contract", .cleansUpStores)
 struct StoreContractTests {
     @Test("A commit assigns each topic the next sequence number, exactly one higher", arguments: StoreBackend.all)
     func sequences(backend: StoreBackend) async throws {
-        let h = try StoreHarness(backend)
+        let h = try await StoreHarness(backend)
         let w = h.workspace()
         let first = try await h.store.commit(ChangeSet(changes: [.insertWorkspace(w)],
                                                        events: [h.event(.directory), h.event(.workspace(w.id)), h.event(.directory)]))
@@ -21,7 +21,7 @@ struct StoreContractTests {
 
     @Test("State and events commit together: a refused change leaves neither", arguments: StoreBackend.all)
     func atomicity(backend: StoreBackend) async throws {
-        let h = try StoreHarness(backend)
+        let h = try await StoreHarness(backend)
         let w = h.workspace()
         _ = try await h.store.commit(ChangeSet(changes: [.insertWorkspace(w)], events: [h.event(.directory)]))
         var stale = w
@@ -38,7 +38,7 @@ struct StoreContractTests {
 
     @Test("Optimistic concurrency: of two updates based on the same version, exactly one wins", arguments: StoreBackend.all)
     func lostUpdate(backend: StoreBackend) async throws {
-        let h = try StoreHarness(backend)
+        let h = try await StoreHarness(backend)
         let w = h.workspace()
         _ = try await h.store.commit(ChangeSet(changes: [.insertWorkspace(w)]))
         let results = await withTaskGroup(of: Bool.self) { group in
@@ -59,7 +59,7 @@ struct StoreContractTests {
 
     @Test("Group commit: 200 concurrent commits give a gap-free sequence, and a refused one does not affect its group", arguments: StoreBackend.all)
     func concurrentCommits(backend: StoreBackend) async throws {
-        let h = try StoreHarness(backend)
+        let h = try await StoreHarness(backend)
         let taken = h.user("taken@example.org")
         _ = try await h.store.commit(ChangeSet(changes: [.insertUser(taken, passwordHash: "x")]))
         let outcomes = await withTaskGroup(of: Bool.self) { group in
@@ -83,7 +83,7 @@ struct StoreContractTests {
 
     @Test("Reading after a sequence number: exact ranges, limits and completeness", arguments: StoreBackend.all)
     func ranges(backend: StoreBackend) async throws {
-        let h = try StoreHarness(backend)
+        let h = try await StoreHarness(backend)
         for _ in 0..<10 { _ = try await h.store.commit(ChangeSet(events: [h.event(.directory)])) }
         let tail = try await h.store.events(topic: .directory, after: 7, limit: 100)
         #expect(tail.events.map(\.seq) == [8, 9, 10] && tail.complete && tail.head == 10)
@@ -99,7 +99,7 @@ struct StoreContractTests {
 
     @Test("Pruned history is reported as incomplete; the head survives pruning", arguments: StoreBackend.all)
     func pruning(backend: StoreBackend) async throws {
-        let h = try StoreHarness(backend)
+        let h = try await StoreHarness(backend)
         for _ in 0..<3 { _ = try await h.store.commit(ChangeSet(events: [h.event(.directory)])) }
         h.clock.advance(3600)
         _ = try await h.store.commit(ChangeSet(events: [h.event(.directory)]))
@@ -113,10 +113,10 @@ struct StoreContractTests {
 
     @Test("The epoch persists across reopening; schema constraints hold", arguments: StoreBackend.all)
     func epochAndConstraints(backend: StoreBackend) async throws {
-        let h = try StoreHarness(backend)
+        let h = try await StoreHarness(backend)
         let epoch = h.store.epoch
         #expect(UUID(uuidString: epoch) != nil)
-        let reopened = try backend.make(h.directory, h.clock, RecordingObserver())
+        let reopened = try await backend.make(h.directory, h.clock, RecordingObserver())
         #expect(reopened.epoch == epoch)
         let u = h.user("Dup@Example.org")
         _ = try await h.store.commit(ChangeSet(changes: [.insertUser(u, passwordHash: "x")]))
@@ -132,7 +132,7 @@ struct StoreContractTests {
 
     @Test("Workspaces, policy fields, members and sessions round-trip", arguments: StoreBackend.all)
     func roundTrip(backend: StoreBackend) async throws {
-        let h = try StoreHarness(backend)
+        let h = try await StoreHarness(backend)
         let field = PolicyField(id: PolicyFieldID(UUID()), key: "housing", nameDe: "Wohnen", nameEn: "Housing", prioritisedYears: [2023, 2026], version: 1)
         var w = h.workspace(fields: [field.id])
         w.kind = .taskForce
@@ -162,7 +162,7 @@ struct StoreContractTests {
 
     @Test("A snapshot's cursor matches its contents", arguments: StoreBackend.all)
     func snapshotCursor(backend: StoreBackend) async throws {
-        let h = try StoreHarness(backend)
+        let h = try await StoreHarness(backend)
         let w = h.workspace()
         _ = try await h.store.commit(ChangeSet(changes: [.insertWorkspace(w)], events: [h.event(.directory), h.event(.directory)]))
         let snapshot = try await h.store.workspaces()
@@ -172,7 +172,7 @@ struct StoreContractTests {
 
     @Test("Identity records: sessions with second factor, TOTP, single-use recovery codes, invitations, audit", arguments: StoreBackend.all)
     func identity(backend: StoreBackend) async throws {
-        let h = try StoreHarness(backend)
+        let h = try await StoreHarness(backend)
         let u = h.user("person@example.org")
         let w = h.workspace()
         var session = SessionRecord(tokenHash: "t1", id: "s1", userID: u.id, kind: .api, name: "Export", scope: .read, secondFactor: .pending,
@@ -216,5 +216,43 @@ struct StoreContractTests {
         let secret = try await h.store.installationSecret("address-key")
         #expect(secret.count == 64)
         #expect(try await h.store.installationSecret("address-key") == secret, "created once, then kept")
+    }
+}
+
+/// Concurrency the adapters must also get right: many writers on shared topics, shared secrets.
+@Suite("Store contract under concurrency", .cleansUpStores)
+struct StoreConcurrencyContractTests {
+    @Test("Change sets naming the same topics in opposite orders all commit; each topic stays gap-free and in order",
+          arguments: StoreBackend.all)
+    func crossedTopics(backend: StoreBackend) async throws {
+        let h = try await StoreHarness(backend)
+        let other = Topic.workspace(WorkspaceID(UUID()))
+        let outcomes = await withTaskGroup(of: Bool.self) { group in
+            for i in 0..<60 {
+                group.addTask {
+                    let events = i % 2 == 0 ? [h.event(.directory), h.event(other), h.event(.directory)]
+                                            : [h.event(other), h.event(.directory)]
+                    return (try? await h.store.commit(ChangeSet(events: events))) != nil
+                }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(outcomes.allSatisfy { $0 })
+        let seen = h.observer.all
+        #expect(seen.filter { $0.topic == "directory" }.map(\.seq) == Array(1...90))
+        #expect(seen.filter { $0.topic == other.description }.map(\.seq) == Array(1...60))
+        let range = try await h.store.events(topic: other, after: 0, limit: 100)
+        #expect(range.head == 60 && range.complete && range.events.map(\.seq) == Array(1...60))
+    }
+
+    @Test("An installation secret is created once, also when many ask for it at the same time", arguments: StoreBackend.all)
+    func secretRace(backend: StoreBackend) async throws {
+        let h = try await StoreHarness(backend)
+        let secrets = try await withThrowingTaskGroup(of: String.self) { group in
+            for _ in 0..<20 { group.addTask { try await h.store.installationSecret("race") } }
+            return try await group.reduce(into: Set<String>()) { $0.insert($1) }
+        }
+        #expect(secrets.count == 1)
+        #expect(try await h.store.installationSecret("race") == secrets.first)
     }
 }
