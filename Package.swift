@@ -108,7 +108,7 @@ let package = Package(
         .target(
             name: "HubApp",
             dependencies: [
-                "HubCore", "HubServices", "HubStoreSQLite", "HubRealtime", "HubHTTP", "HubMail",
+                "HubCore", "HubServices", "HubStoreSQLite", "HubStorePostgres", "HubRealtime", "HubHTTP", "HubMail",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),
@@ -121,7 +121,7 @@ let package = Package(
         .executableTarget(
             name: "roundtable",
             dependencies: [
-                "HubApp", "HubCore", "HubServices", "HubStoreSQLite",
+                "HubApp", "HubCore", "HubServices", "HubStoreSQLite", "HubStorePostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -9,6 +9,9 @@ public struct HubConfiguration: Sendable {
     public var port = 8080
     /// Folder of the SQLite database (`roundtable.sqlite`).
     public var dataDir = "data"
+    /// `postgres://user:password@host:port/database?sslmode=require`: use PostgreSQL (several
+    /// instances may share it) instead of SQLite in the data folder.
+    public var databaseURL: String?
     /// Load the demo data set into an empty store at start.
     public var demo = false
     /// The origin browsers use; `https://` turns on Secure cookies and HSTS.
@@ -88,6 +91,11 @@ public struct HubConfiguration: Sendable {
         Key(env: "ROUNDTABLE_DATA_DIR", flag: "data-dir") { c, v in
             guard !v.isEmpty else { return "must not be empty" }
             c.dataDir = v
+            return nil
+        },
+        Key(env: "ROUNDTABLE_DATABASE_URL", flag: "database-url") { c, v in
+            guard v.hasPrefix("postgres://") || v.hasPrefix("postgresql://") else { return "must be a postgres:// URL" }
+            c.databaseURL = v
             return nil
         },
         Key(env: "ROUNDTABLE_DEMO", flag: "demo", apply: oneOf(["true", "false"]) { $0.demo = $1 == "true" }),

@@ -4,6 +4,7 @@ import HubHTTP
 import HubMail
 import HubRealtime
 import HubServices
+import HubStorePostgres
 import HubStoreSQLite
 import Hummingbird
 import HummingbirdWebSocket
@@ -30,13 +31,31 @@ public struct HubGraph: Sendable {
     public private(set) var settings: HTTPSettings
     public let logger: Logger
 
-    /// Opens the store (running migrations) and builds every service.
+    /// Opens the configured store (SQLite in the data folder, or PostgreSQL when
+    /// `ROUNDTABLE_DATABASE_URL` is set), runs migrations and builds every service.
+    public static func open(configuration: HubConfiguration, clock: any HubServices.Clock = SystemClock(),
+                            ids: any IDGenerator = RandomIDs(), logger: Logger) async throws -> HubGraph {
+        guard let url = configuration.databaseURL else {
+            return try HubGraph(configuration: configuration, clock: clock, ids: ids, logger: logger)
+        }
+        let hub = TopicHub(logger: logger)
+        let store = try await PostgresStore.connect(url: url, logger: logger, observer: hub, clock: clock)
+        return HubGraph(configuration: configuration, store: store, hub: hub, clock: clock, ids: ids, logger: logger)
+    }
+
+    /// The embedded default: SQLite in the data folder.
     public init(configuration: HubConfiguration, clock: any HubServices.Clock = SystemClock(), ids: any IDGenerator = RandomIDs(),
                 logger: Logger) throws {
         try FileManager.default.createDirectory(atPath: configuration.dataDir, withIntermediateDirectories: true)
         let hub = TopicHub(logger: logger)
         let store = try SQLiteStore(path: configuration.databasePath, synchronousFull: configuration.synchronous == "full",
                                     clock: clock, observer: hub, logger: logger)
+        self.init(configuration: configuration, store: store, hub: hub, clock: clock, ids: ids, logger: logger)
+    }
+
+    /// Builds every service around an open store whose commit observer is `hub`.
+    public init(configuration: HubConfiguration, store: any HubStore, hub: TopicHub, clock: any HubServices.Clock,
+                ids: any IDGenerator, logger: Logger) {
         hub.setEpoch(store.epoch)
         let deps = ServiceDependencies(store: store, clock: clock, ids: ids, logger: logger)
         let digest = SHA256TokenDigest()
@@ -70,6 +89,11 @@ public struct HubGraph: Sendable {
             sessionLifetime: TimeInterval(configuration.sessionHours) * 3600)
         self.settings.trustForwardedFor = configuration.trustForwardedFor
         self.logger = logger
+    }
+
+    /// Releases the store's connections (PostgreSQL); SQLite needs nothing.
+    public func shutdown() async {
+        if let postgres = store as? PostgresStore { await postgres.shutdown() }
     }
 
     /// First-start data: the policy fields always, the demo set when asked for.

@@ -3,6 +3,7 @@ import Foundation
 import HubApp
 import HubCore
 import HubServices
+import HubStorePostgres
 import HubStoreSQLite
 import Hummingbird
 import Logging
@@ -81,10 +82,17 @@ struct Serve: AsyncParsableCommand {
         let configuration = try common.load(extra: extra)
         let logger = Bootstrap.logger(configuration)
         for warning in configuration.warnings { logger.warning("\(warning)") }
-        let graph = try HubGraph(configuration: configuration, logger: logger)
+        let graph = try await HubGraph.open(configuration: configuration, logger: logger)
         try await graph.prepareData()
-        logger.info("serving", metadata: ["origin": "\(configuration.effectiveOrigin)", "data": "\(configuration.databasePath)"])
-        try await graph.application().runService()
+        logger.info("serving", metadata: ["origin": "\(configuration.effectiveOrigin)",
+                                          "store": "\(configuration.databaseURL == nil ? configuration.databasePath : "postgresql")"])
+        do {
+            try await graph.application().runService()
+        } catch {
+            await graph.shutdown()
+            throw error
+        }
+        await graph.shutdown()
     }
 }
 
@@ -95,8 +103,13 @@ struct Migrate: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try common.load()
-        try FileManager.default.createDirectory(atPath: configuration.dataDir, withIntermediateDirectories: true)
-        let applied = try SQLiteStore.migrate(path: configuration.databasePath)
+        let applied: [String]
+        if let url = configuration.databaseURL {
+            applied = try await PostgresStore.migrate(url: url, logger: Bootstrap.logger(configuration))
+        } else {
+            try FileManager.default.createDirectory(atPath: configuration.dataDir, withIntermediateDirectories: true)
+            applied = try SQLiteStore.migrate(path: configuration.databasePath)
+        }
         print(applied.isEmpty ? "Schema is up to date." : "Applied: \(applied.joined(separator: ", "))")
     }
 }
@@ -109,9 +122,16 @@ struct SeedDemo: AsyncParsableCommand {
     func run() async throws {
         var configuration = try common.load()
         configuration.demo = true
-        let graph = try HubGraph(configuration: configuration, logger: Bootstrap.logger(configuration))
-        try await DemoData.ensurePolicyFields(graph.deps)
-        let loaded = try await DemoData.load(into: graph.deps, hasher: graph.hasher)
+        let graph = try await HubGraph.open(configuration: configuration, logger: Bootstrap.logger(configuration))
+        let loaded: Bool
+        do {
+            try await DemoData.ensurePolicyFields(graph.deps)
+            loaded = try await DemoData.load(into: graph.deps, hasher: graph.hasher)
+        } catch {
+            await graph.shutdown()
+            throw error
+        }
+        await graph.shutdown()
         print(loaded ? "Demo data loaded." : "The store already has users; demo data was not loaded.")
         if !loaded { throw ExitCode(3) }
     }
@@ -133,13 +153,18 @@ struct CreateAdmin: AsyncParsableCommand {
     func run() async throws {
         let configuration = try common.load()
         let password = ProcessInfo.processInfo.environment["ROUNDTABLE_ADMIN_PASSWORD"] ?? readLine(strippingNewline: true) ?? ""
-        let graph = try HubGraph(configuration: configuration, logger: Bootstrap.logger(configuration))
-        try await DemoData.ensurePolicyFields(graph.deps)
+        let graph = try await HubGraph.open(configuration: configuration, logger: Bootstrap.logger(configuration))
         do {
+            try await DemoData.ensurePolicyFields(graph.deps)
             let user = try await DemoData.createAdmin(email: email, displayName: displayName, password: password, into: graph.deps, hasher: graph.hasher)
+            await graph.shutdown()
             print("Created administrator \(user.email) (\(user.id)).")
         } catch let error as DomainError {
+            await graph.shutdown()
             throw ValidationError(([error.message] + error.fields.map { "\($0.field): \($0.message)" }).joined(separator: "\n"))
+        } catch {
+            await graph.shutdown()
+            throw error
         }
     }
 }

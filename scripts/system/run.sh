@@ -12,4 +12,9 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     echo "$want" > "$stamp"
 fi
 cd "$root"
-exec "$venv/bin/python" -m pytest -q -p no:cacheprovider --rootdir "$here" -c /dev/null "$here" "$@"
+# The PostgreSQL tests need a server: start a throw-away one unless the caller has.
+if [ -z "${ROUNDTABLE_TEST_POSTGRES_URL:-}" ]; then
+    export "$(bash "$root/scripts/postgres.sh")"
+    trap 'bash "$root/scripts/postgres.sh" stop >/dev/null 2>&1 || true' EXIT
+fi
+"$venv/bin/python" -m pytest -q -p no:cacheprovider --rootdir "$here" -c /dev/null "$here" "$@"
