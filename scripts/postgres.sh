@@ -16,7 +16,9 @@
 set -euo pipefail
 
 BIN=${ROUNDTABLE_PG_BIN:-/usr/lib/postgresql/15/bin}
-DIR=${ROUNDTABLE_PG_DIR:-${TMPDIR:-/tmp}/roundtable-postgres-$(id -u)}
+# One server per checkout, so two clones on one machine do not share (or stop) each other's.
+CHECKOUT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd | sha256sum | cut -c1-8)
+DIR=${ROUNDTABLE_PG_DIR:-${TMPDIR:-/tmp}/roundtable-postgres-$(id -u)-$CHECKOUT}
 DATA="$DIR/data"
 ROLE=roundtable
 DATABASE=roundtable

@@ -91,6 +91,17 @@ public struct HubGraph: Sendable {
         self.logger = logger
     }
 
+    /// Long-running work next to the server: maintenance, session expiry, and on PostgreSQL
+    /// the backplane that brings other instances' events to this one's subscribers.
+    func backgroundServices() -> [any Service] {
+        var services: [any Service] = [
+            MaintenanceService(store: store, clock: deps.clock, retentionDays: configuration.eventRetentionDays, logger: logger),
+            SessionExpiryService(hub: hub, store: store, policy: policy, clock: deps.clock),
+        ]
+        if let postgres = store as? PostgresStore { services.append(PostgresBackplane(store: postgres, hub: hub, logger: logger)) }
+        return services
+    }
+
     /// Releases the store's connections (PostgreSQL); SQLite needs nothing.
     public func shutdown() async {
         if let postgres = store as? PostgresStore { await postgres.shutdown() }
@@ -131,10 +142,7 @@ public struct HubGraph: Sendable {
                 configuration: .init(ws: WebSocketServerConfiguration(
                     maxFrameSize: configuration.wsMaxMessageBytes, autoPing: .enabled(timePeriod: .seconds(30)), validateUTF8: true))),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "roundtable"),
-            services: [
-                MaintenanceService(store: store, clock: deps.clock, retentionDays: configuration.eventRetentionDays, logger: logger),
-                SessionExpiryService(hub: hub, store: store, policy: policy, clock: deps.clock),
-            ],
+            services: backgroundServices(),
             logger: logger)
     }
 }

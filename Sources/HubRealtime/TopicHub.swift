@@ -21,10 +21,12 @@ public final class TopicHub: CommitObserver, Sendable {
     private let connections = Mutex<[UInt64: LiveConnection]>([:])
     private let epochBox: Mutex<String>
     private let connectionIDs = Atomic<UInt64>(0)
+    /// Highest seq handed out per topic in this process (for the cross-instance backplane).
+    private let published = Mutex<[String: Int64]>([:])
     private let logger: Logger
     private let delivered = Counter(label: "roundtable_ws_deliveries_total")
     private let overflows = Counter(label: "roundtable_ws_resyncs_total")
-    private let published = Counter(label: "roundtable_events_published_total")
+    private let publishedCounter = Counter(label: "roundtable_events_published_total")
 
     public init(epoch: String = "", logger: Logger) {
         self.epochBox = Mutex(epoch)
@@ -39,8 +41,11 @@ public final class TopicHub: CommitObserver, Sendable {
 
     public func didCommit(_ events: [StoredEvent]) {
         let epoch = self.epoch
+        published.withLock { heads in
+            for event in events where event.seq > heads[event.topic, default: 0] { heads[event.topic] = event.seq }
+        }
         for event in events {
-            published.increment()
+            publishedCounter.increment()
             let members = subscribers.withLock { $0[event.topic].map { Array($0.values) } } ?? []
             if !members.isEmpty {
                 let bytes = Frames.event(event, epoch: epoch)
@@ -121,6 +126,9 @@ public final class TopicHub: CommitObserver, Sendable {
         let bytes = Frames.control(ServerMessage.Presence(topic: topic, users: presence(topic)))
         for member in members { member.connection.send(bytes) }
     }
+
+    /// The highest seq this process has published for a topic, if any.
+    public func publishedHead(_ topic: String) -> Int64? { published.withLock { $0[topic] } }
 
     /// The open connections (tests, diagnostics).
     public var openConnections: [LiveConnection] { connections.withLock { Array($0.values) } }

@@ -43,6 +43,13 @@ extension PostgresStore {
                                                          \(events.map(\.name))::text[], \(events.map(\.payload))::text[])
                 AS e (topic, seq, name, payload)
             """, logger)
+        // Tell every instance (LISTEN roundtable_events) which topics moved and to where; the
+        // notification is delivered at COMMIT, and the events themselves are read from the log.
+        // Small payloads ("topic seq") stay far below PostgreSQL's 8,000-byte limit.
+        for topic in counts.keys.sorted() {
+            let payload = "\(topic) \(next[topic]! - 1)"
+            try await db.rows("SELECT pg_notify(\(PostgresStore.notifyChannel), \(payload))", logger)
+        }
         return events
     }
 

@@ -108,6 +108,35 @@ public final class PostgresStore: HubStore {
         }
     }
 
+    /// The channel on which every commit announces `topic seq` for each topic it advanced.
+    public static let notifyChannel = "roundtable_events"
+
+    /// Listens for commits of every instance and calls `onCommit(topic, seq)` for each
+    /// announcement, until cancelled. Reconnects with backoff when the connection drops
+    /// (a database restart), so an instance keeps receiving other instances' events.
+    public func listenForCommits(_ onCommit: @escaping @Sendable (String, Int64) async -> Void) async {
+        var delay: Duration = .milliseconds(200)
+        while !Task.isCancelled {
+            do {
+                try await client.withConnection { connection in
+                    try await connection.listen(on: Self.notifyChannel) { notifications in
+                        delay = .milliseconds(200)
+                        for try await notification in notifications {
+                            let parts = notification.payload.split(separator: " ")
+                            guard parts.count == 2, let seq = Int64(parts[1]) else { continue }
+                            await onCommit(String(parts[0]), seq)
+                        }
+                    }
+                }
+            } catch {
+                if Task.isCancelled { return }
+                logger.warning("commit listener lost its connection; reconnecting", metadata: ["error": "\(error)"])
+            }
+            try? await Task.sleep(for: delay)
+            delay = min(delay * 2, .seconds(5))
+        }
+    }
+
     /// Closes the pool. Commits still running fail; the store cannot be used afterwards.
     public func shutdown() async {
         // Cancelling `run()` closes the pool and its connections.

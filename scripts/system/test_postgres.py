@@ -81,3 +81,62 @@ def test_migrate_and_two_instances_share_one_database(database_url, tmp_path):
         for process in (a, b):
             process.terminate()
             process.wait(timeout=10)
+
+
+def receive(ws, kind, timeout=10.0):
+    """The next message of `kind`, skipping presence and the like. Batches are unpacked: their
+    events are queued on the socket object and returned one by one."""
+    import json
+    pending = ws.__dict__.setdefault("_pending_events", [])
+    if kind == "event" and pending:
+        return pending.pop(0)
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        ws.settimeout(max(0.1, deadline - time.time()))
+        message = json.loads(ws.recv())
+        if kind == "event" and message["type"] == "batch":
+            pending.extend(message["events"])
+            return pending.pop(0)
+        if message["type"] == kind:
+            return message
+    raise AssertionError(f"no {kind} within {timeout}s")
+
+
+def test_live_events_cross_instances_and_resume_elsewhere(database_url, tmp_path):
+    import json
+    import websocket
+
+    a, base_a = start(database_url, tmp_path, demo=True)
+    b, base_b = start(database_url, tmp_path, demo=False)
+    try:
+        token = requests.post(base_a + "/api/v1/session", json={"email": "admin@roundtable.example", "password": "demo-admin-passwort",
+                                                                "mode": "token"}).json()["token"]
+        auth = {"Authorization": "Bearer " + token}
+        ws = websocket.create_connection(base_a.replace("http", "ws") + "/ws", header=[f"Authorization: Bearer {token}"], timeout=10)
+        receive(ws, "hello")
+        ws.send(json.dumps({"type": "subscribe", "topic": "directory"}))
+        subscribed = receive(ws, "subscribed")
+        # A change committed through instance B reaches a subscriber of instance A, live.
+        created = requests.post(base_b + "/api/v1/workspaces", headers=auth, json={"kind": "focusGroup", "name": "Live über B"})
+        assert created.status_code == 201, created.text
+        event = receive(ws, "event")
+        assert event["name"] == "workspace.created" and event["data"]["name"] == "Live über B"
+        assert event["seq"] == subscribed["seq"] + 1
+        ws.close()
+
+        # While away, two changes through A; resuming on B replays exactly those, in order.
+        for name in ("Verpasst 1", "Verpasst 2"):
+            assert requests.post(base_a + "/api/v1/workspaces", headers=auth, json={"kind": "focusGroup", "name": name}).status_code == 201
+        ws = websocket.create_connection(base_b.replace("http", "ws") + "/ws", header=[f"Authorization: Bearer {token}"], timeout=10)
+        receive(ws, "hello")
+        ws.send(json.dumps({"type": "subscribe", "topic": "directory", "epoch": event["epoch"], "seq": event["seq"]}))
+        resumed = receive(ws, "subscribed")
+        assert resumed["recovered"] is True and resumed["replayed"] == 2
+        first, second = receive(ws, "event"), receive(ws, "event")
+        assert [first["seq"], second["seq"]] == [event["seq"] + 1, event["seq"] + 2]
+        assert [first["data"]["name"], second["data"]["name"]] == ["Verpasst 1", "Verpasst 2"]
+        ws.close()
+    finally:
+        for process in (a, b):
+            process.terminate()
+            process.wait(timeout=10)
