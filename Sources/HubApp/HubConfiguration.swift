@@ -211,5 +211,27 @@ public struct HubConfiguration: Sendable {
     /// Whether administrators need a verified second factor (see `adminSecondFactor`).
     public var adminSecondFactorRequired: Bool { (adminSecondFactor ?? (demo ? "optional" : "required")) == "required" }
 
+    /// Web/ and the OpenAPI document are found relative to the working directory, or else
+    /// next to the executable (`/opt/roundtable/bin/../Web`, `.build/debug/../../Web`), so the
+    /// hub serves its front end wherever it is started from. Returns the problems left.
+    public mutating func locateAssets(executable: String) -> [String] {
+        let manager = FileManager.default
+        // Resolve symlinks first (`.build/debug` is one), so `..` means the real parent.
+        let binDir = URL(fileURLWithPath: executable).resolvingSymlinksInPath().deletingLastPathComponent().path
+        func locate(_ path: String) -> String? {
+            if manager.fileExists(atPath: path) { return path }
+            guard !path.hasPrefix("/") else { return nil }
+            for up in ["..", "../..", "../../.."] {
+                let candidate = ((binDir as NSString).appendingPathComponent(up) as NSString).appendingPathComponent(path)
+                if manager.fileExists(atPath: candidate) { return (candidate as NSString).standardizingPath }
+            }
+            return nil
+        }
+        var problems: [String] = []
+        if let web = locate(webRoot) { webRoot = web } else { problems.append("web front end not found at \(webRoot) (set ROUNDTABLE_WEB_ROOT)") }
+        if let api = locate(openAPIPath) { openAPIPath = api } else { problems.append("OpenAPI document not found at \(openAPIPath) (set ROUNDTABLE_OPENAPI)") }
+        return problems
+    }
+
     public var databasePath: String { (dataDir as NSString).appendingPathComponent("roundtable.sqlite") }
 }

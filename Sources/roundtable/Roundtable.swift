@@ -79,9 +79,10 @@ struct Serve: AsyncParsableCommand {
         if let port { extra["port"] = String(port) }
         if demo { extra["demo"] = "true" }
         if let publicOrigin { extra["public-origin"] = publicOrigin }
-        let configuration = try common.load(extra: extra)
+        var configuration = try common.load(extra: extra)
+        let missing = configuration.locateAssets(executable: CommandLine.arguments[0])
         let logger = Bootstrap.logger(configuration)
-        for warning in configuration.warnings { logger.warning("\(warning)") }
+        for warning in configuration.warnings + missing { logger.warning("\(warning)") }
         let graph = try await HubGraph.open(configuration: configuration, logger: logger)
         try await graph.prepareData()
         logger.info("serving", metadata: ["origin": "\(configuration.effectiveOrigin)",
