@@ -2,7 +2,7 @@
 // Roundtable: a participation and collaboration hub for integrated social planning.
 //
 // Layers (imports point only to the left, and the build checks it):
-//   HubCore ← HubServices ← HubStoreSQLite / HubRealtime / HubHTTP ← HubApp ← roundtable
+//   HubCore ← HubServices ← HubStoreSQLite / HubStorePostgres / HubMail / HubRealtime ← HubHTTP ← HubApp ← roundtable
 import PackageDescription
 
 let upcoming: [SwiftSetting] = [
