@@ -153,6 +153,15 @@ function startLive() {
     const view = app.view;
     if (view && view.onPresence) view.onPresence(e.detail);
   });
+  live.addEventListener('revoked', (e) => {
+    // Access to a workspace ended while its page was open: say so and show the page as
+    // someone outside the workspace sees it.
+    const topic = e.detail.topic || '';
+    if (topic.startsWith('workspace:') && location.hash.includes(topic.slice('workspace:'.length))) {
+      announce(t('live.revoked'));
+      showRoute();
+    }
+  });
   live.addEventListener('liveerror', (e) => {
     if (debug) console.warn('live error', e.detail);
     // A refused directory subscription usually means the session ended on the server.

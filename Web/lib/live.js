@@ -357,8 +357,18 @@ export class LiveClient extends EventTarget {
       case 'error':
         this.#onError(msg);
         break;
+      case 'unsubscribed':
+        // The server ends a subscription by itself when the user lost access (e.g. was
+        // removed from the workspace): forget the topic and tell the page.
+        if (msg.reason === 'forbidden' && typeof msg.topic === 'string') {
+          const entry = this.#topics.get(msg.topic);
+          if (entry && entry.retryTimer) this.#clearTimeout(entry.retryTimer);
+          this.#topics.delete(msg.topic);
+          this.dispatchEvent(new CustomEvent('revoked', { detail: { topic: msg.topic } }));
+        }
+        break;
       default:
-        break; // unsubscribed, pong, unknown: nothing to do
+        break; // pong, unknown: nothing to do
     }
   }
 

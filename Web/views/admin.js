@@ -105,7 +105,7 @@ function mountUsers(host, ctx, keep) {
     }
     const list = adm.sortUsers(users, ctx.compare);
     renderKeepingFocus(region, html`
-      <p class="count" id="users-count">${t('admin.users.count', { count: list.length })}</p>
+      <p class="count" id="users-count">${(list.length === 1 ? t('admin.users.countOne') : t('admin.users.count', { count: list.length }))}</p>
       ${list.length ? html`<ul class="item-list" data-testid="user-list" aria-labelledby="users-title">${list.map(rowTemplate)}</ul>`
         : html`<p class="empty">${t('admin.users.empty')}</p>`}`);
   }
@@ -118,7 +118,7 @@ function mountUsers(host, ctx, keep) {
       if (destroyed || mine !== seq) return;
       users = Array.isArray(data?.items) ? data.items : [];
       loadError = null;
-      if (announceCount) announce(t('admin.users.count', { count: users.length }));
+      if (announceCount) announce((users.length === 1 ? t('admin.users.countOne') : t('admin.users.count', { count: users.length })));
     } catch (err) {
       if (destroyed || mine !== seq) return;
       loadError = err;
@@ -266,7 +266,7 @@ function mountAudit(host, ctx, keep) {
     const list = adm.sortAudit(items);
     const filterText = filters.type ? auditTypeLabel(filters.type) : t('admin.audit.type.all');
     renderKeepingFocus(region, html`
-      <p class="count" id="audit-count">${t('admin.audit.count', { count: list.length })}</p>
+      <p class="count" id="audit-count">${(list.length === 1 ? t('admin.audit.countOne') : t('admin.audit.count', { count: list.length }))}</p>
       ${list.length === 0 ? html`<p class="empty">${t('admin.audit.empty')}</p>` : html`
         <div class="table-scroll" role="region" aria-labelledby="audit-caption" tabindex="0">
           <table class="data-table" data-testid="audit-table">
@@ -293,7 +293,7 @@ function mountAudit(host, ctx, keep) {
       if (destroyed || mine !== seq) return;
       items = Array.isArray(data?.items) ? data.items : [];
       loadError = null;
-      if (announceCount) announce(t('admin.audit.count', { count: items.length }));
+      if (announceCount) announce((items.length === 1 ? t('admin.audit.countOne') : t('admin.audit.count', { count: items.length })));
     } catch (err) {
       if (destroyed || mine !== seq) return;
       loadError = err;

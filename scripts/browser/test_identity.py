@@ -629,3 +629,22 @@ def test_invite_dialog_by_keyboard(open_page, api):
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline not in ("none", ""), "focus is visible"
     assert probe.dialogs == [] and probe.page_errors == []
+
+
+def test_removed_member_is_told_at_once(open_page, api, make_user, identity_workspace):
+    """A member looking at a workspace page who is removed sees it happen, without a reload."""
+    person = make_user()
+    page, probe = open_page((person.email, person.password), viewport="mobile", path=f"/#/workspaces/{identity_workspace['id']}")
+    wait_connected(page)
+    page.evaluate("window.__removalMarker = 42")
+    admin = api(ADMIN)
+    r = admin.http.delete(admin.url(f"/api/v1/workspaces/{identity_workspace['id']}/members/{person.id}"), timeout=10)
+    assert r.status_code == 204, r.text
+    import time
+    deadline = time.time() + 10
+    while not any("nicht mehr an" in text for text in page.locator("[aria-live]").all_text_contents()):
+        assert time.time() < deadline, "no notice that the membership ended"
+        page.wait_for_timeout(100)
+    assert page.evaluate("window.__removalMarker") == 42, "no page reload"
+    screenshot(page, "member-removed-notice-mobile")
+    assert probe.page_errors == []
