@@ -99,10 +99,7 @@ export function mountForgot(target, route, keep, ctx) {
     const restore = busyButton($('#forgot-submit'), t('forgot.submitting'));
     let error = null;
     try {
-      await ctx.api.post('/api/v1/password-reset', body);
-    } catch (err) {
-      if (!(err instanceof ApiError)) throw err;
-      error = err;
+      error = await postForOutcome(ctx.api, '/api/v1/password-reset', body);
     } finally {
       busy = false;
     }
@@ -244,10 +241,7 @@ export function mountReset(target, route, keep, ctx) {
     const restore = busyButton($('#reset-submit'), t('reset.submitting'));
     let error = null;
     try {
-      await ctx.api.post('/api/v1/password-reset/confirm', body);
-    } catch (err) {
-      if (!(err instanceof ApiError)) throw err;
-      error = err;
+      error = await postForOutcome(ctx.api, '/api/v1/password-reset/confirm', body);
     } finally {
       busy = false;
     }
@@ -288,4 +282,15 @@ export function mountReset(target, route, keep, ctx) {
       destroyed = true;
     },
   };
+}
+
+/** Posts `body`; an API refusal is an outcome to show (returned), anything else is thrown. */
+async function postForOutcome(api, path, body) {
+  try {
+    await api.post(path, body);
+    return null;
+  } catch (err) {
+    if (!(err instanceof ApiError)) throw err;
+    return err;
+  }
 }
