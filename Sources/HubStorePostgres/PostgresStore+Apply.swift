@@ -177,6 +177,8 @@ extension PostgresStore {
         case .deleteMembership(let w, let u):
             let n = try await touched("DELETE FROM membership WHERE workspace_id = \(w.description) AND user_id = \(u.description) RETURNING 1")
             guard n == 1 else { throw StoreError.conflict }
+        case .recommendation(let change):
+            try await apply(change, on: db, logger)
         }
     }
 

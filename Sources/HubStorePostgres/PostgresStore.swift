@@ -190,6 +190,9 @@ public final class PostgresStore: HubStore {
             switch psql.serverInfo?[.constraintName] {
             case "app_user_email_key": return StoreError.duplicate("email")
             case "organization_name_key": return StoreError.duplicate("organization")
+            case "catalogue_entry_pkey", "catalogue_entry_year_number_key": return StoreError.duplicate("catalogueReference")
+            case "sign_off_pkey": return StoreError.duplicate("signOff")
+            case "rating_round_pkey": return StoreError.duplicate("ratingRound")
             default: return StoreError.duplicate("record")
             }
         case "23503": // foreign_key_violation

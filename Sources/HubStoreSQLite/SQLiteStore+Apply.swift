@@ -120,6 +120,8 @@ extension SQLiteStore {
         case .deleteMembership(let w, let u):
             try db.execute(sql: "DELETE FROM membership WHERE workspace_id = ? AND user_id = ?", arguments: [w.description, u.description])
             guard db.changesCount == 1 else { throw StoreError.conflict }
+        case .recommendation(let change):
+            try apply(change, in: db)
         }
     }
 

@@ -170,6 +170,7 @@ extension SQLiteStore {
                 ALTER TABLE invitation DROP COLUMN organization;
                 """)
         }
+        registerRecommendationMigrations(&migrator)
         return migrator
     }
 }

@@ -80,6 +80,9 @@ public final class SQLiteStore: HubStore {
             let message = dbError.message ?? ""
             if message.contains("app_user.email") { return StoreError.duplicate("email") }
             if message.contains("organization.name") { return StoreError.duplicate("organization") }
+            if message.contains("catalogue_entry.") { return StoreError.duplicate("catalogueReference") }
+            if message.contains("sign_off.") { return StoreError.duplicate("signOff") }
+            if message.contains("rating_round.") { return StoreError.duplicate("ratingRound") }
             return StoreError.duplicate("record")
         case .SQLITE_CONSTRAINT_FOREIGNKEY:
             return StoreError.missingReference("reference")

@@ -9,6 +9,18 @@ public enum DomainEvent: Sendable, Hashable {
     case memberUpdated(Membership)
     case memberRemoved(Membership)
     case policyFieldUpdated(PolicyField)
+    case recommendationCreated(Recommendation)
+    /// A new revision; the sections that changed.
+    case recommendationUpdated(Recommendation, [ProfileSection])
+    /// A save withdrew the sign-offs given on the previous revision.
+    case signOffsWithdrawn(Recommendation)
+    case signedOff(SignOff, workspace: WorkspaceID)
+    case signOffWithdrawn(SignOff, workspace: WorkspaceID)
+    case recommendationFinished(Recommendation)
+    case catalogueEntryAdded(CatalogueEntry)
+    case consensusSet(CatalogueEntry)
+    case ratingRoundSet(RatingRound)
+    case ratingSubmitted(SteeringRating)
 
     /// The wire name of the event (`workspace.created`).
     public var name: String {
@@ -21,6 +33,16 @@ public enum DomainEvent: Sendable, Hashable {
         case .memberUpdated: "member.updated"
         case .memberRemoved: "member.removed"
         case .policyFieldUpdated: "policyField.updated"
+        case .recommendationCreated: "recommendation.created"
+        case .recommendationUpdated: "recommendation.updated"
+        case .signOffsWithdrawn: "recommendation.signOffsWithdrawn"
+        case .signedOff: "recommendation.signedOff"
+        case .signOffWithdrawn: "recommendation.signOffWithdrawn"
+        case .recommendationFinished: "recommendation.finished"
+        case .catalogueEntryAdded: "catalogue.entryAdded"
+        case .consensusSet: "catalogue.consensusSet"
+        case .ratingRoundSet: "rating.roundSet"
+        case .ratingSubmitted: "rating.submitted"
         }
     }
 
@@ -34,6 +56,16 @@ public enum DomainEvent: Sendable, Hashable {
             [.workspace(m.workspaceID)]
         case .policyFieldUpdated:
             [.directory]
+        case .recommendationCreated(let r), .recommendationUpdated(let r, _), .signOffsWithdrawn(let r), .recommendationFinished(let r):
+            [.workspace(r.workspaceID)]
+        case .signedOff(_, let w), .signOffWithdrawn(_, let w):
+            [.workspace(w)]
+        case .catalogueEntryAdded:
+            [.catalogue]
+        case .consensusSet:
+            [.catalogue, .steering]
+        case .ratingRoundSet, .ratingSubmitted:
+            [.steering]
         }
     }
 }

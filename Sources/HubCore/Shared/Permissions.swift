@@ -35,11 +35,16 @@ public enum Permissions {
         actor.isAdmin || actor.role(in: workspace) != nil
     }
 
+    /// Rating rounds and individual ratings: steering-group members and the planning staff.
+    public static func canReadSteeringWork(_ actor: Principal) -> Bool { actor.isAdmin || actor.isSteering }
+
     /// May the actor receive the events of this topic?
     public static func canSubscribe(_ actor: Principal, to topic: Topic) -> Bool {
         switch topic {
         case .directory: canReadDirectory(actor)
         case .workspace(let id): canReadWorkspaceContent(actor, id)
+        case .catalogue: true
+        case .steering: canReadSteeringWork(actor)
         }
     }
 }

@@ -5,10 +5,19 @@ public enum Topic: Hashable, Sendable, CustomStringConvertible {
     case directory
     /// Everything inside one workspace.
     case workspace(WorkspaceID)
+    /// The public catalogue of finished recommendations: open to everyone, no presence.
+    case catalogue
+    /// The steering group's rating work: rounds and individual ratings.
+    case steering
 
     /// Parses the wire form (`directory`, `workspace:<uuid>`).
     public init?(_ text: String) {
-        if text == "directory" { self = .directory; return }
+        switch text {
+        case "directory": self = .directory; return
+        case "catalogue": self = .catalogue; return
+        case "steering": self = .steering; return
+        default: break
+        }
         let parts = text.split(separator: ":", maxSplits: 1)
         guard parts.count == 2 else { return nil }
         switch parts[0] {
@@ -24,6 +33,17 @@ public enum Topic: Hashable, Sendable, CustomStringConvertible {
         switch self {
         case .directory: "directory"
         case .workspace(let id): "workspace:\(id)"
+        case .catalogue: "catalogue"
+        case .steering: "steering"
+        }
+    }
+
+    /// Whether subscribers see who else follows the topic. Not on public topics: readers of
+    /// the public catalogue stay unseen.
+    public var hasPresence: Bool {
+        switch self {
+        case .catalogue: false
+        default: true
         }
     }
 }

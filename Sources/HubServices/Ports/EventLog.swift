@@ -88,3 +88,12 @@ public protocol EventLog: Sendable {
 public protocol CommitObserver: Sendable {
     func didCommit(_ events: [StoredEvent])
 }
+
+extension EventLog {
+    /// The topic's current position. Read it before the data it goes with: an event that
+    /// lands in between is then delivered once more, never missed (events carry whole state).
+    public func cursor(topic: Topic) async throws -> Cursor {
+        let range = try await events(topic: topic, after: 0, limit: 0)
+        return Cursor(topic: topic.description, epoch: epoch, seq: range.head)
+    }
+}

@@ -33,6 +33,8 @@ public enum Change: Sendable {
     case updateOrganization(Organization)
     case upsertMembership(Membership)
     case deleteMembership(WorkspaceID, UserID)
+    /// Drafts, revisions, sign-offs, the catalogue and ratings (see `RecommendationChange`).
+    case recommendation(RecommendationChange)
 }
 
 /// Everything one use case writes: state changes and their events, committed atomically.
@@ -176,7 +178,7 @@ public enum StoreError: Error, Sendable, Equatable {
 
 /// The persistence port. Implemented by the SQLite and the PostgreSQL adapters, both held to
 /// one contract suite. No SQL leaves an adapter; records never leave an adapter.
-public protocol HubStore: EventLog {
+public protocol HubStore: EventLog, RecommendationReads {
     /// Applies a change set in one durable transaction, assigns each event the next
     /// sequence number of its topic, tells the commit observer, and returns the events.
     func commit(_ changeSet: ChangeSet) async throws -> [StoredEvent]

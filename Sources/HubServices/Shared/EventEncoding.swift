@@ -21,6 +21,17 @@ public enum EventEncoding {
                                        organizationName: m.organizationID.flatMap { organizationNames[$0] }))
         case .policyFieldUpdated(let f):
             WireJSON.string(PolicyFieldView(f))
+        case .recommendationCreated(let r), .recommendationUpdated(let r, _), .signOffsWithdrawn(let r), .recommendationFinished(let r):
+            WireJSON.string(RecommendationView(r))
+        case .signedOff(let s, _), .signOffWithdrawn(let s, _):
+            WireJSON.string(SignOffView(s, displayName: displayNames[s.userID] ?? "",
+                                        organizationName: { if case .municipality(let id) = s.capacity { organizationNames[id] } else { nil } }()))
+        case .catalogueEntryAdded(let e), .consensusSet(let e):
+            WireJSON.string(CatalogueEntryView(e))
+        case .ratingRoundSet(let r):
+            WireJSON.string(RatingRoundView(r))
+        case .ratingSubmitted(let r):
+            WireJSON.string(RatingView(r, displayName: displayNames[r.userID] ?? ""))
         }
     }
 }

@@ -23,13 +23,16 @@ public struct ServiceDependencies: Sendable {
         do {
             return try await store.commit(changeSet)
         } catch let error as StoreError {
-            switch error {
-            case .conflict: throw DomainError.versionConflict
-            case .duplicate(let what):
-                throw DomainError(.conflict, code: "\(what).duplicate", message: "This \(what) already exists.")
-            case .missingReference(let what):
-                throw DomainError.notFound(what)
-            }
+            throw Self.domainError(for: error)
+        }
+    }
+
+    /// How a store refusal reads to the client.
+    public static func domainError(for error: StoreError) -> DomainError {
+        switch error {
+        case .conflict: DomainError.versionConflict
+        case .duplicate(let what): DomainError(.conflict, code: "\(what).duplicate", message: "This \(what) already exists.")
+        case .missingReference(let what): DomainError.notFound(what)
         }
     }
 
