@@ -57,6 +57,8 @@ public enum HubRouter {
         WorkspaceController(queries: WorkspaceQueries(deps: d.deps), create: CreateWorkspace(deps: d.deps), update: UpdateWorkspace(deps: d.deps),
                             archive: SetWorkspaceArchived(deps: d.deps), setMember: SetMember(deps: d.deps),
                             removeMember: RemoveMember(deps: d.deps), settings: d.settings).add(to: http)
+        RecommendationController(deps: d.deps, settings: d.settings).add(to: http)
+        CatalogueController(deps: d.deps).add(to: http)
         // Unknown API paths are a JSON 404, never the web page.
         http.get("/api/**") { _, _ -> Response in throw HTTPError(.notFound) }
 

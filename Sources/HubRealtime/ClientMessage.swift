@@ -6,6 +6,8 @@ public enum ClientMessage: Sendable, Equatable {
     case subscribe(id: String?, topic: String, epoch: String?, seq: Int64?)
     case unsubscribe(id: String?, topic: String)
     case ping(id: String?)
+    /// Where the client works within a subscribed topic (nil: nowhere in particular).
+    case focus(topic: String, focus: String?)
 
     struct Wire: Decodable {
         let type: String
@@ -14,6 +16,8 @@ public enum ClientMessage: Sendable, Equatable {
         let topic: String?
         let epoch: String?
         let seq: Int64?
+        let focus: String?
+        let section: String?
     }
 
     /// Parses one text frame. Throws `ParseError` with a message safe to send back.
@@ -35,6 +39,15 @@ public enum ClientMessage: Sendable, Equatable {
             return .unsubscribe(id: wire.id, topic: topic)
         case "ping":
             return .ping(id: wire.id)
+        case "focus":
+            guard let topic = wire.topic else { throw ParseError(message: "\"focus\" needs \"topic\".") }
+            // `section` is accepted as an older name of `focus`.
+            let focus = wire.focus ?? wire.section
+            if let focus, focus.isEmpty || focus.count > 100
+                || !focus.unicodeScalars.allSatisfy({ $0.isASCII && (CharacterSet.alphanumerics.contains($0) || ":-_.".unicodeScalars.contains($0)) }) {
+                throw ParseError(message: "\"focus\" is 1 to 100 letters, digits or : - _ .")
+            }
+            return .focus(topic: topic, focus: focus)
         default:
             throw ParseError(message: "Unknown message type.")
         }

@@ -56,6 +56,11 @@ public struct LiveGateway: Sendable {
             connection.send(Frames.control(ServerMessage.Unsubscribed(id: id, topic: topic, reason: nil)))
         case .subscribe(let id, let topicText, let epoch, let seq):
             await subscribe(id: id, topicText: topicText, epoch: epoch, seq: seq, connection)
+        case .focus(let topic, let focus):
+            // Only on a topic the connection follows (so it was authorized) and that shows presence.
+            guard Topic(topic)?.hasPresence == true, hub.setFocus(focus, of: connection, on: topic) else {
+                return reject(connection, topic: topic, code: "focus.notSubscribed", message: "Subscribe to the topic first.")
+            }
         }
     }
 

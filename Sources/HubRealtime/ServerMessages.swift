@@ -6,6 +6,15 @@ public enum ServerMessage {
     public struct UserRef: Codable, Sendable, Hashable {
         public let id: String
         public let displayName: String
+        /// Where in the topic the user is working (e.g. `<recommendationId>:goals`); only
+        /// in presence lists, null when they are just looking.
+        public var focus: String?
+
+        public init(id: String, displayName: String, focus: String? = nil) {
+            self.id = id
+            self.displayName = displayName
+            self.focus = focus
+        }
     }
 
     public struct Hello: Encodable, Sendable {

@@ -14,7 +14,7 @@ import Synchronization
 public final class TopicHub: CommitObserver, Sendable {
     struct Member {
         let connection: LiveConnection
-        let user: ServerMessage.UserRef?
+        var user: ServerMessage.UserRef?
     }
 
     private let subscribers = Mutex<[String: [UInt64: Member]]>([:])
@@ -113,14 +113,35 @@ public final class TopicHub: CommitObserver, Sendable {
         if removed { broadcastPresence(topic) }
     }
 
-    /// The people on a topic now, one entry per user.
+    /// Sets where a subscribed connection is working within a topic and tells the others.
+    /// Returns false when the connection is not subscribed to the topic.
+    func setFocus(_ focus: String?, of connection: LiveConnection, on topic: String) -> Bool {
+        let changed = subscribers.withLock { table -> Bool? in
+            guard var member = table[topic]?[connection.id], member.user != nil else { return nil }
+            guard member.user?.focus != focus else { return false }
+            member.user?.focus = focus
+            table[topic]?[connection.id] = member
+            return true
+        }
+        guard let changed else { return false }
+        if changed { broadcastPresence(topic) }
+        return true
+    }
+
+    /// The people on a topic now, one entry per user; a user with several connections shows
+    /// the focus of one that has one.
     public func presence(_ topic: String) -> [ServerMessage.UserRef] {
-        let users = subscribers.withLock { $0[topic].map { $0.values.compactMap(\.user) } } ?? []
-        var seen = Set<String>()
-        return users.filter { seen.insert($0.id).inserted }.sorted { ($0.displayName, $0.id) < ($1.displayName, $1.id) }
+        let users = subscribers.withLock { $0[topic].map { $0.values.sorted { $0.connection.id < $1.connection.id }.compactMap(\.user) } } ?? []
+        var byID: [String: ServerMessage.UserRef] = [:]
+        for user in users {
+            if let seen = byID[user.id], seen.focus != nil || user.focus == nil { continue }
+            byID[user.id] = user
+        }
+        return byID.values.sorted { ($0.displayName, $0.id) < ($1.displayName, $1.id) }
     }
 
     func broadcastPresence(_ topic: String) {
+        guard Topic(topic)?.hasPresence ?? true else { return }
         let members = subscribers.withLock { $0[topic].map { Array($0.values) } } ?? []
         guard !members.isEmpty else { return }
         let bytes = Frames.control(ServerMessage.Presence(topic: topic, users: presence(topic)))

@@ -26,6 +26,7 @@ struct AuthorizationMatrixTests {
     static let everyone = Set(Role.allCases)
     static let signedIn = everyone.subtracting([.anonymous])
     static let members: Set<Role> = [.observer, .member, .coordinator, .admin]
+    static let writers: Set<Role> = [.member, .coordinator, .admin]
 
     /// Route pattern (as the router prints it) → rule.
     static let rules: [String: Rule] = [
@@ -101,6 +102,42 @@ struct AuthorizationMatrixTests {
         "POST /api/v1/password-reset/confirm": Rule(method: .post, path: "/api/v1/password-reset/confirm",
                                                     body: ["token": "not-a-real-link", "newPassword": "vier lange neue Wörter"],
                                                     needsVersion: false, allowed: []),
+        // Recommendations: members read; members, coordinators and administrators write; only the coordinator signs off
+        // (in a focus group); only the signer withdraws. `{rec}` is a fresh complete draft in Integration.
+        "GET /api/v1/workspaces/{id}/recommendations": Rule(method: .get, path: "/api/v1/workspaces/{ws}/recommendations", body: nil,
+                                                           needsVersion: false, allowed: members),
+        "POST /api/v1/workspaces/{id}/recommendations": Rule(method: .post, path: "/api/v1/workspaces/{ws}/recommendations",
+                                                            body: ["title": "Neue Empfehlung"], needsVersion: false, allowed: writers),
+        "GET /api/v1/recommendations/{rid}": Rule(method: .get, path: "/api/v1/recommendations/{rec}", body: nil, needsVersion: false, allowed: members),
+        "PATCH /api/v1/recommendations/{rid}": Rule(method: .patch, path: "/api/v1/recommendations/{rec}", body: ["goals": "Neue Ziele"],
+                                                   needsVersion: true, allowed: writers),
+        "GET /api/v1/recommendations/{rid}/revisions": Rule(method: .get, path: "/api/v1/recommendations/{rec}/revisions", body: nil,
+                                                           needsVersion: false, allowed: members),
+        "GET /api/v1/recommendations/{rid}/revisions/{number}": Rule(method: .get, path: "/api/v1/recommendations/{rec}/revisions/1", body: nil,
+                                                                    needsVersion: false, allowed: members),
+        "POST /api/v1/recommendations/{rid}/revisions/{number}/restore": Rule(method: .post, path: "/api/v1/recommendations/{rec}/revisions/1/restore",
+                                                                             body: nil, needsVersion: true, allowed: writers),
+        "GET /api/v1/recommendations/{rid}/similar": Rule(method: .get, path: "/api/v1/recommendations/{rec}/similar", body: nil,
+                                                         needsVersion: false, allowed: members),
+        "POST /api/v1/recommendations/{rid}/sign-offs": Rule(method: .post, path: "/api/v1/recommendations/{rec}/sign-offs",
+                                                            body: ["capacity": "coordinator"], needsVersion: true, allowed: [.coordinator]),
+        "DELETE /api/v1/recommendations/{rid}/sign-offs/{capacity}": Rule(method: .delete, path: "/api/v1/recommendations/{signed}/sign-offs/coordinator",
+                                                                         body: nil, needsVersion: false, allowed: [.coordinator]),
+        // The catalogue is public; rating is the steering group's, the consensus the planning staff's.
+        "GET /api/v1/catalogue": Rule(method: .get, path: "/api/v1/catalogue", body: nil, needsVersion: false, allowed: everyone),
+        "GET /api/v1/catalogue.csv": Rule(method: .get, path: "/api/v1/catalogue.csv", body: nil, needsVersion: false, allowed: everyone),
+        "GET /api/v1/catalogue/{reference}": Rule(method: .get, path: "/api/v1/catalogue/{ref}", body: nil, needsVersion: false, allowed: everyone),
+        "PUT /api/v1/catalogue/{reference}/consensus": Rule(method: .put, path: "/api/v1/catalogue/{ref}/consensus",
+                                                           body: ["level": "relevant", "justification": "In der Sitzung vereinbart."],
+                                                           needsVersion: false, allowed: [.admin]),
+        "PUT /api/v1/catalogue/{reference}/ratings/mine": Rule(method: .put, path: "/api/v1/catalogue/{ref}/ratings/mine",
+                                                              body: ["level": "relevant", "justification": "Steuerungsrelevant."],
+                                                              needsVersion: false, allowed: [.steering]),
+        "GET /api/v1/rating-rounds": Rule(method: .get, path: "/api/v1/rating-rounds", body: nil, needsVersion: false, allowed: [.steering, .admin]),
+        "PUT /api/v1/rating-rounds/{year}": Rule(method: .put, path: "/api/v1/rating-rounds/2040", body: ["opensOn": "2040-04-01", "closesOn": "2040-05-15"],
+                                                needsVersion: false, allowed: [.admin]),
+        "GET /api/v1/rating-rounds/{year}/summary": Rule(method: .get, path: "/api/v1/rating-rounds/{year}/summary", body: nil, needsVersion: false,
+                                                        allowed: [.steering, .admin]),
     ]
 
     @Test("Every route in the router has a rule")
@@ -134,7 +171,25 @@ struct AuthorizationMatrixTests {
                 var headers: HTTPFields = [:]
                 var path = rule.path.replacingOccurrences(of: "{ws}", with: hub.integration.description)
                     .replacingOccurrences(of: "{user}", with: outsider.description).replacingOccurrences(of: "{field}", with: field.description)
-                if rule.needsVersion {
+                if path.contains("{rec}") || path.contains("{signed}") {
+                    // A fresh, complete draft in Integration, written by an administrator.
+                    let admin = try await client.token(.admin)
+                    let created = JSON.object(try await client.call(.post, "/api/v1/workspaces/\(hub.integration)/recommendations", token: admin,
+                                                                    json: ["title": "Matrix-Entwurf"]).body)
+                    let rid = created["id"] as? String ?? "none"
+                    _ = try await client.call(.patch, "/api/v1/recommendations/\(rid)", token: admin,
+                                              json: RecommendationAPITests.complete([field.description]), headers: [.ifMatch: "\"v1\""])
+                    if path.contains("{signed}") {
+                        let coordinator = try await client.token(.coordinator)
+                        _ = try await client.call(.post, "/api/v1/recommendations/\(rid)/sign-offs", token: coordinator, json: ["capacity": "coordinator"],
+                                                  headers: [.ifMatch: "\"v2\""])
+                    }
+                    path = path.replacingOccurrences(of: "{rec}", with: rid).replacingOccurrences(of: "{signed}", with: rid)
+                    if rule.needsVersion { headers[.ifMatch] = "\"v2\"" }
+                }
+                let year = LocalDate.berlin(Date()).year
+                path = path.replacingOccurrences(of: "{ref}", with: "HE-\(year)-001").replacingOccurrences(of: "{year}", with: "\(year)")
+                if rule.needsVersion && !path.contains("/recommendations/") {
                     let version: Int
                     if path.contains("/policy-fields/") {
                         version = try #require(try await hub.graph.store.policyField(field)).version

@@ -24,7 +24,7 @@ struct TestHub {
     static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     enum Role: String, CaseIterable, Sendable, CustomTestStringConvertible {
-        case anonymous, outsider, observer, member, coordinator, admin
+        case anonymous, outsider, observer, member, coordinator, steering, admin
         var testDescription: String { rawValue }
 
         var credentials: (String, String)? {
@@ -34,6 +34,7 @@ struct TestHub {
             case .observer: ("beobachtung@roundtable.example", "test-beobachtung")
             case .member: ("mitglied@roundtable.example", "demo-mitglied")
             case .coordinator: ("koordination@roundtable.example", "demo-koordination")
+            case .steering: ("steuerung@roundtable.example", "demo-steuerung")
             case .admin: ("admin@roundtable.example", "demo-admin-passwort")
             }
         }

@@ -20,6 +20,10 @@ struct WebSocketMatrixTests {
             ("workspace:\(hub.integration)", [.observer, .member, .coordinator, .admin]),
             // Only the coordinator (and administrators) belong to Fachbeirat Sucht.
             ("workspace:\(hub.sucht)", [.coordinator, .admin]),
+            // The public catalogue: everyone, signed in or not.
+            ("catalogue", Set(Role.allCases)),
+            // Rating rounds and individual ratings: the steering group and the planning staff.
+            ("steering", [.steering, .admin]),
         ]
     }
 
@@ -55,6 +59,18 @@ struct WebSocketMatrixTests {
                     let answer = try await inbox.next(type: expected)
                     if expected == "error" { #expect(answer["code"] as? String == "auth.invalidToken") }
                 }
+                // Focus (where one works) only on a followed topic with presence: never on the public catalogue.
+                let mayFocus = Self.topicRules(hub)[1].1.contains(role)
+                try await out.send(["type": "focus", "topic": "workspace:\(hub.integration)", "focus": "r1:goals"])
+                if mayFocus {
+                    let presence = try await inbox.next(type: "presence")
+                    let users = presence["users"] as? [[String: Any]] ?? []
+                    #expect(users.contains { $0["focus"] as? String == "r1:goals" }, "\(role.rawValue): \(presence)")
+                } else {
+                    #expect(try await inbox.next(type: "error")["code"] as? String == "focus.notSubscribed")
+                }
+                try await out.send(["type": "focus", "topic": "catalogue", "focus": "x"])
+                #expect(try await inbox.next(type: "error")["code"] as? String == "focus.notSubscribed")
             }
         }
     }

@@ -10,6 +10,7 @@ public enum DemoData {
         public let password: String
         public let displayName: String
         public let isAdmin: Bool
+        public var isSteering = false
     }
 
     /// Demo-only credentials, documented in the README. `serve --demo` refuses to load them
@@ -18,6 +19,8 @@ public enum DemoData {
         Account(email: "admin@roundtable.example", password: "demo-admin-passwort", displayName: "Stabsstelle Sozialplanung (Demo)", isAdmin: true),
         Account(email: "koordination@roundtable.example", password: "demo-koordination", displayName: "Koordination Fokusgruppe (Demo)", isAdmin: false),
         Account(email: "mitglied@roundtable.example", password: "demo-mitglied", displayName: "Mitglied Fokusgruppe (Demo)", isAdmin: false),
+        Account(email: "steuerung@roundtable.example", password: "demo-steuerung", displayName: "Steuerungsgruppe (Demo)", isAdmin: false,
+                isSteering: true),
     ]
 
     /// key, German name, English name, prioritised years.
@@ -56,7 +59,8 @@ public enum DemoData {
         var changes: [Change] = []
         var userIDs: [UserID] = []
         for account in accounts {
-            let user = User(id: UserID(deps.ids.uuid()), email: account.email, displayName: account.displayName, isAdmin: account.isAdmin)
+            let user = User(id: UserID(deps.ids.uuid()), email: account.email, displayName: account.displayName, isAdmin: account.isAdmin,
+                            isSteering: account.isSteering)
             userIDs.append(user.id)
             changes.append(.insertUser(user, passwordHash: try await hasher.hash(account.password)))
         }
@@ -70,6 +74,7 @@ public enum DemoData {
         let council = Organization(id: OrganizationID(deps.ids.uuid()), name: "Seniorenbeirat", kind: .council)
         changes += ([district, agency, council] + municipalities).map { Change.insertOrganization($0) }
         var events: [DomainEvent] = []
+        var byName: [String: Workspace] = [:]
         for (name, kind, description, keys, ends) in workspaces {
             let workspace = Workspace(
                 id: WorkspaceID(deps.ids.uuid()), kind: kind, name: name, description: description,
@@ -77,12 +82,22 @@ public enum DemoData {
                 archived: false, createdAt: now, updatedAt: now, version: 1)
             changes.append(.insertWorkspace(workspace))
             events.append(.workspaceCreated(workspace))
+            byName[name] = workspace
             // The demo coordinator runs every focus group; the demo member takes part in two.
             changes.append(.upsertMembership(Membership(workspaceID: workspace.id, userID: userIDs[1], role: .coordinator, organizationID: district.id)))
             if name == "Integration" || name == "Inklusion" {
                 changes.append(.upsertMembership(Membership(workspaceID: workspace.id, userID: userIDs[2], role: .member, organizationID: agency.id)))
             }
+            // In the planning team the demo member speaks for a municipality, whose sign-off is then needed too.
+            if kind == .planningTeam {
+                changes.append(.upsertMembership(Membership(workspaceID: workspace.id, userID: userIDs[2], role: .member,
+                                                            organizationID: municipalities[0].id)))
+            }
         }
+        let (recommendationChanges, recommendationEvents) = DemoRecommendations.changes(
+            deps: deps, workspaces: byName, fields: fieldIDs, coordinator: userIDs[1], member: userIDs[2], admin: userIDs[0], organization: district.id)
+        changes += recommendationChanges
+        events += recommendationEvents
         try await deps.commit(ChangeSet(changes: changes, events: EventEncoding.newEvents(events)))
         return true
     }

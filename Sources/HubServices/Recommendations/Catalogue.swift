@@ -78,7 +78,8 @@ public struct CatalogueQueries: Sendable {
         return "\u{FEFF}" + lines.joined(separator: "\r\n") + "\r\n"
     }
 
-    static func cell(_ raw: String) -> String {
+    /// One CSV cell: quoted when needed; text a spreadsheet would run as a formula gets an apostrophe.
+    public static func cell(_ raw: String) -> String {
         var text = raw
         if let first = text.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) { text = "'" + text }
         let needsQuotes = text.contains { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "'" }
