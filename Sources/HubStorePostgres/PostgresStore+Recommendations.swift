@@ -85,6 +85,34 @@ extension PostgresStore {
             )
             """,
         ]),
+        ("v3-implementation", [
+            """
+            CREATE TABLE council_decision (
+                id text PRIMARY KEY,
+                reference text NOT NULL REFERENCES catalogue_entry (reference),
+                decided_on date NOT NULL,
+                body text NOT NULL,
+                outcome text NOT NULL CHECK (outcome IN ('adopted', 'amended', 'rejected', 'deferred')),
+                note text NOT NULL,
+                recorded_by text NOT NULL REFERENCES app_user (id),
+                recorded_ms bigint NOT NULL
+            )
+            """,
+            "CREATE INDEX council_decision_reference ON council_decision (reference)",
+            """
+            CREATE TABLE implementation_report (
+                id text PRIMARY KEY,
+                reference text NOT NULL REFERENCES catalogue_entry (reference),
+                reported_on date NOT NULL,
+                status text NOT NULL CHECK (status IN ('notStarted', 'inProgress', 'implemented', 'stopped')),
+                indicator_values text NOT NULL,
+                note text NOT NULL,
+                author_id text NOT NULL REFERENCES app_user (id),
+                at_ms bigint NOT NULL
+            )
+            """,
+            "CREATE INDEX implementation_report_reference ON implementation_report (reference)",
+        ]),
     ]
 
     static func apply(_ change: RecommendationChange, on db: PostgresConnection, _ logger: Logger) async throws {
@@ -156,6 +184,18 @@ extension PostgresStore {
                 INSERT INTO steering_rating (reference, user_id, level, justification, at_ms)
                 VALUES (\(r.reference.description), \(r.userID.description), \(r.level.rawValue), \(r.justification), \(r.at.millis))
                 ON CONFLICT (reference, user_id) DO UPDATE SET level = excluded.level, justification = excluded.justification, at_ms = excluded.at_ms
+                """, logger)
+        case .insertDecision(let d):
+            try await db.rows("""
+                INSERT INTO council_decision (id, reference, decided_on, body, outcome, note, recorded_by, recorded_ms)
+                VALUES (\(d.id.description), \(d.reference.description), \(d.decidedOn.description)::date, \(d.body), \(d.outcome.rawValue), \(d.note),
+                        \(d.recordedBy.description), \(d.recordedAt.millis))
+                """, logger)
+        case .insertReport(let r):
+            try await db.rows("""
+                INSERT INTO implementation_report (id, reference, reported_on, status, indicator_values, note, author_id, at_ms)
+                VALUES (\(r.id.description), \(r.reference.description), \(r.reportedOn.description)::date, \(r.status.rawValue),
+                        \(WireJSON.string(r.values)), \(r.note), \(r.authorID.description), \(r.at.millis))
                 """, logger)
         }
     }
@@ -259,6 +299,37 @@ extension PostgresStore {
             let (reference, user, level, justification, at) = try row.decode((String, String, String, String, Int64).self)
             guard let ref = CatalogueReference(reference), let level = RatingLevel(rawValue: level) else { throw StoreError.missingReference("rating") }
             return SteeringRating(reference: ref, userID: try Self.id(user), level: level, justification: justification, at: Date(millis: at))
+        }
+    }
+
+    public func decisions(_ reference: CatalogueReference?) async throws -> [CouncilDecision] {
+        let ref = reference?.description
+        return try await client.rows("""
+            SELECT id, reference, to_char(decided_on, 'YYYY-MM-DD'), body, outcome, note, recorded_by, recorded_ms FROM council_decision
+            WHERE (\(ref)::text IS NULL OR reference = \(ref)) ORDER BY decided_on, recorded_ms, id COLLATE "C"
+            """, logger).map { row in
+            let (id, reference, on, body, outcome, note, by, at) = try row.decode((String, String, String, String, String, String, String, Int64).self)
+            guard let r = CatalogueReference(reference), let day = LocalDate(on), let o = DecisionOutcome(rawValue: outcome) else {
+                throw StoreError.missingReference("decision")
+            }
+            return CouncilDecision(id: try Self.id(id), reference: r, decidedOn: day, body: body, outcome: o, note: note, recordedBy: try Self.id(by),
+                                   recordedAt: Date(millis: at))
+        }
+    }
+
+    public func reports(_ reference: CatalogueReference?) async throws -> [ImplementationReport] {
+        let ref = reference?.description
+        return try await client.rows("""
+            SELECT id, reference, to_char(reported_on, 'YYYY-MM-DD'), status, indicator_values, note, author_id, at_ms FROM implementation_report
+            WHERE (\(ref)::text IS NULL OR reference = \(ref)) ORDER BY reported_on, at_ms, id COLLATE "C"
+            """, logger).map { row in
+            let (id, reference, on, status, values, note, author, at) = try row.decode((String, String, String, String, String, String, String, Int64).self)
+            guard let r = CatalogueReference(reference), let day = LocalDate(on), let s = ImplementationStatus(rawValue: status) else {
+                throw StoreError.missingReference("report")
+            }
+            return ImplementationReport(id: try Self.id(id), reference: r, reportedOn: day, status: s,
+                                        values: try WireJSON.decoder().decode([IndicatorValue].self, from: Data(values.utf8)), note: note,
+                                        authorID: try Self.id(author), at: Date(millis: at))
         }
     }
 

@@ -75,6 +75,32 @@ extension SQLiteStore {
                 );
                 """)
         }
+        migrator.registerMigration("v6-implementation") { db in
+            try db.execute(sql: """
+                CREATE TABLE council_decision (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    reference TEXT NOT NULL REFERENCES catalogue_entry(reference),
+                    decided_on TEXT NOT NULL,
+                    body TEXT NOT NULL,
+                    outcome TEXT NOT NULL CHECK (outcome IN ('adopted', 'amended', 'rejected', 'deferred')),
+                    note TEXT NOT NULL,
+                    recorded_by TEXT NOT NULL REFERENCES app_user(id),
+                    recorded_ms INTEGER NOT NULL
+                );
+                CREATE INDEX council_decision_reference ON council_decision(reference);
+                CREATE TABLE implementation_report (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    reference TEXT NOT NULL REFERENCES catalogue_entry(reference),
+                    reported_on TEXT NOT NULL,
+                    status TEXT NOT NULL CHECK (status IN ('notStarted', 'inProgress', 'implemented', 'stopped')),
+                    indicator_values TEXT NOT NULL CHECK (json_valid(indicator_values)),
+                    note TEXT NOT NULL,
+                    author_id TEXT NOT NULL REFERENCES app_user(id),
+                    at_ms INTEGER NOT NULL
+                );
+                CREATE INDEX implementation_report_reference ON implementation_report(reference);
+                """)
+        }
     }
 
     static func apply(_ change: RecommendationChange, in db: Database) throws {
@@ -135,6 +161,17 @@ extension SQLiteStore {
                 INSERT INTO steering_rating(reference, user_id, level, justification, at_ms) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT(reference, user_id) DO UPDATE SET level = excluded.level, justification = excluded.justification, at_ms = excluded.at_ms
                 """, arguments: [r.reference.description, r.userID.description, r.level.rawValue, r.justification, r.at.millis])
+        case .insertDecision(let d):
+            try db.execute(sql: """
+                INSERT INTO council_decision(id, reference, decided_on, body, outcome, note, recorded_by, recorded_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [d.id.description, d.reference.description, d.decidedOn.description, d.body, d.outcome.rawValue, d.note,
+                                 d.recordedBy.description, d.recordedAt.millis])
+        case .insertReport(let r):
+            try db.execute(sql: """
+                INSERT INTO implementation_report(id, reference, reported_on, status, indicator_values, note, author_id, at_ms)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [r.id.description, r.reference.description, r.reportedOn.description, r.status.rawValue, WireJSON.string(r.values),
+                                 r.note, r.authorID.description, r.at.millis])
         }
     }
 
@@ -212,6 +249,33 @@ extension SQLiteStore {
                 }
                 return SteeringRating(reference: reference, userID: try Self.id(row["user_id"]), level: level,
                                       justification: row["justification"], at: Date(millis: row["at_ms"]))
+            }
+        }
+    }
+
+    public func decisions(_ reference: CatalogueReference?) async throws -> [CouncilDecision] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT * FROM council_decision WHERE (? IS NULL OR reference = ?) ORDER BY decided_on, recorded_ms, id
+                """, arguments: [reference?.description, reference?.description]).map { row in
+                guard let ref = CatalogueReference(row["reference"] as String), let on = LocalDate(row["decided_on"] as String),
+                      let outcome = DecisionOutcome(rawValue: row["outcome"]) else { throw StoreError.missingReference("decision") }
+                return CouncilDecision(id: try Self.id(row["id"]), reference: ref, decidedOn: on, body: row["body"], outcome: outcome, note: row["note"],
+                                       recordedBy: try Self.id(row["recorded_by"]), recordedAt: Date(millis: row["recorded_ms"]))
+            }
+        }
+    }
+
+    public func reports(_ reference: CatalogueReference?) async throws -> [ImplementationReport] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT * FROM implementation_report WHERE (? IS NULL OR reference = ?) ORDER BY reported_on, at_ms, id
+                """, arguments: [reference?.description, reference?.description]).map { row in
+                guard let ref = CatalogueReference(row["reference"] as String), let on = LocalDate(row["reported_on"] as String),
+                      let status = ImplementationStatus(rawValue: row["status"]) else { throw StoreError.missingReference("report") }
+                let values = try WireJSON.decoder().decode([IndicatorValue].self, from: Data((row["indicator_values"] as String).utf8))
+                return ImplementationReport(id: try Self.id(row["id"]), reference: ref, reportedOn: on, status: status, values: values,
+                                            note: row["note"], authorID: try Self.id(row["author_id"]), at: Date(millis: row["at_ms"]))
             }
         }
     }

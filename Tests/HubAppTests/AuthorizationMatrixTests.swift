@@ -133,6 +133,18 @@ struct AuthorizationMatrixTests {
         "PUT /api/v1/catalogue/{reference}/ratings/mine": Rule(method: .put, path: "/api/v1/catalogue/{ref}/ratings/mine",
                                                               body: ["level": "relevant", "justification": "Steuerungsrelevant."],
                                                               needsVersion: false, allowed: [.steering]),
+        // Decision tracking: the planning staff record decisions; the authoring workspace (here AG §78, coordinated by the demo
+        // coordinator) and administrators report; charts are public; the due list is for the workspace's members.
+        "POST /api/v1/catalogue/{reference}/decisions": Rule(method: .post, path: "/api/v1/catalogue/{ref}/decisions",
+                                                            body: ["decidedOn": "2025-01-10", "body": "Kreistag", "outcome": "adopted"],
+                                                            needsVersion: false, allowed: [.admin]),
+        "POST /api/v1/catalogue/{reference}/reports": Rule(method: .post, path: "/api/v1/catalogue/{ref}/reports",
+                                                          body: ["reportedOn": "2025-01-10", "status": "inProgress"], needsVersion: false,
+                                                          allowed: [.coordinator, .admin]),
+        "GET /api/v1/catalogue/{reference}/indicators/{index}/chart": Rule(method: .get, path: "/api/v1/catalogue/{ref}/indicators/0/chart", body: nil,
+                                                                          needsVersion: false, allowed: everyone),
+        "GET /api/v1/workspaces/{id}/reports-due": Rule(method: .get, path: "/api/v1/workspaces/{ws}/reports-due", body: nil, needsVersion: false,
+                                                       allowed: members),
         "GET /api/v1/rating-rounds": Rule(method: .get, path: "/api/v1/rating-rounds", body: nil, needsVersion: false, allowed: [.steering, .admin]),
         "PUT /api/v1/rating-rounds/{year}": Rule(method: .put, path: "/api/v1/rating-rounds/2040", body: ["opensOn": "2040-04-01", "closesOn": "2040-05-15"],
                                                 needsVersion: false, allowed: [.admin]),

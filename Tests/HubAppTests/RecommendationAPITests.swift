@@ -189,6 +189,59 @@ struct RecommendationAPITests {
         }
     }
 
+    @Test("Decisions and implementation reports: who records, the status they give, the chart, the reports due")
+    func tracking() async throws {
+        let hub = try await TestHub()
+        try await hub.application().test(.router) { client in
+            let admin = try await client.token(.admin), member = try await client.token(.member), coordinator = try await client.token(.coordinator)
+            let outsider = try await client.token(.outsider)
+            // Ämterlotsen (HE-2023-007) was adopted in 2023 and never reported on: overdue; Rucksack Kita (HE-2023-002) is implemented.
+            let due = JSON.object(try await client.call(.get, "/api/v1/workspaces/\(hub.integration)/reports-due", token: member).body)
+            let dueRefs = (due["items"] as? [[String: Any]] ?? []).compactMap { $0["reference"] as? String }
+            #expect(dueRefs.contains("HE-2023-007") && !dueRefs.contains("HE-2023-002"))
+            let implemented = JSON.object(try await client.call(.get, "/api/v1/catalogue?status=implemented", token: nil).body)
+            #expect((implemented["items"] as? [[String: Any]])?.compactMap { $0["reference"] as? String } == ["HE-2023-002"])
+
+            let decision = try await client.call(.post, "/api/v1/catalogue/HE-2023-006/decisions", token: admin,
+                                                 json: ["decidedOn": "2024-03-14", "body": "Sozialausschuss", "outcome": "rejected", "note": "Keine Mittel."])
+            #expect(decision.status == .created)
+            #expect(try await client.call(.post, "/api/v1/catalogue/HE-2023-006/decisions", token: member,
+                                          json: ["decidedOn": "2024-03-14", "body": "Kreistag", "outcome": "adopted"]).status == .forbidden)
+            let rejected = JSON.object(try await client.call(.get, "/api/v1/catalogue/HE-2023-006", token: nil).body)
+            #expect(rejected["status"] as? String == "rejected" && (rejected["decisions"] as? [Any])?.count == 1)
+            #expect(!String(describing: rejected).contains("recordedBy"))
+
+            let report = try await client.call(.post, "/api/v1/catalogue/HE-2023-007/reports", token: member,
+                                               json: ["reportedOn": "2026-11-01", "status": "inProgress", "values": [["indicator": 0, "value": 180]],
+                                                      "note": "Lotsen in zwei Städten aktiv."])
+            #expect(report.status == .created)
+            #expect((JSON.object(report.body)["values"] as? [[String: Any]])?.first?["name"] as? String == "Begleitete Behördengänge")
+            #expect(try await client.call(.post, "/api/v1/catalogue/HE-2023-007/reports", token: outsider,
+                                          json: ["reportedOn": "2026-11-01", "status": "inProgress"]).status == .forbidden)
+            let badIndicator = try await client.call(.post, "/api/v1/catalogue/HE-2023-007/reports", token: coordinator,
+                                                     json: ["reportedOn": "2026-11-01", "status": "inProgress", "values": [["indicator": 4, "value": 1]]])
+            #expect(badIndicator.status.code == 422)
+            let entry = JSON.object(try await client.call(.get, "/api/v1/catalogue/HE-2023-007", token: nil).body)
+            #expect(entry["status"] as? String == "inImplementation" && entry["reportDueOn"] as? String == "2027-11-01")
+
+            let chart = try await client.call(.get, "/api/v1/catalogue/HE-2023-001/indicators/0/chart", token: nil)
+            let svg = String(buffer: chart.body)
+            #expect(chart.headers[.contentType]?.hasPrefix("image/svg+xml") == true)
+            #expect(svg.contains("<title id=\"t\">Kitas mit einheitlicher Sprachstandserhebung</title>"))
+            #expect(svg.components(separatedBy: "<circle").count - 1 == 3, "baseline and two reports")
+            #expect(svg.contains("2025-10-20: 72 %"))
+            #expect(try await client.call(.get, "/api/v1/catalogue/HE-2023-001/indicators/3/chart", token: nil).status == .notFound)
+        }
+    }
+
+    @Test("Chart text is escaped: an indicator name with markup stays text")
+    func chartEscapes() {
+        let svg = IndicatorChart.svg(IndicatorSpec(name: "<script>alert(1)</script>", unit: "\"><img src=x onerror=alert(1)>", baseline: 1, target: 2,
+                                                   direction: .increase, source: ""),
+                                     index: 0, finishedOn: LocalDate("2025-01-01")!, reports: [])
+        #expect(!svg.contains("<script>") && !svg.contains("<img") && svg.contains("&lt;script&gt;"))
+    }
+
     @Test("Ten concurrent editors with random conflicts: every acknowledged edit survives, and a live client converges on the stored text")
     func tenEditors() async throws {
         let hub = try await TestHub()

@@ -341,3 +341,78 @@ struct TextTests {
         #expect(Similarity.rank("und der die", among: candidates).isEmpty)
     }
 }
+
+@Suite("Decision tracking and implementation reports")
+struct ImplementationRulesTests {
+    static let now = Date(timeIntervalSince1970: 1_790_000_000)
+    static let today = LocalDate(year: 2026, month: 11, day: 22)!
+    static let entry = RecommendationRulesTests.entry(year: 2025)
+    static let ref = entry.reference
+
+    static func decision(_ outcome: DecisionOutcome, _ day: String) -> CouncilDecision {
+        CouncilDecision(id: DecisionID(UUID()), reference: ref, decidedOn: LocalDate(day)!, body: "Kreistag", outcome: outcome, note: "",
+                        recordedBy: UserID(UUID()), recordedAt: now)
+    }
+
+    static func report(_ status: ImplementationStatus, _ day: String) -> ImplementationReport {
+        ImplementationReport(id: ReportID(UUID()), reference: ref, reportedOn: LocalDate(day)!, status: status, values: [], note: "",
+                             authorID: UserID(UUID()), at: now)
+    }
+
+    @Test("Day arithmetic agrees with the calendar across months, leap years and the epoch", arguments: [
+        ("1970-01-01", 0), ("2024-02-28", 19_781), ("2024-02-29", 19_782), ("2024-03-01", 19_783), ("2026-11-22", 20_779), ("1969-12-31", -1),
+    ])
+    func days(text: String, number: Int) {
+        let day = LocalDate(text)!
+        #expect(day.dayNumber == number && LocalDate(dayNumber: number) == day)
+        #expect(day.adding(days: 365).adding(days: -365) == day)
+    }
+
+    @Test("Status: the latest report, else the latest decision, else the rating", arguments: [
+        ([], [], TrackingStatus.submitted),
+        ([decision(.adopted, "2025-09-28")], [], .adopted),
+        ([decision(.deferred, "2025-06-01"), decision(.rejected, "2025-09-28")], [], .rejected),
+        ([decision(.adopted, "2025-09-28")], [report(.inProgress, "2026-01-10")], .inImplementation),
+        ([decision(.adopted, "2025-09-28")], [report(.inProgress, "2026-01-10"), report(.implemented, "2026-06-30")], .implemented),
+        ([decision(.amended, "2025-09-28")], [report(.notStarted, "2026-01-10")], .adopted),
+    ] as [([CouncilDecision], [ImplementationReport], TrackingStatus)])
+    func status(decisions: [CouncilDecision], reports: [ImplementationReport], expected: TrackingStatus) {
+        #expect(ImplementationRules.status(of: Self.entry, decisions: decisions, reports: reports) == expected)
+    }
+
+    @Test("A report is due a year after the adopting decision or the last report; not before adoption, not once done")
+    func due() {
+        #expect(ImplementationRules.reportDue(decisions: [], reports: []) == nil)
+        #expect(ImplementationRules.reportDue(decisions: [Self.decision(.rejected, "2025-09-28")], reports: []) == nil)
+        #expect(ImplementationRules.reportDue(decisions: [Self.decision(.adopted, "2025-09-28")], reports: []) == LocalDate("2026-09-28"))
+        #expect(ImplementationRules.reportDue(decisions: [Self.decision(.adopted, "2025-09-28")], reports: [Self.report(.inProgress, "2026-03-01")])
+                == LocalDate("2027-03-01"))
+        #expect(ImplementationRules.reportDue(decisions: [Self.decision(.adopted, "2025-09-28")], reports: [Self.report(.implemented, "2026-03-01")]) == nil)
+    }
+
+    @Test("Decisions are recorded by the planning staff; reports by the authoring workspace; values name real indicators")
+    func who() throws {
+        let admin = RecommendationRulesTests.admin, member = RecommendationRulesTests.member, outsider = RecommendationRulesTests.outsider
+        #expect(throws: DomainError.self) {
+            try ImplementationRules.recordDecision(Self.entry, id: DecisionID(UUID()), decidedOn: Self.today, body: "Kreistag", outcome: .adopted,
+                                                   note: "", by: member, now: Self.now, today: Self.today)
+        }
+        #expect(throws: DomainError.self) {
+            try ImplementationRules.recordDecision(Self.entry, id: DecisionID(UUID()), decidedOn: Self.today.adding(days: 1), body: "Kreistag",
+                                                   outcome: .adopted, note: "", by: admin, now: Self.now, today: Self.today)
+        }
+        let (decision, events) = try ImplementationRules.recordDecision(Self.entry, id: DecisionID(UUID()), decidedOn: Self.today, body: "  Sozial-  ausschuss ",
+                                                                        outcome: .adopted, note: "", by: admin, now: Self.now, today: Self.today)
+        #expect(decision.body == "Sozial- ausschuss" && events == [.decisionRecorded(decision)])
+        let (report, _) = try ImplementationRules.report(Self.entry, id: ReportID(UUID()), reportedOn: Self.today, status: .inProgress,
+                                                         values: [IndicatorValue(indicator: 0, value: 120)], note: "", by: member, now: Self.now, today: Self.today)
+        #expect(report.values == [IndicatorValue(indicator: 0, value: 120)])
+        #expect(throws: DomainError.self) {
+            try ImplementationRules.report(Self.entry, id: ReportID(UUID()), reportedOn: Self.today, status: .inProgress, values: [], note: "",
+                                           by: outsider, now: Self.now, today: Self.today)
+        }
+        #expect { try ImplementationRules.report(Self.entry, id: ReportID(UUID()), reportedOn: Self.today, status: .inProgress,
+                                                 values: [IndicatorValue(indicator: 3, value: 1)], note: "", by: member, now: Self.now, today: Self.today)
+        } throws: { ($0 as! DomainError).fields.map(\.field) == ["values[0].indicator"] }
+    }
+}

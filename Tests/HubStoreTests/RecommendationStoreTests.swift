@@ -150,4 +150,28 @@ struct RecommendationStoreTests {
             try await f.h.store.commit(ChangeSet(changes: [.recommendation(.setConsensus(CatalogueReference(year: 2026, number: 99), consensus))]))
         }
     }
+
+    @Test("Council decisions and implementation reports round-trip, per entry and all", arguments: StoreBackend.all)
+    func tracking(backend: StoreBackend) async throws {
+        let f = try await Fixture(backend)
+        let reference = CatalogueReference(year: 2025, number: 3)
+        let entry = CatalogueEntry(reference: reference, recommendationID: f.draft.id, workspaceID: f.workspace.id, workspaceName: f.workspace.name,
+                                   revision: 1, profile: f.draft.profile, finishedAt: f.h.clock.now(), consensus: nil)
+        let decision = CouncilDecision(id: DecisionID(UUID()), reference: reference, decidedOn: LocalDate("2025-09-28")!, body: "Kreistag",
+                                       outcome: .adopted, note: "Einstimmig", recordedBy: f.author.id, recordedAt: f.h.clock.now())
+        let report = ImplementationReport(id: ReportID(UUID()), reference: reference, reportedOn: LocalDate("2026-10-01")!, status: .inProgress,
+                                          values: [IndicatorValue(indicator: 0, value: 62.5)], note: "Läuft", authorID: f.author.id, at: f.h.clock.now())
+        _ = try await f.h.store.commit(ChangeSet(changes: [.recommendation(.insertCatalogueEntry(entry)), .recommendation(.insertDecision(decision)),
+                                                           .recommendation(.insertReport(report))]))
+        #expect(try await f.h.store.decisions(reference) == [decision])
+        #expect(try await f.h.store.decisions(nil) == [decision])
+        #expect(try await f.h.store.reports(reference) == [report])
+        #expect(try await f.h.store.reports(nil) == [report])
+        #expect(try await f.h.store.reports(CatalogueReference(year: 2025, number: 4)).isEmpty)
+        let orphan = CouncilDecision(id: DecisionID(UUID()), reference: CatalogueReference(year: 2025, number: 9), decidedOn: LocalDate("2025-09-28")!,
+                                     body: "Kreistag", outcome: .adopted, note: "", recordedBy: f.author.id, recordedAt: f.h.clock.now())
+        await #expect(throws: StoreError.missingReference("reference")) {
+            try await f.h.store.commit(ChangeSet(changes: [.recommendation(.insertDecision(orphan))]))
+        }
+    }
 }

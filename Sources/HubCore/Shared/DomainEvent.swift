@@ -21,6 +21,8 @@ public enum DomainEvent: Sendable, Hashable {
     case consensusSet(CatalogueEntry)
     case ratingRoundSet(RatingRound)
     case ratingSubmitted(SteeringRating)
+    case decisionRecorded(CouncilDecision)
+    case reportAdded(ImplementationReport, workspace: WorkspaceID)
 
     /// The wire name of the event (`workspace.created`).
     public var name: String {
@@ -43,6 +45,8 @@ public enum DomainEvent: Sendable, Hashable {
         case .consensusSet: "catalogue.consensusSet"
         case .ratingRoundSet: "rating.roundSet"
         case .ratingSubmitted: "rating.submitted"
+        case .decisionRecorded: "catalogue.decisionRecorded"
+        case .reportAdded: "catalogue.reportAdded"
         }
     }
 
@@ -66,6 +70,10 @@ public enum DomainEvent: Sendable, Hashable {
             [.catalogue, .steering]
         case .ratingRoundSet, .ratingSubmitted:
             [.steering]
+        case .decisionRecorded:
+            [.catalogue]
+        case .reportAdded(_, let w):
+            [.catalogue, .workspace(w)]
         }
     }
 }

@@ -13,6 +13,20 @@ struct CatalogueController {
         let justification: String
     }
 
+    struct DecisionBody: Decodable {
+        let decidedOn: String
+        let body: String
+        let outcome: DecisionOutcome
+        let note: String?
+    }
+
+    struct ReportBody: Decodable {
+        let reportedOn: String
+        let status: ImplementationStatus
+        let values: [IndicatorValue]?
+        let note: String?
+    }
+
     struct RoundBody: Decodable {
         let opensOn: String
         let closesOn: String
@@ -24,6 +38,10 @@ struct CatalogueController {
         router.get("/api/v1/catalogue/:reference") { request, context in try await entry(request, context) }
         router.put("/api/v1/catalogue/:reference/consensus") { request, context in try await consensus(request, context) }
         router.put("/api/v1/catalogue/:reference/ratings/mine") { request, context in try await rate(request, context) }
+        router.post("/api/v1/catalogue/:reference/decisions") { request, context in try await decide(request, context) }
+        router.post("/api/v1/catalogue/:reference/reports") { request, context in try await report(request, context) }
+        router.get("/api/v1/catalogue/:reference/indicators/:index/chart") { request, context in try await chart(request, context) }
+        router.get("/api/v1/workspaces/:id/reports-due") { request, context in try await reportsDue(request, context) }
         router.get("/api/v1/rating-rounds") { request, context in try await rounds(request, context) }
         router.put("/api/v1/rating-rounds/:year") { request, context in try await putRound(request, context) }
         router.get("/api/v1/rating-rounds/:year/summary") { request, context in try await summary(request, context) }
@@ -62,7 +80,9 @@ struct CatalogueController {
             filter.year = year
         }
         if let text = query.get("status") {
-            guard let status = CatalogueStatus(rawValue: text) else { throw invalid("status", "submitted or rated.") }
+            guard let status = TrackingStatus(rawValue: text) else {
+                throw invalid("status", TrackingStatus.allCases.map(\.rawValue).joined(separator: ", ") + ".")
+            }
             filter.status = status
         }
         if let text = query.get("rating") {
@@ -78,7 +98,7 @@ struct CatalogueController {
 
     func list(_ request: Request, _ context: HubRequestContext) async throws -> Response {
         let snapshot = try await CatalogueQueries(deps: deps).list(try Self.filter(request))
-        return JSONIO.response(ListResponse(items: snapshot.value.map(CatalogueEntryView.init), cursor: snapshot.cursor))
+        return JSONIO.response(ListResponse(items: snapshot.value.map(\.view), cursor: snapshot.cursor))
     }
 
     func csv(_ request: Request, _ context: HubRequestContext) async throws -> Response {
@@ -91,7 +111,7 @@ struct CatalogueController {
     }
 
     func entry(_ request: Request, _ context: HubRequestContext) async throws -> Response {
-        JSONIO.response(CatalogueEntryView(try await CatalogueQueries(deps: deps).entry(try Self.reference(context))))
+        JSONIO.response(try await Tracking(deps: deps).view(try await CatalogueQueries(deps: deps).entry(try Self.reference(context))))
     }
 
     func consensus(_ request: Request, _ context: HubRequestContext) async throws -> Response {
@@ -99,7 +119,7 @@ struct CatalogueController {
         guard context.principal.isSignedIn else { throw DomainError.unauthenticated }
         let body = try await JSONIO.decode(RatingBody.self, from: request, context: context, limit: 16 << 10)
         let entry = try await Ratings(deps: deps).setConsensus(reference, level: body.level, justification: body.justification, by: context.principal)
-        return JSONIO.response(CatalogueEntryView(entry))
+        return JSONIO.response(try await Tracking(deps: deps).view(entry))
     }
 
     func rate(_ request: Request, _ context: HubRequestContext) async throws -> Response {
@@ -133,6 +153,48 @@ struct CatalogueController {
 
     func summary(_ request: Request, _ context: HubRequestContext) async throws -> Response {
         let items = try await Ratings(deps: deps).summary(year: try Self.year(context), by: context.principal)
+        return JSONIO.response(ListResponse(items: items, cursor: nil))
+    }
+
+    static func day(_ text: String, field: String) throws -> LocalDate {
+        guard let day = LocalDate(text) else {
+            throw DomainError.validation([FieldIssue(field: field, code: "invalidDate", message: "A date of the form YYYY-MM-DD.")])
+        }
+        return day
+    }
+
+    func decide(_ request: Request, _ context: HubRequestContext) async throws -> Response {
+        let reference = try Self.reference(context)
+        guard context.principal.isSignedIn else { throw DomainError.unauthenticated }
+        let body = try await JSONIO.decode(DecisionBody.self, from: request, context: context, limit: 16 << 10)
+        let decision = try await Tracking(deps: deps).recordDecision(reference, decidedOn: try Self.day(body.decidedOn, field: "decidedOn"), body: body.body,
+                                                                    outcome: body.outcome, note: body.note ?? "", by: context.principal)
+        return JSONIO.response(DecisionView(decision), status: .created)
+    }
+
+    func report(_ request: Request, _ context: HubRequestContext) async throws -> Response {
+        let reference = try Self.reference(context)
+        guard context.principal.isSignedIn else { throw DomainError.unauthenticated }
+        let body = try await JSONIO.decode(ReportBody.self, from: request, context: context, limit: 64 << 10)
+        let report = try await Tracking(deps: deps).report(reference, reportedOn: try Self.day(body.reportedOn, field: "reportedOn"), status: body.status,
+                                                           values: body.values ?? [], note: body.note ?? "", by: context.principal)
+        let entry = try await CatalogueQueries(deps: deps).entry(reference)
+        return JSONIO.response(ReportView(report, indicators: entry.profile.indicators), status: .created)
+    }
+
+    /// An indicator's course as SVG (public); the entry's JSON carries the same values as a table.
+    func chart(_ request: Request, _ context: HubRequestContext) async throws -> Response {
+        let entry = try await CatalogueQueries(deps: deps).entry(try Self.reference(context))
+        guard let text = context.parameters.get("index"), let index = Int(text), entry.profile.indicators.indices.contains(index) else {
+            throw DomainError.notFound("indicator")
+        }
+        let svg = IndicatorChart.svg(entry.profile.indicators[index], index: index, finishedOn: LocalDate.berlin(entry.finishedAt),
+                                     reports: try await deps.store.reports(entry.reference))
+        return Response(status: .ok, headers: [.contentType: "image/svg+xml; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: svg)))
+    }
+
+    func reportsDue(_ request: Request, _ context: HubRequestContext) async throws -> Response {
+        let items = try await Tracking(deps: deps).reportsDue(in: try WorkspaceController.workspaceID(context), by: context.principal)
         return JSONIO.response(ListResponse(items: items, cursor: nil))
     }
 }

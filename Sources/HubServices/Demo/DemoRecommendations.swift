@@ -132,6 +132,13 @@ enum DemoRecommendations {
         ]
     }
 
+    /// Demo implementation reports of the 2023 recommendations, by catalogue number.
+    static let progress: [Int: [(String, ImplementationStatus, Double, String)]] = [
+        1: [("2024-10-15", .inProgress, 55, "Verfahren eingeführt, Schulungen laufen."),
+            ("2025-10-20", .inProgress, 72, "Zwei Drittel der Kitas arbeiten mit dem Verfahren.")],
+        2: [("2024-11-05", .inProgress, 31, "Zweiter Standort eröffnet."), ("2025-11-03", .implemented, 44, "Ziel erreicht; das Programm läuft weiter.")],
+    ]
+
     /// The change set that loads the seeds; `users` are admin, coordinator, member.
     static func changes(deps: ServiceDependencies, workspaces: [String: Workspace], fields: [String: PolicyFieldID],
                         coordinator: UserID, member: UserID, admin: UserID, organization: OrganizationID?) -> ([Change], [DomainEvent]) {
@@ -157,6 +164,18 @@ enum DemoRecommendations {
             if let (level, justification) = seed.consensus {
                 changes.append(.recommendation(.setConsensus(reference, ConsensusRating(level: level, justification: justification,
                                                                                         at: date("\(reference.year)-05-12"), by: admin))))
+                // The council took up the dossier's recommendations in the autumn; two report on their progress.
+                if level.entersDossier {
+                    changes.append(.recommendation(.insertDecision(CouncilDecision(
+                        id: DecisionID(deps.ids.uuid()), reference: reference, decidedOn: LocalDate("\(reference.year)-09-28")!, body: "Kreistag",
+                        outcome: reference.number == 4 ? .amended : .adopted, note: "Beschluss auf Grundlage des Planungsdossiers.",
+                        recordedBy: admin, recordedAt: date("\(reference.year)-09-29")))))
+                }
+                for (day, status, value, note) in progress[reference.number] ?? [] {
+                    changes.append(.recommendation(.insertReport(ImplementationReport(
+                        id: ReportID(deps.ids.uuid()), reference: reference, reportedOn: LocalDate(day)!, status: status,
+                        values: [IndicatorValue(indicator: 0, value: value)], note: note, authorID: coordinator, at: date(day)))))
+                }
             }
             events.append(.catalogueEntryAdded(entry))
         }

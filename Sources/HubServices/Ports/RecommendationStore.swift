@@ -20,6 +20,8 @@ public enum RecommendationChange: Sendable {
     case putRatingRound(RatingRound, expectedVersion: Int?)
     /// Replaces the member's earlier rating of the same recommendation.
     case putRating(SteeringRating)
+    case insertDecision(CouncilDecision)
+    case insertReport(ImplementationReport)
 }
 
 /// Reads of the recommendations component. Part of `HubStore`; both adapters implement it.
@@ -43,4 +45,9 @@ public protocol RecommendationReads: Sendable {
     func ratingRound(year: Int) async throws -> RatingRound?
     /// Every individual rating of the recommendations finished in a year.
     func ratings(year: Int) async throws -> [SteeringRating]
+
+    /// Council decisions, of one entry or (nil) of all, oldest first.
+    func decisions(_ reference: CatalogueReference?) async throws -> [CouncilDecision]
+    /// Implementation reports, of one entry or (nil) of all, oldest first.
+    func reports(_ reference: CatalogueReference?) async throws -> [ImplementationReport]
 }

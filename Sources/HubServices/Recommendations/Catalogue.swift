@@ -11,12 +11,12 @@ public struct CatalogueQueries: Sendable {
         public var policyField: PolicyFieldID?
         public var workspace: WorkspaceID?
         public var year: Int?
-        public var status: CatalogueStatus?
+        public var status: TrackingStatus?
         public var rating: RatingLevel?
         /// Words that must all occur (case- and accent-insensitive) in the profile's text.
         public var text: String?
 
-        public init(policyField: PolicyFieldID? = nil, workspace: WorkspaceID? = nil, year: Int? = nil, status: CatalogueStatus? = nil,
+        public init(policyField: PolicyFieldID? = nil, workspace: WorkspaceID? = nil, year: Int? = nil, status: TrackingStatus? = nil,
                     rating: RatingLevel? = nil, text: String? = nil) {
             self.policyField = policyField
             self.workspace = workspace
@@ -27,15 +27,20 @@ public struct CatalogueQueries: Sendable {
         }
     }
 
+    /// An entry with its public view (decisions, reports and status included).
+    public struct Item: Sendable {
+        public let entry: CatalogueEntry
+        public let view: CatalogueEntryView
+    }
+
     /// Entries matching the filter, newest reference first.
-    public func list(_ filter: Filter) async throws -> Snapshot<[CatalogueEntry]> {
+    public func list(_ filter: Filter) async throws -> Snapshot<[Item]> {
         let snapshot = try await deps.store.catalogue()
         let words = (filter.text ?? "").split(whereSeparator: \.isWhitespace).map { Self.fold(String($0)) }
         let items = snapshot.value.filter { e in
             (filter.policyField.map { e.profile.policyFieldIDs.contains($0) } ?? true)
                 && (filter.workspace.map { e.workspaceID == $0 } ?? true)
                 && (filter.year.map { e.year == $0 } ?? true)
-                && (filter.status.map { e.status == $0 } ?? true)
                 && (filter.rating.map { e.consensus?.level == $0 } ?? true)
                 && (words.isEmpty || {
                     let haystack = Self.fold(ProfileSection.allCases.map { e.profile.text(of: $0) }.joined(separator: " ")
@@ -43,7 +48,10 @@ public struct CatalogueQueries: Sendable {
                     return words.allSatisfy { haystack.contains($0) }
                 }())
         }
-        return Snapshot(value: items.sorted { $0.reference > $1.reference }, cursor: snapshot.cursor)
+        let sorted = items.sorted { $0.reference > $1.reference }
+        let views = try await Tracking(deps: deps).views(sorted)
+        let result = zip(sorted, views).map { Item(entry: $0, view: $1) }.filter { item in filter.status.map { item.view.status == $0 } ?? true }
+        return Snapshot(value: result, cursor: snapshot.cursor)
     }
 
     public func entry(_ reference: CatalogueReference) async throws -> CatalogueEntry {
@@ -58,17 +66,18 @@ public struct CatalogueQueries: Sendable {
     /// The catalogue as CSV (RFC 4180, comma-separated, CRLF, UTF-8 with a byte-order mark
     /// so spreadsheet programs detect the encoding). Cells that a spreadsheet would read as
     /// a formula are prefixed with an apostrophe (CSV injection).
-    public static func csv(_ entries: [CatalogueEntry], policyFieldNames: [PolicyFieldID: String]) -> String {
+    public static func csv(_ items: [Item], policyFieldNames: [PolicyFieldID: String]) -> String {
         let header = ["reference", "year", "title", "workspace", "policyFields", "status", "rating", "ratingJustification", "goals",
                       "measures", "targetGroups", "responsibleBody", "personnelFte", "durationMonths", "moneyEuroPerYear", "budgetYears",
                       "impactKinds", "indicators", "finishedAt"]
         var lines = [header.map(cell).joined(separator: ",")]
-        for e in entries {
+        for item in items {
+            let e = item.entry
             let p = e.profile
             let row: [String] = [
                 e.reference.description, String(e.year), p.title, e.workspaceName,
                 p.policyFieldIDs.map { policyFieldNames[$0] ?? $0.description }.joined(separator: "; "),
-                e.status.rawValue, e.consensus?.level.rawValue ?? "", e.consensus?.justification ?? "", p.goals, p.measures, p.targetGroups,
+                item.view.status.rawValue, e.consensus?.level.rawValue ?? "", e.consensus?.justification ?? "", p.goals, p.measures, p.targetGroups,
                 p.responsibleBody, p.resources.personnelFTE.map { String($0) } ?? "", p.resources.durationMonths.map(String.init) ?? "",
                 p.resources.moneyEuroPerYear.map(String.init) ?? "", p.budgetYears.map(String.init).joined(separator: "/"),
                 p.impactKinds.map(\.rawValue).joined(separator: " "), p.text(of: .indicators), WireJSON.formatInstant(e.finishedAt),

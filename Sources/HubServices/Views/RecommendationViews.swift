@@ -159,6 +159,51 @@ public struct ConsensusView: Sendable, Hashable, Codable {
     }
 }
 
+/// A council decision as the public reads it (without who recorded it).
+public struct DecisionView: Sendable, Hashable, Codable {
+    public let id: String
+    public let decidedOn: String
+    public let body: String
+    public let outcome: DecisionOutcome
+    public let note: String
+
+    public init(_ d: CouncilDecision) {
+        id = d.id.description
+        decidedOn = d.decidedOn.description
+        body = d.body
+        outcome = d.outcome
+        note = d.note
+    }
+}
+
+/// An indicator's value in a report, with the indicator's name and unit.
+public struct IndicatorValueView: Sendable, Hashable, Codable {
+    public let indicator: Int
+    public let name: String
+    public let unit: String
+    public let value: Double
+}
+
+/// An implementation report as the public reads it (without its author).
+public struct ReportView: Sendable, Hashable, Codable {
+    public let id: String
+    public let reportedOn: String
+    public let status: ImplementationStatus
+    public let values: [IndicatorValueView]
+    public let note: String
+
+    public init(_ r: ImplementationReport, indicators: [IndicatorSpec]) {
+        id = r.id.description
+        reportedOn = r.reportedOn.description
+        status = r.status
+        values = r.values.map { v in
+            let spec = indicators.indices.contains(v.indicator) ? indicators[v.indicator] : nil
+            return IndicatorValueView(indicator: v.indicator, name: spec?.name ?? "", unit: spec?.unit ?? "", value: v.value)
+        }
+        note = r.note
+    }
+}
+
 /// A catalogue entry: public, carries no personal data.
 public struct CatalogueEntryView: Sendable, Hashable, Codable {
     public let reference: String
@@ -168,12 +213,17 @@ public struct CatalogueEntryView: Sendable, Hashable, Codable {
     public let year: Int
     public let revision: Int
     public let finishedAt: Date
-    public let status: CatalogueStatus
+    /// From rating to implementation (`submitted`, `rated`, `adopted`, ..., `implemented`).
+    public let status: TrackingStatus
     public let consensus: ConsensusView?
     public let inDossier: Bool
     public let profile: RecommendationProfile
+    public let decisions: [DecisionView]
+    public let reports: [ReportView]
+    /// When the next implementation report is due, once adopted.
+    public let reportDueOn: String?
 
-    public init(_ e: CatalogueEntry) {
+    public init(_ e: CatalogueEntry, decisions: [CouncilDecision] = [], reports: [ImplementationReport] = []) {
         reference = e.reference.description
         recommendationId = e.recommendationID.description
         workspaceId = e.workspaceID.description
@@ -181,10 +231,13 @@ public struct CatalogueEntryView: Sendable, Hashable, Codable {
         year = e.year
         revision = e.revision
         finishedAt = e.finishedAt
-        status = e.status
+        status = ImplementationRules.status(of: e, decisions: decisions, reports: reports)
         consensus = e.consensus.map(ConsensusView.init)
         inDossier = e.consensus?.level.entersDossier ?? false
         profile = e.profile
+        self.decisions = decisions.map(DecisionView.init)
+        self.reports = reports.map { ReportView($0, indicators: e.profile.indicators) }
+        reportDueOn = ImplementationRules.reportDue(decisions: decisions, reports: reports)?.description
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -200,6 +253,9 @@ public struct CatalogueEntryView: Sendable, Hashable, Codable {
         try c.encode(consensus, forKey: .consensus)
         try c.encode(inDossier, forKey: .inDossier)
         try c.encode(profile, forKey: .profile)
+        try c.encode(decisions, forKey: .decisions)
+        try c.encode(reports, forKey: .reports)
+        try c.encode(reportDueOn, forKey: .reportDueOn)
     }
 }
 
@@ -263,4 +319,16 @@ public struct SimilarDraftView: Sendable, Hashable, Codable {
     public let workspaceId: String
     public let workspaceName: String
     public let score: Double
+}
+
+/// `catalogue.decisionRecorded`: which entry, and the decision.
+public struct DecisionEventView: Sendable, Hashable, Codable {
+    public let reference: String
+    public let decision: DecisionView
+}
+
+/// `catalogue.reportAdded`: which entry, and the report (values by indicator position).
+public struct ReportEventView: Sendable, Hashable, Codable {
+    public let reference: String
+    public let report: ReportView
 }
