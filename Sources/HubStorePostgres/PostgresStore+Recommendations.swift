@@ -113,6 +113,26 @@ extension PostgresStore {
             """,
             "CREATE INDEX implementation_report_reference ON implementation_report (reference)",
         ]),
+        ("v4-comments", [
+            """
+            CREATE TABLE recommendation_comment (
+                id text PRIMARY KEY,
+                recommendation_id text NOT NULL REFERENCES recommendation (id),
+                section text,
+                kind text NOT NULL CHECK (kind IN ('comment', 'suggestion')),
+                author_id text NOT NULL REFERENCES app_user (id),
+                body text NOT NULL,
+                suggested_text text,
+                base_revision integer NOT NULL,
+                state text NOT NULL CHECK (state IN ('open', 'resolved', 'accepted', 'rejected')),
+                created_ms bigint NOT NULL,
+                decided_by text REFERENCES app_user (id),
+                decided_ms bigint,
+                CHECK ((kind = 'suggestion') = (suggested_text IS NOT NULL))
+            )
+            """,
+            "CREATE INDEX recommendation_comment_recommendation ON recommendation_comment (recommendation_id)",
+        ]),
     ]
 
     static func apply(_ change: RecommendationChange, on db: PostgresConnection, _ logger: Logger) async throws {
@@ -191,6 +211,18 @@ extension PostgresStore {
                 VALUES (\(d.id.description), \(d.reference.description), \(d.decidedOn.description)::date, \(d.body), \(d.outcome.rawValue), \(d.note),
                         \(d.recordedBy.description), \(d.recordedAt.millis))
                 """, logger)
+        case .insertComment(let c):
+            try await db.rows("""
+                INSERT INTO recommendation_comment (id, recommendation_id, section, kind, author_id, body, suggested_text, base_revision, state, created_ms)
+                VALUES (\(c.id.description), \(c.recommendationID.description), \(c.section?.rawValue), \(c.kind.rawValue), \(c.authorID.description),
+                        \(c.body), \(c.suggestedText), \(c.baseRevision), \(c.state.rawValue), \(c.createdAt.millis))
+                """, logger)
+        case .decideComment(let c):
+            let n = try await touched("""
+                UPDATE recommendation_comment SET state = \(c.state.rawValue), decided_by = \(c.decidedBy?.description), decided_ms = \(c.decidedAt?.millis)
+                WHERE id = \(c.id.description) AND state = 'open' RETURNING 1
+                """)
+            guard n == 1 else { throw StoreError.conflict }
         case .insertReport(let r):
             try await db.rows("""
                 INSERT INTO implementation_report (id, reference, reported_on, status, indicator_values, note, author_id, at_ms)
@@ -330,6 +362,37 @@ extension PostgresStore {
             return ImplementationReport(id: try Self.id(id), reference: r, reportedOn: day, status: s,
                                         values: try WireJSON.decoder().decode([IndicatorValue].self, from: Data(values.utf8)), note: note,
                                         authorID: try Self.id(author), at: Date(millis: at))
+        }
+    }
+
+    static let commentQuery = """
+        SELECT id, recommendation_id, section, kind, author_id, body, suggested_text, base_revision, state, created_ms, decided_by, decided_ms
+        FROM recommendation_comment
+        """
+
+    public func comments(of id: RecommendationID) async throws -> [RecommendationComment] {
+        var query = PostgresQuery(unsafeSQL: Self.commentQuery + " WHERE recommendation_id = $1 ORDER BY created_ms, id COLLATE \"C\"")
+        query.binds.append(id.description)
+        return try Self.comments(try await client.rows(query, logger))
+    }
+
+    public func comment(_ id: CommentID) async throws -> RecommendationComment? {
+        var query = PostgresQuery(unsafeSQL: Self.commentQuery + " WHERE id = $1")
+        query.binds.append(id.description)
+        return try Self.comments(try await client.rows(query, logger)).first
+    }
+
+    static func comments(_ rows: [PostgresRow]) throws -> [RecommendationComment] {
+        try rows.map { row in
+            let (id, rid, section, kind, author, body, suggested, base, state, created, decidedBy, decidedAt) =
+                try row.decode((String, String, String?, String, String, String, String?, Int, String, Int64, String?, Int64?).self)
+            guard let k = RecommendationComment.Kind(rawValue: kind), let s = RecommendationComment.State(rawValue: state) else {
+                throw StoreError.missingReference("comment")
+            }
+            return RecommendationComment(id: try Self.id(id), recommendationID: try Self.id(rid), section: section.flatMap(ProfileSection.init(rawValue:)),
+                                         kind: k, authorID: try Self.id(author), body: body, suggestedText: suggested, baseRevision: base, state: s,
+                                         createdAt: Date(millis: created), decidedBy: try decidedBy.map { try Self.id($0) },
+                                         decidedAt: decidedAt.map(Date.init(millis:)))
         }
     }
 

@@ -101,6 +101,26 @@ extension SQLiteStore {
                 CREATE INDEX implementation_report_reference ON implementation_report(reference);
                 """)
         }
+        migrator.registerMigration("v7-comments") { db in
+            try db.execute(sql: """
+                CREATE TABLE recommendation_comment (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    recommendation_id TEXT NOT NULL REFERENCES recommendation(id),
+                    section TEXT,
+                    kind TEXT NOT NULL CHECK (kind IN ('comment', 'suggestion')),
+                    author_id TEXT NOT NULL REFERENCES app_user(id),
+                    body TEXT NOT NULL,
+                    suggested_text TEXT,
+                    base_revision INTEGER NOT NULL,
+                    state TEXT NOT NULL CHECK (state IN ('open', 'resolved', 'accepted', 'rejected')),
+                    created_ms INTEGER NOT NULL,
+                    decided_by TEXT REFERENCES app_user(id),
+                    decided_ms INTEGER,
+                    CHECK ((kind = 'suggestion') = (suggested_text IS NOT NULL))
+                );
+                CREATE INDEX recommendation_comment_recommendation ON recommendation_comment(recommendation_id);
+                """)
+        }
     }
 
     static func apply(_ change: RecommendationChange, in db: Database) throws {
@@ -166,6 +186,17 @@ extension SQLiteStore {
                 INSERT INTO council_decision(id, reference, decided_on, body, outcome, note, recorded_by, recorded_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [d.id.description, d.reference.description, d.decidedOn.description, d.body, d.outcome.rawValue, d.note,
                                  d.recordedBy.description, d.recordedAt.millis])
+        case .insertComment(let c):
+            try db.execute(sql: """
+                INSERT INTO recommendation_comment(id, recommendation_id, section, kind, author_id, body, suggested_text, base_revision, state, created_ms)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [c.id.description, c.recommendationID.description, c.section?.rawValue, c.kind.rawValue, c.authorID.description, c.body,
+                                 c.suggestedText, c.baseRevision, c.state.rawValue, c.createdAt.millis])
+        case .decideComment(let c):
+            try db.execute(sql: """
+                UPDATE recommendation_comment SET state = ?, decided_by = ?, decided_ms = ? WHERE id = ? AND state = 'open'
+                """, arguments: [c.state.rawValue, c.decidedBy?.description, c.decidedAt?.millis, c.id.description])
+            guard db.changesCount == 1 else { throw StoreError.conflict }
         case .insertReport(let r):
             try db.execute(sql: """
                 INSERT INTO implementation_report(id, reference, reported_on, status, indicator_values, note, author_id, at_ms)
@@ -277,6 +308,27 @@ extension SQLiteStore {
                 return ImplementationReport(id: try Self.id(row["id"]), reference: ref, reportedOn: on, status: status, values: values,
                                             note: row["note"], authorID: try Self.id(row["author_id"]), at: Date(millis: row["at_ms"]))
             }
+        }
+    }
+
+    public func comments(of id: RecommendationID) async throws -> [RecommendationComment] {
+        try await pool.read { db in try Self.fetchComments(db, "WHERE recommendation_id = ?", [id.description]) }
+    }
+
+    public func comment(_ id: CommentID) async throws -> RecommendationComment? {
+        try await pool.read { db in try Self.fetchComments(db, "WHERE id = ?", [id.description]).first }
+    }
+
+    static func fetchComments(_ db: Database, _ whereClause: String, _ arguments: StatementArguments) throws -> [RecommendationComment] {
+        try Row.fetchAll(db, sql: "SELECT * FROM recommendation_comment \(whereClause) ORDER BY created_ms, id", arguments: arguments).map { row in
+            guard let kind = RecommendationComment.Kind(rawValue: row["kind"]), let state = RecommendationComment.State(rawValue: row["state"]) else {
+                throw StoreError.missingReference("comment")
+            }
+            return RecommendationComment(id: try id(row["id"]), recommendationID: try id(row["recommendation_id"]),
+                                         section: (row["section"] as String?).flatMap(ProfileSection.init(rawValue:)), kind: kind,
+                                         authorID: try id(row["author_id"]), body: row["body"], suggestedText: row["suggested_text"],
+                                         baseRevision: row["base_revision"], state: state, createdAt: Date(millis: row["created_ms"]),
+                                         decidedBy: try (row["decided_by"] as String?).map(id), decidedAt: (row["decided_ms"] as Int64?).map(Date.init(millis:)))
         }
     }
 

@@ -123,6 +123,17 @@ struct AuthorizationMatrixTests {
                                                             body: ["capacity": "coordinator"], needsVersion: true, allowed: [.coordinator]),
         "DELETE /api/v1/recommendations/{rid}/sign-offs/{capacity}": Rule(method: .delete, path: "/api/v1/recommendations/{signed}/sign-offs/coordinator",
                                                                          body: nil, needsVersion: false, allowed: [.coordinator]),
+        // Comments: everyone in the workspace; resolving: the author, the coordinator, administrators; deciding suggestions: the lead.
+        "GET /api/v1/recommendations/{rid}/comments": Rule(method: .get, path: "/api/v1/recommendations/{rec}/comments", body: nil,
+                                                          needsVersion: false, allowed: members),
+        "POST /api/v1/recommendations/{rid}/comments": Rule(method: .post, path: "/api/v1/recommendations/{rec}/comments", body: nil,
+                                                           needsVersion: false, allowed: members),
+        "POST /api/v1/recommendations/{rid}/comments/{cid}/resolve": Rule(method: .post, path: "/api/v1/recommendations/{rec}/comments/{comment}/resolve",
+                                                                         body: nil, needsVersion: false, allowed: [.member, .coordinator, .admin]),
+        "POST /api/v1/recommendations/{rid}/comments/{cid}/accept": Rule(method: .post, path: "/api/v1/recommendations/{rec}/comments/{suggestion}/accept",
+                                                                        body: nil, needsVersion: false, allowed: [.coordinator, .admin]),
+        "POST /api/v1/recommendations/{rid}/comments/{cid}/reject": Rule(method: .post, path: "/api/v1/recommendations/{rec}/comments/{suggestion}/reject",
+                                                                        body: nil, needsVersion: false, allowed: [.coordinator, .admin]),
         // The catalogue is public; rating is the steering group's, the consensus the planning staff's.
         "GET /api/v1/catalogue": Rule(method: .get, path: "/api/v1/catalogue", body: nil, needsVersion: false, allowed: everyone),
         "GET /api/v1/catalogue.csv": Rule(method: .get, path: "/api/v1/catalogue.csv", body: nil, needsVersion: false, allowed: everyone),
@@ -205,6 +216,16 @@ struct AuthorizationMatrixTests {
                         _ = try await client.call(.post, "/api/v1/recommendations/\(rid)/sign-offs", token: coordinator, json: ["capacity": "coordinator"],
                                                   headers: [.ifMatch: "\"v2\""])
                     }
+                    if path.contains("{comment}") || path.contains("{suggestion}") {
+                        // The demo member comments and suggests; the rule's role then resolves or decides.
+                        let member = try await client.token(.member)
+                        let body: [String: Any] = path.contains("{comment}")
+                            ? ["body": "Bitte die Quelle ergänzen.", "baseRevision": 2]
+                            : ["section": "goals", "suggestion": "Klarere Ziele.", "body": "Vorschlag", "baseRevision": 2]
+                        let created = JSON.object(try await client.call(.post, "/api/v1/recommendations/\(rid)/comments", token: member, json: body).body)
+                        path = path.replacingOccurrences(of: "{comment}", with: created["id"] as? String ?? "none")
+                            .replacingOccurrences(of: "{suggestion}", with: created["id"] as? String ?? "none")
+                    }
                     path = path.replacingOccurrences(of: "{rec}", with: rid).replacingOccurrences(of: "{signed}", with: rid)
                     if rule.needsVersion { headers[.ifMatch] = "\"v2\"" }
                 }
@@ -222,6 +243,7 @@ struct AuthorizationMatrixTests {
                 var body: Any? = rule.body
                 if path.hasSuffix("/priorities") { body = ["prioritisedYears": [2026]] }
                 if route == "PATCH /api/v1/users/{userId}" { body = ["isSteering": true] }
+                if route == "POST /api/v1/recommendations/{rid}/comments" { body = ["section": "goals", "body": "Gut so.", "baseRevision": 1] }
                 // Routes that act on an object need one that exists.
                 if path.contains("{organization}") {
                     let first = try #require(try await hub.graph.store.organizations().first)

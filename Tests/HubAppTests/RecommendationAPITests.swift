@@ -242,6 +242,41 @@ struct RecommendationAPITests {
         #expect(!svg.contains("<script>") && !svg.contains("<img") && svg.contains("&lt;script&gt;"))
     }
 
+    @Test("Comments and suggestions: an accepted suggestion becomes a revision; an outdated one is refused with the current text")
+    func commentsAndSuggestions() async throws {
+        let hub = try await TestHub()
+        try await hub.application().test(.router) { client in
+            let member = try await client.token(.member), coordinator = try await client.token(.coordinator), observer = try await client.token(.observer)
+            let created = JSON.object(try await client.call(.post, "/api/v1/workspaces/\(hub.integration)/recommendations", token: member,
+                                                            json: ["title": "Sprachcafés in Bibliotheken"]).body)
+            let path = "/api/v1/recommendations/\(try #require(created["id"] as? String))"
+            let remark = try await client.call(.post, "\(path)/comments", token: observer,
+                                               json: ["section": "title", "body": "<script>alert(1)</script> Titel zu lang?", "baseRevision": 1])
+            #expect(remark.status == .created && JSON.object(remark.body)["authorName"] as? String == "Beobachtung")
+            #expect(JSON.object(remark.body)["body"] as? String == "<script>alert(1)</script> Titel zu lang?",
+                    "stored as written; clients render it escaped (Markdown, see Docs/markdown.md)")
+            #expect(try await client.call(.post, "\(path)/comments", token: observer,
+                                          json: ["section": "goals", "suggestion": "x", "baseRevision": 1]).status == .forbidden)
+            let first = JSON.object(try await client.call(.post, "\(path)/comments", token: member,
+                                                          json: ["section": "goals", "suggestion": "Begegnung und Sprachpraxis", "baseRevision": 1]).body)
+            let second = JSON.object(try await client.call(.post, "\(path)/comments", token: member,
+                                                           json: ["section": "goals", "suggestion": "Etwas anderes", "baseRevision": 1]).body)
+            #expect(try await client.call(.post, "\(path)/comments/\(first["id"] as? String ?? "")/accept", token: member).status == .forbidden)
+            let accepted = try await client.call(.post, "\(path)/comments/\(first["id"] as? String ?? "")/accept", token: coordinator)
+            #expect(accepted.status == .ok && JSON.object(accepted.body)["state"] as? String == "accepted")
+            let detail = JSON.object(try await client.call(.get, path, token: member).body)["recommendation"] as? [String: Any] ?? [:]
+            #expect(detail["revision"] as? Int == 2 && (detail["profile"] as? [String: Any])?["goals"] as? String == "Begegnung und Sprachpraxis")
+            let outdated = try await client.call(.post, "\(path)/comments/\(second["id"] as? String ?? "")/accept", token: coordinator)
+            #expect(outdated.status == .conflict)
+            #expect((JSON.object(outdated.body)["error"] as? [String: Any])?["code"] as? String == "suggestion.outdated")
+            #expect(try await client.call(.post, "\(path)/comments/\(second["id"] as? String ?? "")/reject", token: coordinator).status == .ok)
+            #expect(try await client.call(.post, "\(path)/comments/\(remark.body.readableBytes > 0 ? (JSON.object(remark.body)["id"] as? String ?? "") : "")/resolve",
+                                          token: member).status == .forbidden, "neither author nor lead")
+            let list = JSON.object(try await client.call(.get, "\(path)/comments", token: observer).body)["items"] as? [[String: Any]] ?? []
+            #expect(list.compactMap { $0["state"] as? String } == ["open", "accepted", "rejected"])
+        }
+    }
+
     @Test("Ten concurrent editors with random conflicts: every acknowledged edit survives, and a live client converges on the stored text")
     func tenEditors() async throws {
         let hub = try await TestHub()

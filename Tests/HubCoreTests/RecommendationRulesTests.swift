@@ -416,3 +416,50 @@ struct ImplementationRulesTests {
         } throws: { ($0 as! DomainError).fields.map(\.field) == ["values[0].indicator"] }
     }
 }
+
+@Suite("Comments and suggestions")
+struct CommentRulesTests {
+    typealias R = RecommendationRulesTests
+    static let now = R.now
+
+    @Test("Who comments and who suggests", arguments: [
+        (R.member, false, true), (R.observer, false, true), (R.observer, true, false), (R.member, true, true), (R.outsider, false, false),
+    ])
+    func who(actor: Principal, suggest: Bool, allowed: Bool) {
+        let result = Result { () throws(DomainError) in
+            try CommentRules.add(to: R.recommendation(), id: CommentID(UUID()), section: .goals, body: "Gut", suggestion: suggest ? "Neue Ziele" : nil,
+                                 baseRevision: 3, by: actor, now: Self.now)
+        }
+        #expect(((try? result.get()) != nil) == allowed)
+    }
+
+    @Test("Suggestions only for text sections; empty comments are refused")
+    func validation() {
+        #expect(throws: DomainError.self) {
+            try CommentRules.add(to: R.recommendation(), id: CommentID(UUID()), section: .resources, body: "", suggestion: "x", baseRevision: 3,
+                                 by: R.member, now: Self.now)
+        }
+        #expect(throws: DomainError.self) {
+            try CommentRules.add(to: R.recommendation(), id: CommentID(UUID()), section: nil, body: "   ", suggestion: nil, baseRevision: 3,
+                                 by: R.member, now: Self.now)
+        }
+    }
+
+    @Test("Accepting a suggestion yields a patch of its section; only the lead decides; an outdated one conflicts when saved")
+    func accept() throws {
+        let r = R.recommendation()
+        let (suggestion, _) = try CommentRules.add(to: r, id: CommentID(UUID()), section: .goals, body: "", suggestion: "Ziele neu", baseRevision: 3,
+                                                   by: R.member, now: Self.now)
+        #expect(throws: DomainError.self) { try CommentRules.decide(suggestion, accept: true, of: r, by: R.member, now: Self.now) }
+        let (accepted, patch, _) = try CommentRules.decide(suggestion, accept: true, of: r, by: R.coordinator, now: Self.now)
+        #expect(accepted.state == .accepted && patch?.sections == [.goals] && patch?.content.goals == "Ziele neu")
+        var moved = r
+        moved.profile.goals = "Inzwischen geändert"
+        moved.revision = 4
+        #expect {
+            try RecommendationRules.save(patch!, onto: moved, baseRevision: 3, base: r.profile, in: R.workspace(), by: R.coordinator, organization: nil,
+                                         signOffs: [], knownPolicyFields: [R.field], now: Self.now, today: R.today)
+        } throws: { ($0 as! DomainError).code == "recommendation.editConflict" }
+        #expect(throws: DomainError.self) { try CommentRules.decide(accepted, accept: false, of: r, by: R.coordinator, now: Self.now) }
+    }
+}

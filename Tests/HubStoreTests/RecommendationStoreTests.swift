@@ -174,4 +174,22 @@ struct RecommendationStoreTests {
             try await f.h.store.commit(ChangeSet(changes: [.recommendation(.insertDecision(orphan))]))
         }
     }
+
+    @Test("Comments round-trip; deciding one is conditional on it being open", arguments: StoreBackend.all)
+    func comments(backend: StoreBackend) async throws {
+        let f = try await Fixture(backend)
+        let comment = RecommendationComment(id: CommentID(UUID()), recommendationID: f.draft.id, section: .goals, kind: .suggestion, authorID: f.author.id,
+                                            body: "Vorschlag", suggestedText: "Neue Ziele", baseRevision: 1, state: .open, createdAt: f.h.clock.now())
+        _ = try await f.h.store.commit(ChangeSet(changes: [.recommendation(.insertComment(comment))]))
+        #expect(try await f.h.store.comments(of: f.draft.id) == [comment])
+        var decided = comment
+        decided.state = .accepted
+        decided.decidedBy = f.author.id
+        decided.decidedAt = f.h.clock.now()
+        _ = try await f.h.store.commit(ChangeSet(changes: [.recommendation(.decideComment(decided))]))
+        #expect(try await f.h.store.comment(comment.id) == decided)
+        await #expect(throws: StoreError.conflict) {
+            try await f.h.store.commit(ChangeSet(changes: [.recommendation(.decideComment(decided))]))
+        }
+    }
 }

@@ -23,6 +23,8 @@ public enum DomainEvent: Sendable, Hashable {
     case ratingSubmitted(SteeringRating)
     case decisionRecorded(CouncilDecision)
     case reportAdded(ImplementationReport, workspace: WorkspaceID)
+    /// A comment or suggestion was added, resolved, accepted or rejected.
+    case commentChanged(RecommendationComment, workspace: WorkspaceID)
 
     /// The wire name of the event (`workspace.created`).
     public var name: String {
@@ -47,6 +49,7 @@ public enum DomainEvent: Sendable, Hashable {
         case .ratingSubmitted: "rating.submitted"
         case .decisionRecorded: "catalogue.decisionRecorded"
         case .reportAdded: "catalogue.reportAdded"
+        case .commentChanged: "recommendation.commentChanged"
         }
     }
 
@@ -74,6 +77,8 @@ public enum DomainEvent: Sendable, Hashable {
             [.catalogue]
         case .reportAdded(_, let w):
             [.catalogue, .workspace(w)]
+        case .commentChanged(_, let w):
+            [.workspace(w)]
         }
     }
 }

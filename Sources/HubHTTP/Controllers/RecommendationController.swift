@@ -49,6 +49,14 @@ struct RecommendationController {
 
     struct SignOffBody: Decodable { let capacity: String }
 
+    struct CommentBody: Decodable {
+        let section: ProfileSection?
+        let body: String?
+        /// A proposed new text for `section` (makes the comment a suggestion).
+        let suggestion: String?
+        let baseRevision: Int
+    }
+
     func add(to router: Router<HubRequestContext>) {
         router.get("/api/v1/workspaces/:id/recommendations") { request, context in try await list(request, context) }
         router.post("/api/v1/workspaces/:id/recommendations") { request, context in try await create(request, context) }
@@ -60,6 +68,11 @@ struct RecommendationController {
         router.get("/api/v1/recommendations/:rid/similar") { request, context in try await similar(request, context) }
         router.post("/api/v1/recommendations/:rid/sign-offs") { request, context in try await signOff(request, context) }
         router.delete("/api/v1/recommendations/:rid/sign-offs/:capacity") { request, context in try await withdraw(request, context) }
+        router.get("/api/v1/recommendations/:rid/comments") { request, context in try await comments(request, context) }
+        router.post("/api/v1/recommendations/:rid/comments") { request, context in try await addComment(request, context) }
+        router.post("/api/v1/recommendations/:rid/comments/:cid/resolve") { request, context in try await resolve(request, context) }
+        router.post("/api/v1/recommendations/:rid/comments/:cid/accept") { request, context in try await decide(true, request, context) }
+        router.post("/api/v1/recommendations/:rid/comments/:cid/reject") { request, context in try await decide(false, request, context) }
     }
 
     static func recommendationID(_ context: HubRequestContext) throws -> RecommendationID {
@@ -165,5 +178,43 @@ struct RecommendationController {
         guard let text = context.parameters.get("capacity"), let capacity = SignOffCapacity(key: text) else { throw DomainError.notFound("signOff") }
         try await WithdrawSignOff(deps: deps)(id, capacity: capacity, by: context.principal)
         return Response(status: .noContent)
+    }
+
+    static func commentID(_ context: HubRequestContext) throws -> CommentID {
+        guard let text = context.parameters.get("cid"), let id = CommentID(text) else { throw DomainError.notFound("comment") }
+        return id
+    }
+
+    func comments(_ request: Request, _ context: HubRequestContext) async throws -> Response {
+        let items = try await Comments(deps: deps).list(try Self.recommendationID(context), by: context.principal)
+        return JSONIO.response(ListResponse(items: items, cursor: nil))
+    }
+
+    func addComment(_ request: Request, _ context: HubRequestContext) async throws -> Response {
+        let id = try Self.recommendationID(context)
+        guard context.principal.isSignedIn else { throw DomainError.unauthenticated }
+        let body = try await JSONIO.decode(CommentBody.self, from: request, context: context, limit: 64 << 10)
+        let comment = try await Comments(deps: deps).add(id, section: body.section, body: body.body ?? "", suggestion: body.suggestion,
+                                                         baseRevision: body.baseRevision, by: context.principal)
+        return JSONIO.response(comment, status: .created)
+    }
+
+    func resolve(_ request: Request, _ context: HubRequestContext) async throws -> Response {
+        let id = try Self.recommendationID(context)
+        guard context.principal.isSignedIn else { throw DomainError.unauthenticated }
+        return JSONIO.response(try await Comments(deps: deps).resolve(id, comment: try Self.commentID(context), by: context.principal))
+    }
+
+    func decide(_ accept: Bool, _ request: Request, _ context: HubRequestContext) async throws -> Response {
+        let id = try Self.recommendationID(context)
+        guard context.principal.isSignedIn else { throw DomainError.unauthenticated }
+        do {
+            return JSONIO.response(try await Comments(deps: deps).decide(id, comment: try Self.commentID(context), accept: accept, by: context.principal))
+        } catch let conflict as RecommendationEditConflict {
+            throw ConflictError(error: conflict.error, current: WireJSON.string(conflict.current))
+        } catch let error as DomainError where error == .versionConflict {
+            let current = try await RecommendationQueries(deps: deps).detail(id, by: context.principal)
+            throw ConflictError(error: error, current: WireJSON.string(current.recommendation))
+        }
     }
 }

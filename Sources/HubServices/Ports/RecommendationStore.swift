@@ -22,6 +22,9 @@ public enum RecommendationChange: Sendable {
     case putRating(SteeringRating)
     case insertDecision(CouncilDecision)
     case insertReport(ImplementationReport)
+    case insertComment(RecommendationComment)
+    /// State, decider and time; refused unless the stored state is `open`.
+    case decideComment(RecommendationComment)
 }
 
 /// Reads of the recommendations component. Part of `HubStore`; both adapters implement it.
@@ -50,4 +53,8 @@ public protocol RecommendationReads: Sendable {
     func decisions(_ reference: CatalogueReference?) async throws -> [CouncilDecision]
     /// Implementation reports, of one entry or (nil) of all, oldest first.
     func reports(_ reference: CatalogueReference?) async throws -> [ImplementationReport]
+
+    /// Comments and suggestions on a recommendation, oldest first.
+    func comments(of id: RecommendationID) async throws -> [RecommendationComment]
+    func comment(_ id: CommentID) async throws -> RecommendationComment?
 }

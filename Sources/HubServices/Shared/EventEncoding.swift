@@ -34,6 +34,8 @@ public enum EventEncoding {
             WireJSON.string(RatingView(r, displayName: displayNames[r.userID] ?? ""))
         case .decisionRecorded(let d):
             WireJSON.string(DecisionEventView(reference: d.reference.description, decision: DecisionView(d)))
+        case .commentChanged(let c, _):
+            WireJSON.string(CommentView(c, authorName: displayNames[c.authorID] ?? ""))
         case .reportAdded(let r, _):
             // Indicator names come with the catalogue entry; the event carries the values by position.
             WireJSON.string(ReportEventView(reference: r.reference.description, report: ReportView(r, indicators: [])))

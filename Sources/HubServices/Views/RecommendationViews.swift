@@ -332,3 +332,50 @@ public struct ReportEventView: Sendable, Hashable, Codable {
     public let reference: String
     public let report: ReportView
 }
+
+/// A comment or suggestion as the workspace sees it.
+public struct CommentView: Sendable, Hashable, Codable {
+    public let id: String
+    public let recommendationId: String
+    public let section: ProfileSection?
+    public let kind: RecommendationComment.Kind
+    public let authorId: String
+    public let authorName: String
+    public let body: String
+    public let suggestedText: String?
+    public let baseRevision: Int
+    public let state: RecommendationComment.State
+    public let createdAt: Date
+    public let decidedAt: Date?
+
+    public init(_ c: RecommendationComment, authorName: String) {
+        id = c.id.description
+        recommendationId = c.recommendationID.description
+        section = c.section
+        kind = c.kind
+        authorId = c.authorID.description
+        self.authorName = authorName
+        body = c.body
+        suggestedText = c.suggestedText
+        baseRevision = c.baseRevision
+        state = c.state
+        createdAt = c.createdAt
+        decidedAt = c.decidedAt
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(recommendationId, forKey: .recommendationId)
+        try c.encode(section, forKey: .section)
+        try c.encode(kind, forKey: .kind)
+        try c.encode(authorId, forKey: .authorId)
+        try c.encode(authorName, forKey: .authorName)
+        try c.encode(body, forKey: .body)
+        try c.encode(suggestedText, forKey: .suggestedText)
+        try c.encode(baseRevision, forKey: .baseRevision)
+        try c.encode(state, forKey: .state)
+        try c.encode(createdAt, forKey: .createdAt)
+        try c.encode(decidedAt, forKey: .decidedAt)
+    }
+}
