@@ -95,7 +95,8 @@ public struct HubGraph: Sendable {
     /// the backplane that brings other instances' events to this one's subscribers.
     func backgroundServices() -> [any Service] {
         var services: [any Service] = [
-            MaintenanceService(store: store, clock: deps.clock, retentionDays: configuration.eventRetentionDays, logger: logger),
+            MaintenanceService(store: store, clock: deps.clock, retentionDays: configuration.eventRetentionDays, logger: logger,
+                               reminders: ReportReminders(deps: deps, mailer: mailer, publicOrigin: configuration.effectiveOrigin)),
             SessionExpiryService(hub: hub, store: store, policy: policy, clock: deps.clock),
         ]
         if let postgres = store as? PostgresStore { services.append(PostgresBackplane(store: postgres, hub: hub, logger: logger)) }

@@ -4,12 +4,14 @@ import HubServices
 import Logging
 import ServiceLifecycle
 
-/// Prunes the event log past its retention and removes expired sessions, hourly.
+/// Prunes the event log past its retention and removes expired sessions, and sends the
+/// reminders for implementation reports that fall due, hourly.
 struct MaintenanceService: Service {
     let store: any HubStore
     let clock: any HubServices.Clock
     let retentionDays: Int
     let logger: Logger
+    let reminders: ReportReminders
 
     func run() async throws {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
@@ -17,6 +19,8 @@ struct MaintenanceService: Service {
             do {
                 let removed = try await store.prune(eventsBefore: now.addingTimeInterval(-Double(retentionDays) * 86_400), now: now)
                 if removed > 0 { logger.info("pruned event log", metadata: ["events": "\(removed)"]) }
+                let reminded = try await reminders.run()
+                if reminded > 0 { logger.info("sent report reminders", metadata: ["entries": "\(reminded)"]) }
             } catch {
                 logger.error("maintenance failed", metadata: ["error": "\(error)"])
             }

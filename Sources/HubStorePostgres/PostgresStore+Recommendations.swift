@@ -133,6 +133,16 @@ extension PostgresStore {
             """,
             "CREATE INDEX recommendation_comment_recommendation ON recommendation_comment (recommendation_id)",
         ]),
+        ("v5-report-reminders", [
+            """
+            CREATE TABLE report_reminder (
+                reference text NOT NULL REFERENCES catalogue_entry (reference),
+                due_on date NOT NULL,
+                sent_ms bigint NOT NULL,
+                PRIMARY KEY (reference, due_on)
+            )
+            """,
+        ]),
     ]
 
     static func apply(_ change: RecommendationChange, on db: PostgresConnection, _ logger: Logger) async throws {
@@ -223,6 +233,11 @@ extension PostgresStore {
                 WHERE id = \(c.id.description) AND state = 'open' RETURNING 1
                 """)
             guard n == 1 else { throw StoreError.conflict }
+        case .recordReminder(let reference, let dueOn, let at):
+            try await db.rows("""
+                INSERT INTO report_reminder (reference, due_on, sent_ms) VALUES (\(reference.description), \(dueOn.description)::date, \(at.millis))
+                ON CONFLICT DO NOTHING
+                """, logger)
         case .insertReport(let r):
             try await db.rows("""
                 INSERT INTO implementation_report (id, reference, reported_on, status, indicator_values, note, author_id, at_ms)
@@ -380,6 +395,15 @@ extension PostgresStore {
         var query = PostgresQuery(unsafeSQL: Self.commentQuery + " WHERE id = $1")
         query.binds.append(id.description)
         return try Self.comments(try await client.rows(query, logger)).first
+    }
+
+    public func remindersSent() async throws -> [CatalogueReference: Set<LocalDate>] {
+        var result: [CatalogueReference: Set<LocalDate>] = [:]
+        for row in try await client.rows("SELECT reference, to_char(due_on, 'YYYY-MM-DD') FROM report_reminder", logger) {
+            let (reference, due) = try row.decode((String, String).self)
+            if let r = CatalogueReference(reference), let d = LocalDate(due) { result[r, default: []].insert(d) }
+        }
+        return result
     }
 
     static func comments(_ rows: [PostgresRow]) throws -> [RecommendationComment] {

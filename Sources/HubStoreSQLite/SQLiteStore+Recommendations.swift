@@ -121,6 +121,16 @@ extension SQLiteStore {
                 CREATE INDEX recommendation_comment_recommendation ON recommendation_comment(recommendation_id);
                 """)
         }
+        migrator.registerMigration("v8-report-reminders") { db in
+            try db.execute(sql: """
+                CREATE TABLE report_reminder (
+                    reference TEXT NOT NULL REFERENCES catalogue_entry(reference),
+                    due_on TEXT NOT NULL,
+                    sent_ms INTEGER NOT NULL,
+                    PRIMARY KEY (reference, due_on)
+                );
+                """)
+        }
     }
 
     static func apply(_ change: RecommendationChange, in db: Database) throws {
@@ -197,6 +207,9 @@ extension SQLiteStore {
                 UPDATE recommendation_comment SET state = ?, decided_by = ?, decided_ms = ? WHERE id = ? AND state = 'open'
                 """, arguments: [c.state.rawValue, c.decidedBy?.description, c.decidedAt?.millis, c.id.description])
             guard db.changesCount == 1 else { throw StoreError.conflict }
+        case .recordReminder(let reference, let dueOn, let at):
+            try db.execute(sql: "INSERT INTO report_reminder(reference, due_on, sent_ms) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                           arguments: [reference.description, dueOn.description, at.millis])
         case .insertReport(let r):
             try db.execute(sql: """
                 INSERT INTO implementation_report(id, reference, reported_on, status, indicator_values, note, author_id, at_ms)
@@ -317,6 +330,16 @@ extension SQLiteStore {
 
     public func comment(_ id: CommentID) async throws -> RecommendationComment? {
         try await pool.read { db in try Self.fetchComments(db, "WHERE id = ?", [id.description]).first }
+    }
+
+    public func remindersSent() async throws -> [CatalogueReference: Set<LocalDate>] {
+        try await pool.read { db in
+            var result: [CatalogueReference: Set<LocalDate>] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT reference, due_on FROM report_reminder") {
+                if let r = CatalogueReference(row["reference"] as String), let d = LocalDate(row["due_on"] as String) { result[r, default: []].insert(d) }
+            }
+            return result
+        }
     }
 
     static func fetchComments(_ db: Database, _ whereClause: String, _ arguments: StatementArguments) throws -> [RecommendationComment] {

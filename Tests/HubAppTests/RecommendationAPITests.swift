@@ -374,3 +374,27 @@ struct SeededGenerator: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+/// Records what would have been mailed (the real SMTP path is tested in scripts/system).
+final class RecordingMailer: Mailer, Sendable {
+    private let sent = Mutex<[(String, String)]>([])
+    var isConfigured: Bool { true }
+    func send(to: String, subject: String, text: String) async throws { sent.withLock { $0.append((to, subject)) } }
+    var subjects: [String] { sent.withLock { $0.map(\.1) } }
+}
+
+@Suite("Report reminders")
+struct ReportReminderTests {
+    @Test("Overdue reports are reminded once per due date; nothing without a mail server")
+    func once() async throws {
+        let hub = try await TestHub()
+        let mailer = RecordingMailer()
+        let reminders = ReportReminders(deps: hub.graph.deps, mailer: mailer, publicOrigin: "https://roundtable.kreis.example")
+        // Adopted in 2023 and not reported on for a year: 001, 003, 004, 005, 007; 002 is implemented, 006 was not adopted.
+        #expect(try await reminders.run() == 5)
+        #expect(Set(mailer.subjects) == Set([1, 3, 4, 5, 7].map { "Umsetzungsbericht fällig: HE-2023-00\($0)" }))
+        #expect(try await reminders.run() == 0, "not twice for the same due date")
+        #expect(mailer.subjects.count == 5)
+        #expect(try await ReportReminders(deps: hub.graph.deps, mailer: NoMailer(), publicOrigin: "x").run() == 0)
+    }
+}

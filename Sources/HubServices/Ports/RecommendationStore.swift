@@ -25,6 +25,8 @@ public enum RecommendationChange: Sendable {
     case insertComment(RecommendationComment)
     /// State, decider and time; refused unless the stored state is `open`.
     case decideComment(RecommendationComment)
+    /// Notes that the reminder for a report due on `dueOn` went out (once per entry and due date).
+    case recordReminder(CatalogueReference, dueOn: LocalDate, at: Date)
 }
 
 /// Reads of the recommendations component. Part of `HubStore`; both adapters implement it.
@@ -57,4 +59,7 @@ public protocol RecommendationReads: Sendable {
     /// Comments and suggestions on a recommendation, oldest first.
     func comments(of id: RecommendationID) async throws -> [RecommendationComment]
     func comment(_ id: CommentID) async throws -> RecommendationComment?
+
+    /// The due dates for which a report reminder was already sent, per entry.
+    func remindersSent() async throws -> [CatalogueReference: Set<LocalDate>]
 }
