@@ -145,6 +145,18 @@ let package = Package(
             dependencies: ["HubCore", "HubServices", "HubStoreSQLite", "HubStorePostgres", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: upcoming
         ),
+        // roundtable copy, backup and restore against real stores: SQLite always, PostgreSQL when
+        // ROUNDTABLE_TEST_POSTGRES_URL is set (raw SQL on both sides to check what the copy wrote).
+        .testTarget(
+            name: "HubDataTests",
+            dependencies: [
+                "HubCore", "HubServices", "HubApp", "HubStoreSQLite", "HubStorePostgres",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: [.enableUpcomingFeature("ExistentialAny")]
+        ),
         .testTarget(
             name: "HubAppTests",
             dependencies: [

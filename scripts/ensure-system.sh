@@ -8,6 +8,8 @@ missing=()
 if [ "${1:-}" = "--tests" ]; then
     command -v node >/dev/null 2>&1 || missing+=(nodejs)
     python3 -c 'import venv' 2>/dev/null || missing+=(python3-venv)
+    # The load balancer of the failover and deploy system tests (scripts/system/test_failover.py).
+    [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || missing+=(nginx)
 fi
 if [ ${#missing[@]} -gt 0 ]; then
     echo "ensure-system: installing ${missing[*]}" >&2

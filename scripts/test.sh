@@ -41,5 +41,6 @@ curl -fs "http://127.0.0.1:$demo_port/api/v1/policy-fields" | grep -q "Wohnen" |
 kill "$demo_pid"; wait "$demo_pid" 2>/dev/null || true
 echo "demo: served the front end and the demo data on port $demo_port"
 
-step "system tests (real peers: SMTP sink with STARTTLS and AUTH)"
+# The PostgreSQL server started above is still up (ROUNDTABLE_TEST_POSTGRES_URL), so run.sh uses it.
+step "system tests (SMTP sink; PostgreSQL with two instances; nginx failover; backup, restore and copy; deploy/ checks)"
 ROUNDTABLE_BIN="$root/.build/debug/roundtable" bash scripts/system/run.sh

@@ -14,7 +14,8 @@ struct Roundtable: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "roundtable",
         abstract: "Roundtable: the participation and collaboration hub for integrated social planning.",
-        subcommands: [Serve.self, Migrate.self, SeedDemo.self, CreateAdmin.self],
+        subcommands: [Serve.self, Migrate.self, SeedDemo.self, CreateAdmin.self,
+                      Backup.self, Restore.self, Copy.self], // data commands: DataCommands.swift
         defaultSubcommand: Serve.self)
 }
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# System tests against real peers (SMTP sink with STARTTLS). Uses the repo's .venv.
+# System tests against real peers (SMTP sink with STARTTLS, PostgreSQL, nginx) and checks of deploy/. Uses the repo's .venv.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
