@@ -5,8 +5,12 @@
 // #/workspaces/<id> (with members and invitations, views/members.js), #/account and
 // #/account/two-factor (views/account.js), #/admin, #/admin/organizations and
 // #/admin/audit (views/admin.js, views/organizations.js), #/invitation/<token>
-// (views/invitation.js), #/forgot and #/reset/<token> (views/password-reset.js); the last
-// three work without a session.
+// (views/invitation.js), #/forgot and #/reset/<token> (views/password-reset.js),
+// #/recommendations/<id> (views/recommendation-editor.js) with its history
+// #/recommendations/<id>/history[/<n>] (views/recommendation-history.js), the public
+// catalogue #/catalogue[?filters] and #/catalogue/<HE-…> (views/catalogue.js), and the
+// steering group's rating #/steering[?year=] (views/steering.js). The invitation,
+// password-reset and catalogue routes work without a session.
 
 import { html, render, attrs } from './lib/html.js';
 import { api, ApiError, ifMatch } from './lib/api.js';
@@ -26,6 +30,11 @@ import { mountForgot, mountReset } from './views/password-reset.js';
 import * as reset from './state/password-reset.js';
 import { createMemberAdmin } from './views/members.js';
 import { describeEvent } from './state/announce.js';
+import { createRecommendationList } from './views/recommendation-list.js';
+import { mountRecommendationEditor } from './views/recommendation-editor.js';
+import { mountRecommendationHistory } from './views/recommendation-history.js';
+import { mountCatalogue, mountCatalogueEntry } from './views/catalogue.js';
+import { mountSteering } from './views/steering.js';
 
 const app = {
   session: null, // { user, memberships, session, totpEnabled } from /api/v1/me
@@ -70,6 +79,10 @@ function canEdit(workspaceId) {
   return isAdmin() || roleIn(workspaceId) === 'coordinator';
 }
 
+function isSteering() {
+  return Boolean(app.session && app.session.user && app.session.user.isSteering);
+}
+
 function kindLabel(kind) {
   return dir.KINDS.includes(kind) ? t(`kind.${kind}`) : String(kind ?? '');
 }
@@ -93,6 +106,7 @@ function renderHeader() {
   const signedIn = Boolean(app.session);
   const route = app.route?.name;
   const user = app.session?.user;
+  const inCatalogue = route === 'catalogue' || route === 'catalogueEntry';
   renderKeepingFocus($('#site-header'), html`
     <div class="container bar">
       <a class="brand" href="#/"><span class="brand-name">${t('app.name')}</span><span class="brand-tagline">${t('app.tagline')}</span></a>
@@ -102,11 +116,19 @@ function renderHeader() {
       <nav class="container nav" aria-label="${t('app.nav')}">
         <ul class="nav-list">
           <li><a href="#/" ${attrs({ 'aria-current': route === 'directory' ? 'page' : null })}>${t('nav.directory')}</a></li>
+          <li><a href="#/catalogue" data-testid="nav-catalogue" ${attrs({ 'aria-current': inCatalogue ? 'page' : null })}>${t('nav.catalogue')}</a></li>
+          ${isSteering() || isAdmin() ? html`<li><a href="#/steering" data-testid="nav-steering" ${attrs({ 'aria-current': route === 'steering' ? 'page' : null })}>${t('nav.steering')}</a></li>` : ''}
           <li><a href="#/account" data-testid="nav-account" ${attrs({ 'aria-current': route === 'account' ? 'page' : null })}>${t('nav.account')}</a></li>
           ${isAdmin() ? html`<li><a href="#/admin" data-testid="nav-admin" ${attrs({ 'aria-current': route === 'admin' ? 'page' : null })}>${t('nav.admin')}</a></li>` : ''}
         </ul>
         <button type="button" id="sign-out" class="button quiet">${t('nav.signOut')}</button>
-      </nav>` : ''}
+      </nav>` : html`
+      <nav class="container nav" aria-label="${t('app.nav')}">
+        <ul class="nav-list">
+          <li><a href="#/catalogue" data-testid="nav-catalogue" ${attrs({ 'aria-current': inCatalogue ? 'page' : null })}>${t('nav.catalogue')}</a></li>
+          <li><a href="#/signin" data-testid="nav-signin" ${attrs({ 'aria-current': route === 'signin' ? 'page' : null })}>${t('nav.signIn')}</a></li>
+        </ul>
+      </nav>`}
     <div class="container status-line" ${attrs({ hidden: !signedIn })}>
       <p class="connection" data-testid="connection-status" data-state="${app.connection}">
         <span class="conn-dot" aria-hidden="true"></span><span class="visually-hidden">${t('conn.label')}: </span><span class="conn-text">${connectionText(app.connection)}</span>
@@ -157,6 +179,7 @@ function startLive() {
     // Access to a workspace ended while its page was open: say so and show the page as
     // someone outside the workspace sees it.
     const topic = e.detail.topic || '';
+    if (app.view && app.view.onRevoked && app.view.onRevoked(topic)) return;
     if (topic.startsWith('workspace:') && location.hash.includes(topic.slice('workspace:'.length))) {
       announce(t('live.revoked'));
       showRoute();
@@ -282,6 +305,15 @@ function parseRoute(hash) {
   if (path === '/admin/organizations') return { name: 'admin', section: 'organizations' };
   if (path === '/admin/audit') return { name: 'admin', section: 'audit' };
   if (path === '/forgot') return { name: 'forgot' };
+  if (path === '/catalogue') return { name: 'catalogue' };
+  if (path === '/steering') return { name: 'steering' };
+  const entry = /^\/catalogue\/(HE-\d{4}-\d{3,})$/.exec(path);
+  if (entry) return { name: 'catalogueEntry', reference: entry[1] };
+  const recommendation = /^\/recommendations\/([A-Za-z0-9-]{1,64})(?:\/history(?:\/(\d{1,6}))?)?$/.exec(path);
+  if (recommendation) {
+    if (path.includes('/history')) return { name: 'recommendationHistory', id: recommendation[1], revision: recommendation[2] ? Number(recommendation[2]) : null };
+    return { name: 'recommendation', id: recommendation[1] };
+  }
   // A malformed token still shows the reset page (as an invalid link).
   if (reset.isResetPath(path)) return { name: 'reset', token: reset.resetToken(path) };
   const token = ident.invitationToken(path);
@@ -292,7 +324,7 @@ function parseRoute(hash) {
 }
 
 /** Routes that work without a session. */
-const PUBLIC_ROUTES = new Set(['signin', 'invitation', 'forgot', 'reset']);
+const PUBLIC_ROUTES = new Set(['signin', 'invitation', 'forgot', 'reset', 'catalogue', 'catalogueEntry']);
 
 function navigate(hash, { replace = false } = {}) {
   if (replace) {
@@ -332,6 +364,11 @@ function showRoute({ keep = null } = {}) {
     invitation: (el, r, k) => mountInvitation(el, r, k, viewContext),
     forgot: (el, r, k) => mountForgot(el, r, k, viewContext),
     reset: (el, r, k) => mountReset(el, r, k, viewContext),
+    catalogue: (el, r, k) => mountCatalogue(el, r, k, viewContext),
+    catalogueEntry: (el, r, k) => mountCatalogueEntry(el, r, k, viewContext),
+    steering: (el, r, k) => mountSteering(el, r, k, viewContext),
+    recommendation: (el, r, k) => mountRecommendationEditor(el, r, k, viewContext),
+    recommendationHistory: (el, r, k) => mountRecommendationHistory(el, r, k, viewContext),
     notfound: mountNotFound,
   };
   app.view = mounts[route.name](target, route, keep);
@@ -349,8 +386,14 @@ const viewContext = {
   call,
   navigate,
   isAdmin,
+  isSteering,
   roleIn,
   canEdit,
+  policyFieldName: policyFieldLabel,
+  /** Starts the live connection for pages that work without a session (anonymous). */
+  ensureLive() {
+    if (!app.live) startLive();
+  },
   kindLabel,
   compare,
   flashTemplate,
@@ -399,7 +442,8 @@ function mountSignIn(target, route, keep) {
           <button type="submit" class="button primary" id="signin-submit">${t('signin.submit')}</button>
         </div>
       </form>
-      <p class="alt-actions"><a href="#/forgot" id="forgot-link" data-testid="forgot-link">${t('signin.forgot')}</a></p>`;
+      <p class="alt-actions"><a href="#/forgot" id="forgot-link" data-testid="forgot-link">${t('signin.forgot')}</a></p>
+      <p class="alt-actions catalogue-hint">${t('signin.catalogueHint')} <a href="#/catalogue" data-testid="signin-catalogue-link">${t('signin.catalogueLink')}</a></p>`;
   }
 
   function secondFactorForm() {
@@ -621,6 +665,8 @@ async function completeSignIn(user) {
 
 async function signedIn(session) {
   app.session = session;
+  // A connection opened before signing in (the public catalogue) is anonymous: start anew.
+  if (app.live) stopLive();
   startLive();
   loadDirectory();
   const next = app.afterSignIn && app.afterSignIn !== '#/signin' ? app.afterSignIn : '#/';
@@ -945,6 +991,8 @@ function mountDetail(target, route) {
     },
   });
 
+  const recommendations = createRecommendationList({ ctx: viewContext, workspaceId: id, getWorkspace: () => state.workspace });
+
   // Seed from the directory so the page shows something at once.
   const known = app.directory.workspaces[id];
   if (known) state = det.applyWorkspace(state, known);
@@ -1113,6 +1161,7 @@ function mountDetail(target, route) {
       <div class="detail-grid">
         <section class="card" id="detail-facts" aria-labelledby="facts-title">${factsTemplate(ws)}</section>
         <section class="card" id="detail-presence" aria-labelledby="presence-title">${presenceTemplate()}</section>
+        ${recommendations.cardTemplate()}
         ${canEdit(id) ? html`<section class="card" id="detail-edit" aria-labelledby="edit-title">${editTemplate(ws)}</section>` : ''}
         <section class="card" id="detail-members" aria-labelledby="members-title">${membersTemplate()}</section>
       </div>
@@ -1160,6 +1209,7 @@ function mountDetail(target, route) {
     renderKeepingFocus($('#detail-facts'), factsTemplate(ws));
     renderKeepingFocus($('#detail-presence'), presenceTemplate());
     renderKeepingFocus($('#detail-members'), membersTemplate());
+    recommendations.refresh();
     const editSection = $('#detail-edit');
     if (editSection && editShowsForm === Boolean(ws.archived)) {
       // Archived ⇄ active: the form comes and goes; keep a status message if focus was on the toggle.
@@ -1311,6 +1361,7 @@ function mountDetail(target, route) {
   }
   if (state.workspace) update();
   memberAdmin.start();
+  recommendations.start();
 
   return {
     name: 'detail',
@@ -1324,6 +1375,10 @@ function mountDetail(target, route) {
     },
     onTopicEvent(event) {
       if (event.topic !== topic) return;
+      if (event.name && event.name.startsWith('recommendation.')) {
+        recommendations.onTopicEvent(event);
+        return;
+      }
       const before = state;
       state = det.applyDetailEvent(state, event);
       if (state !== before) {
@@ -1339,13 +1394,14 @@ function mountDetail(target, route) {
     },
     onSubmit(form) {
       if (form.id === 'edit-form') save(form);
-      else memberAdmin.onSubmit(form);
+      else if (!recommendations.onSubmit(form)) memberAdmin.onSubmit(form);
     },
     onInput(el) {
       if (el.form && el.form.id === 'edit-form') dirty = true;
     },
     onClick(el) {
       if (memberAdmin.onClick(el)) return true;
+      if (recommendations.onClick(el)) return true;
       if (el.id === 'archive-toggle') {
         toggleArchive(el);
         return true;
@@ -1365,6 +1421,7 @@ function mountDetail(target, route) {
     destroy() {
       destroyed = true;
       memberAdmin.destroy();
+      recommendations.destroy();
       if (app.live && canFollow) app.live.unsubscribe(topic);
     },
   };

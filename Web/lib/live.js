@@ -8,6 +8,11 @@
 // snapshot's cursor. Events at or below the cursor are dropped, so nothing is delivered
 // twice.
 //
+// Presence focus: `setFocus(topic, focus)` says where the person works within a topic
+// (e.g. "<recommendationId>:goals", null when nowhere in particular). The client keeps it
+// per topic and sends it again after every (re)subscription, since the server forgets it
+// with the connection.
+//
 // Events (EventTarget): 'status' {status, previous}, 'hello' {epoch, user}, 'subscribed'
 // {topic, recovered, replayed}, 'event' {topic, epoch, seq, name, at, data}, 'presence'
 // {topic, users}, 'reloaded' {topic, cursor}, 'liveerror' {code, message, topic}.
@@ -147,11 +152,46 @@ export class LiveClient extends EventTarget {
       generation: (this.#topics.get(topic)?.generation ?? 0) + 1,
       reloadTries: 0,
       retryTimer: null,
+      focus: this.#topics.get(topic)?.focus ?? null,
+      focusSent: false,
+      focusEverSent: false,
     };
     const old = this.#topics.get(topic);
     if (old && old.retryTimer) this.#clearTimeout(old.retryTimer);
     this.#topics.set(topic, entry);
     this.#sendSubscribe(entry);
+  }
+
+  /**
+   * Where the person works within a subscribed topic (a short ASCII key, or null). Sent at
+   * once when the subscription is live, and again after every resubscription.
+   */
+  setFocus(topic, focus) {
+    const entry = this.#topics.get(topic);
+    const value = typeof focus === 'string' && focus ? focus : null;
+    if (!entry) return false;
+    if (entry.focus === value && entry.focusSent) return true;
+    entry.focus = value;
+    entry.focusSent = false;
+    if (entry.state === 'live') this.#sendFocus(entry);
+    return true;
+  }
+
+  /** The focus held for a topic (null when none). */
+  focus(topic) {
+    return this.#topics.get(topic)?.focus ?? null;
+  }
+
+  #sendFocus(entry) {
+    // Nothing to clear on a fresh subscription: the server starts without a focus.
+    if (entry.focus === null && !entry.focusSent && !entry.focusEverSent) {
+      entry.focusSent = true;
+      return;
+    }
+    if (this.#send({ type: 'focus', topic: entry.topic, focus: entry.focus })) {
+      entry.focusSent = true;
+      entry.focusEverSent = entry.focus !== null;
+    }
   }
 
   unsubscribe(topic) {
@@ -386,6 +426,10 @@ export class LiveClient extends EventTarget {
     }
     entry.state = 'live';
     entry.reloadTries = 0;
+    // The server forgot any focus with the old subscription or connection.
+    entry.focusSent = false;
+    entry.focusEverSent = false;
+    if (entry.focus !== null) this.#sendFocus(entry);
     this.dispatchEvent(new CustomEvent('subscribed', {
       detail: { topic: msg.topic, recovered: msg.recovered !== false, replayed: msg.replayed ?? 0, cursor: { ...entry.cursor } },
     }));

@@ -437,3 +437,46 @@ test('malformed frames are ignored', () => {
   assert.equal(events.length, 0);
   assert.equal(client.status, 'connecting');
 });
+
+// ---- presence focus ----
+
+test('focus is sent once the subscription is live, again after a reconnect, and cleared with null', () => {
+  const { client, socket, clock: c } = setup();
+  client.start();
+  client.subscribe('workspace:w1', { cursor: null });
+  assert.equal(client.setFocus('workspace:w1', 'r1:goals'), true);
+  assert.equal(client.setFocus('workspace:nope', 'x'), false, 'only on a subscribed topic');
+  socket().open();
+  socket().receive({ type: 'hello', protocol: 1, epoch: EPOCH, user: { id: 'u', displayName: 'U' } });
+  assert.deepEqual(socket().sentOfType('focus'), [], 'not before the subscription is confirmed');
+  socket().receive({ type: 'subscribed', topic: 'workspace:w1', epoch: EPOCH, seq: 0, recovered: true, replayed: 0 });
+  assert.deepEqual(socket().sentOfType('focus'), [{ type: 'focus', topic: 'workspace:w1', focus: 'r1:goals' }]);
+  client.setFocus('workspace:w1', 'r1:goals');
+  assert.equal(socket().sentOfType('focus').length, 1, 'the same focus is not sent twice');
+  client.setFocus('workspace:w1', 'r1:measures');
+  assert.equal(client.focus('workspace:w1'), 'r1:measures');
+
+  // The connection drops: the server forgot the focus; it is sent again after resubscribing.
+  socket().serverClose();
+  c.advance(1000);
+  socket().open();
+  socket().receive({ type: 'hello', protocol: 1, epoch: EPOCH, user: { id: 'u', displayName: 'U' } });
+  socket().receive({ type: 'subscribed', topic: 'workspace:w1', epoch: EPOCH, seq: 0, recovered: true, replayed: 0 });
+  assert.deepEqual(socket().sentOfType('focus'), [{ type: 'focus', topic: 'workspace:w1', focus: 'r1:measures' }]);
+  client.setFocus('workspace:w1', null);
+  assert.deepEqual(socket().sentOfType('focus').at(-1), { type: 'focus', topic: 'workspace:w1', focus: null });
+  client.setFocus('workspace:w1', '');
+  assert.equal(socket().sentOfType('focus').length, 2, 'null and empty are the same');
+  client.stop();
+});
+
+test('a fresh subscription without focus sends nothing', () => {
+  const { client, socket } = setup();
+  client.start();
+  client.subscribe('workspace:w2', { cursor: null });
+  client.setFocus('workspace:w2', null);
+  socket().open();
+  socket().receive({ type: 'subscribed', topic: 'workspace:w2', epoch: EPOCH, seq: 0, recovered: true, replayed: 0 });
+  assert.deepEqual(socket().sentOfType('focus'), []);
+  client.stop();
+});
