@@ -131,6 +131,8 @@ struct RecommendationAPITests {
             #expect((catalogue["cursor"] as? [String: Any])?["topic"] as? String == "catalogue")
             let search = JSON.object(try await client.call(.get, "/api/v1/catalogue?q=familienzentren&year=\(year)", token: nil).body)
             #expect((search["items"] as? [[String: Any]])?.count == 1)
+            let words = JSON.object(try await client.call(.get, "/api/v1/catalogue?q=Familienzentren+jeder+Stadt", token: nil).body)
+            #expect((words["items"] as? [[String: Any]])?.count == 1, "a form's + means a space")
             let rated = JSON.object(try await client.call(.get, "/api/v1/catalogue?year=2023&rating=lessRelevant", token: nil).body)
             #expect(((rated["items"] as? [[String: Any]])?.first?["profile"] as? [String: Any])?["title"] as? String
                     == "Übernahme der ÖPNV-Fahrtkosten für Auszubildende zur Pflegeassistenz")

@@ -592,7 +592,7 @@ export const messages = {
     'rec.readOnly.generic': 'Sie können diese Handlungsempfehlung lesen, aber nicht bearbeiten.',
     'rec.draftRestored': 'Ihre noch nicht gespeicherten Änderungen aus dieser Sitzung wurden wiederhergestellt. Speichern Sie sie, wenn sie gelten sollen.',
 
-    'rec.list.title': 'Handlungsempfehlungen',
+    'rec.list.title': 'Handlungs\u00ADempfehlungen',
     'rec.list.intro': 'Entwürfe und abgeschlossene Handlungsempfehlungen dieser Arbeitsgruppe. Abgeschlossene stehen im gemeinsamen Katalog.',
     'rec.list.empty': 'Noch keine Handlungsempfehlungen.',
     'rec.list.count': 'Entwürfe: {drafts}, abgeschlossen: {finished}',
@@ -801,7 +801,7 @@ export const messages = {
     'rating.relevant': 'steuerungsrelevant',
     'rating.lessRelevant': 'weniger steuerungsrelevant (nicht im Dossier)',
 
-    'catalogue.title': 'Katalog der Handlungsempfehlungen',
+    'catalogue.title': 'Katalog der Handlungs\u00ADempfehlungen',
     'catalogue.intro': 'Alle abgeschlossenen Handlungsempfehlungen der Integrierten Sozialplanung, mit Bewertung durch die Steuerungsgruppe. Öffnen Sie eine Empfehlung, um den ganzen Steckbrief zu lesen.',
     'catalogue.public': 'Der Katalog ist öffentlich; Sie brauchen keine Anmeldung.',
     'catalogue.signInLink': 'Zur Anmeldung für Mitwirkende',

@@ -65,7 +65,7 @@ export function mountCatalogue(target, route, keep, ctx) {
   const fresh = new Map();
   let announceCount = false;
 
-  setTitle(t('catalogue.title'));
+  setTitle(t('catalogue.title').replace(/\u00AD/g, ''));
   ctx.ensureLive();
 
   const policyFieldName = () => policyNameFrom(policyFields);

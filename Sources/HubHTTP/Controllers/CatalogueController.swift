@@ -89,7 +89,8 @@ struct CatalogueController {
             guard let level = RatingLevel(rawValue: text) else { throw invalid("rating", "highlyRelevant, relevant or lessRelevant.") }
             filter.rating = level
         }
-        if let text = query.get("q"), !text.isEmpty {
+        // Form submissions encode spaces as "+" (application/x-www-form-urlencoded); read them as spaces.
+        if let text = query.get("q")?.replacingOccurrences(of: "+", with: " "), !text.isEmpty {
             guard text.count <= 200 else { throw invalid("q", "At most 200 characters.") }
             filter.text = text
         }

@@ -15,6 +15,14 @@ public struct SaveResult: Sendable, Hashable, Codable {
     /// Set when others saved since the editor's base revision: the revision merged onto.
     public let mergedOnto: Int?
     public let similar: [SimilarDraftView]
+
+    // `mergedOnto` is always present (null when the save was on the current revision).
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(recommendation, forKey: .recommendation)
+        try c.encode(mergedOnto, forKey: .mergedOnto)
+        try c.encode(similar, forKey: .similar)
+    }
 }
 
 /// A member starts a draft in their workspace.
