@@ -337,6 +337,9 @@ struct RecommendationAPITests {
                 while (latest["revision"] as? Int ?? 0) < finalRevision {
                     for event in try await inbox.events(1, timeout: .seconds(10)) where event["name"] as? String == "recommendation.updated" {
                         let data = event["data"] as? [String: Any] ?? [:]
+                        #expect(["Mitglied Fokusgruppe (Demo)", "Koordination Fokusgruppe (Demo)", "Stabsstelle Sozialplanung (Demo)"]
+                            .contains(data["changedBy"] as? String ?? ""), "the event names who saved")
+                        #expect((data["changedSections"] as? [String])?.count == 1)
                         if (data["revision"] as? Int ?? 0) > (latest["revision"] as? Int ?? 0) { latest = data }
                     }
                 }

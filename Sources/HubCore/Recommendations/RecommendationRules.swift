@@ -109,7 +109,7 @@ public enum RecommendationRules {
         let revision = RecommendationRevision(recommendationID: current.id, number: next.revision, authorID: userID, organizationID: organization,
                                               at: now, profile: profile, changedSections: changed, restoredFrom: restoredFrom)
         // A sign-off covers one revision's text; a change withdraws every sign-off given so far.
-        var events: [DomainEvent] = [.recommendationUpdated(next, changed)]
+        var events: [DomainEvent] = [.recommendationUpdated(next, changed, by: userID)]
         if !signOffs.isEmpty { events.append(.signOffsWithdrawn(next)) }
         return SaveOutcome(recommendation: next, revision: revision, mergedOnto: mergedOnto, withdrawnSignOffs: signOffs, events: events)
     }

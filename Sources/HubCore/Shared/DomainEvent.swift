@@ -10,8 +10,8 @@ public enum DomainEvent: Sendable, Hashable {
     case memberRemoved(Membership)
     case policyFieldUpdated(PolicyField)
     case recommendationCreated(Recommendation)
-    /// A new revision; the sections that changed.
-    case recommendationUpdated(Recommendation, [ProfileSection])
+    /// A new revision: the sections that changed and who saved it.
+    case recommendationUpdated(Recommendation, [ProfileSection], by: UserID)
     /// A save withdrew the sign-offs given on the previous revision.
     case signOffsWithdrawn(Recommendation)
     case signedOff(SignOff, workspace: WorkspaceID)
@@ -63,7 +63,7 @@ public enum DomainEvent: Sendable, Hashable {
             [.workspace(m.workspaceID)]
         case .policyFieldUpdated:
             [.directory]
-        case .recommendationCreated(let r), .recommendationUpdated(let r, _), .signOffsWithdrawn(let r), .recommendationFinished(let r):
+        case .recommendationCreated(let r), .recommendationUpdated(let r, _, _), .signOffsWithdrawn(let r), .recommendationFinished(let r):
             [.workspace(r.workspaceID)]
         case .signedOff(_, let w), .signOffWithdrawn(_, let w):
             [.workspace(w)]

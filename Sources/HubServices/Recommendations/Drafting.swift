@@ -71,7 +71,7 @@ public struct SaveRecommendation: Sendable {
                     return SaveResult(recommendation: RecommendationView(current), mergedOnto: nil, similar: try await similar(to: current))
                 }
                 try await deps.commit(ChangeSet(changes: [.recommendation(.addRevision(outcome.recommendation, outcome.revision))],
-                                                events: EventEncoding.newEvents(outcome.events)))
+                                                events: EventEncoding.newEvents(outcome.events, displayNames: actor.nameTable)))
                 return SaveResult(recommendation: RecommendationView(outcome.recommendation), mergedOnto: outcome.mergedOnto,
                                   similar: try await similar(to: outcome.recommendation))
             } catch let error as DomainError where error.code == "recommendation.editConflict" {
@@ -124,7 +124,7 @@ public struct RestoreRevision: Sendable {
             organization: context.membership?.organizationID, signOffs: signOffs, now: deps.clock.now(), today: deps.today)
         else { return current }
         try await deps.commit(ChangeSet(changes: [.recommendation(.addRevision(outcome.recommendation, outcome.revision))],
-                                        events: EventEncoding.newEvents(outcome.events)))
+                                        events: EventEncoding.newEvents(outcome.events, displayNames: actor.nameTable)))
         return outcome.recommendation
     }
 }

@@ -68,3 +68,11 @@ extension ServiceDependencies {
         try await Set(store.policyFields().value.map(\.id))
     }
 }
+
+extension Principal {
+    /// The actor's own display name, for events that name who acted.
+    var nameTable: [UserID: String] {
+        guard let userID else { return [:] }
+        return [userID: displayName ?? ""]
+    }
+}

@@ -21,7 +21,10 @@ public enum EventEncoding {
                                        organizationName: m.organizationID.flatMap { organizationNames[$0] }))
         case .policyFieldUpdated(let f):
             WireJSON.string(PolicyFieldView(f))
-        case .recommendationCreated(let r), .recommendationUpdated(let r, _), .signOffsWithdrawn(let r), .recommendationFinished(let r):
+        case .recommendationUpdated(let r, let sections, let user):
+            WireJSON.string(RecommendationUpdateView(recommendation: RecommendationView(r), changedSections: sections,
+                                                     changedBy: displayNames[user] ?? ""))
+        case .recommendationCreated(let r), .signOffsWithdrawn(let r), .recommendationFinished(let r):
             WireJSON.string(RecommendationView(r))
         case .signedOff(let s, _), .signOffWithdrawn(let s, _):
             WireJSON.string(SignOffView(s, displayName: displayNames[s.userID] ?? "",

@@ -379,3 +379,20 @@ public struct CommentView: Sendable, Hashable, Codable {
         try c.encode(decidedAt, forKey: .decidedAt)
     }
 }
+
+/// `recommendation.updated`: the recommendation as `RecommendationView` encodes it, plus which
+/// sections changed and the display name of who saved them.
+public struct RecommendationUpdateView: Sendable, Hashable, Encodable {
+    public let recommendation: RecommendationView
+    public let changedSections: [ProfileSection]
+    public let changedBy: String
+
+    enum ExtraKeys: String, CodingKey { case changedSections, changedBy }
+
+    public func encode(to encoder: any Encoder) throws {
+        try recommendation.encode(to: encoder)
+        var c = encoder.container(keyedBy: ExtraKeys.self)
+        try c.encode(changedSections, forKey: .changedSections)
+        try c.encode(changedBy, forKey: .changedBy)
+    }
+}
