@@ -6,7 +6,7 @@
 // download gets exactly the same selection.
 
 export const RATING_LEVELS = Object.freeze(['highlyRelevant', 'relevant', 'lessRelevant']);
-export const CATALOGUE_STATUSES = Object.freeze(['submitted', 'rated']);
+export const CATALOGUE_STATUSES = Object.freeze(['submitted', 'rated', 'adopted', 'rejected', 'deferred', 'inImplementation', 'implemented', 'stopped']);
 export const FILTER_KEYS = Object.freeze(['policyField', 'workspace', 'year', 'status', 'rating', 'q']);
 export const EMPTY_FILTERS = Object.freeze({ policyField: '', workspace: '', year: '', status: '', rating: '', q: '' });
 export const Q_MAX = 200;

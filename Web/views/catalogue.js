@@ -12,6 +12,9 @@ import { $, announce, setTitle, errorNotice, focusHeading, renderKeepingFocus } 
 import * as cat from '../state/catalogue.js';
 import * as dir from '../state/workspaces.js';
 import { profileTemplate, ratingBadge, ratingLabel } from './profile.js';
+import { trackingTemplate, statusBadge, trackingStatusLabel, decisionFormTemplate, reportFormTemplate, submitTrackingForm } from './tracking.js';
+
+const TRACKING_EVENTS = ['catalogue.decisionRecorded', 'catalogue.reportAdded'];
 
 function statusLabel(status) {
   return cat.CATALOGUE_STATUSES.includes(status) ? t(`catalogue.status.${status}`) : String(status ?? '');
@@ -39,7 +42,8 @@ function entryMeta(entry) {
     <span class="mono">${entry.reference}</span>
     <span>${entry.workspaceName}</span>
     <span>${t('catalogue.year', { year: entry.year })}</span>
-    ${entry.consensus ? ratingBadge(entry.consensus.level) : html`<span class="badge badge-draft">${statusLabel(entry.status)}</span>`}
+    ${statusBadge(entry)}
+    ${entry.consensus ? ratingBadge(entry.consensus.level) : ''}
     ${entry.consensus && !entry.inDossier ? html`<span class="small muted">${t('catalogue.notInDossier')}</span>` : ''}`;
 }
 
@@ -163,6 +167,9 @@ export function mountCatalogue(target, route, keep, ctx) {
         <h3 id="cat-${entry.reference}-rating">${t('catalogue.rating')}</h3>
         ${consensusTemplate(entry, 3)}
       </section>
+      <section class="profile-section tracking" aria-labelledby="cat-${entry.reference}-tracking" data-testid="tracking">
+        ${trackingTemplate(entry, { level: 3, prefix: `cat-${entry.reference}` })}
+      </section>
       <p><a href="#/catalogue/${encodeURIComponent(entry.reference)}">${t('catalogue.permalink', { reference: entry.reference })}</a></p>`;
   }
 
@@ -265,6 +272,20 @@ export function mountCatalogue(target, route, keep, ctx) {
   }).catch(() => {});
   drawResults();
 
+  async function refetchEntry(reference) {
+    if (!reference || !(state.items ?? []).some((e) => e.reference === reference)) return;
+    try {
+      const { data } = await ctx.api.get(`/api/v1/catalogue/${encodeURIComponent(reference)}`);
+      if (destroyed || !state.items) return;
+      const before = state.items.find((e) => e.reference === reference);
+      state = { ...state, items: state.items.map((e) => (e.reference === reference ? data : e)) };
+      if (before && before.status !== data.status) announce(t('catalogue.live.tracking', { reference, status: trackingStatusLabel(data.status) }));
+      drawResults();
+    } catch {
+      /* the next reload brings it */
+    }
+  }
+
   function toggle(button) {
     const key = button.getAttribute('data-ref');
     const entry = (state.items ?? []).find((e) => e.reference === key);
@@ -308,6 +329,10 @@ export function mountCatalogue(target, route, keep, ctx) {
     },
     onTopicEvent(event) {
       if (event.topic !== 'catalogue') return;
+      if (TRACKING_EVENTS.includes(event.name)) {
+        refetchEntry(event.data?.reference);
+        return;
+      }
       const { state: next, change } = cat.applyCatalogueEvent(state, event, filters);
       state = next;
       if (change === 'added') {
@@ -336,9 +361,29 @@ export function mountCatalogueEntry(target, route, keep, ctx) {
   let destroyed = false;
   let policyFields = [];
   let entry = null;
+  let drawn = false;
+  let busy = false;
   render(target, html`<p class="loading">${t('app.loading')}</p><h1 id="page-title" tabindex="-1" class="visually-hidden">${reference}</h1>`);
   setTitle(reference);
   ctx.ensureLive();
+
+  const canDecide = () => ctx.isAdmin();
+  const canReport = () => Boolean(entry) && (ctx.isAdmin() || ['coordinator', 'member'].includes(ctx.roleIn(entry.workspaceId)));
+
+  function formsTemplate() {
+    if (!ctx.app.session || !entry) return '';
+    return html`
+      ${canDecide() ? html`<section class="card" id="entry-decision-card">${decisionFormTemplate()}</section>` : ''}
+      ${canReport() ? html`<section class="card" id="entry-report-card">${reportFormTemplate(entry)}</section>` : ''}`;
+  }
+
+  function drawTracking() {
+    if (destroyed || !drawn) return;
+    const meta = $('#entry-meta');
+    if (meta) renderKeepingFocus(meta, entryMeta(entry));
+    const box = $('#entry-tracking-box');
+    if (box) renderKeepingFocus(box, trackingTemplate(entry, { level: 2, prefix: 'entry' }));
+  }
 
   function draw(error = null) {
     if (destroyed) return;
@@ -349,22 +394,39 @@ export function mountCatalogueEntry(target, route, keep, ctx) {
         <p class="back"><a href="#/catalogue"><span aria-hidden="true">← </span>${t('catalogue.back')}</a></p>
         <h1 id="page-title" tabindex="-1">${notFound ? t('catalogue.notFound', { reference }) : t('catalogue.loadError')}</h1>
         ${notFound ? '' : errorNotice(error)}`);
+      drawn = false;
     } else {
       setTitle(`${entry.profile.title} (${entry.reference})`);
       render(target, html`
         <p class="back"><a href="#/catalogue"><span aria-hidden="true">← </span>${t('catalogue.back')}</a></p>
         <article class="cat-article" data-testid="catalogue-article" aria-labelledby="page-title">
           <h1 id="page-title" tabindex="-1">${entry.profile.title}</h1>
-          <p class="ws-meta">${entryMeta(entry)}</p>
+          <p class="ws-meta" id="entry-meta">${entryMeta(entry)}</p>
           <p class="small muted">${t('catalogue.finishedOn', { date: formatDate(String(entry.finishedAt ?? '').slice(0, 10), getLang()), revision: entry.revision })}</p>
           <section class="card" aria-labelledby="entry-rating">
             <h2 id="entry-rating">${t('catalogue.rating')}</h2>
             ${consensusTemplate(entry, 2)}
           </section>
+          <section class="card tracking" id="entry-tracking-box" aria-labelledby="entry-tracking" data-testid="tracking">${trackingTemplate(entry, { level: 2, prefix: 'entry' })}</section>
+          ${formsTemplate()}
           <div class="card">${profileTemplate(entry.profile, { level: 2, idPrefix: 'entry', policyFieldName: policyNameFrom(policyFields) })}</div>
         </article>`);
+      drawn = true;
     }
     if (hadFocus) focusHeading();
+  }
+
+  async function refetch() {
+    try {
+      const { data } = await ctx.api.get(`/api/v1/catalogue/${encodeURIComponent(reference)}`);
+      if (destroyed) return;
+      const before = entry?.status;
+      entry = data;
+      drawTracking();
+      if (before && before !== entry.status) announce(t('catalogue.live.tracking', { reference, status: trackingStatusLabel(entry.status) }));
+    } catch {
+      /* keep what is shown */
+    }
   }
 
   Promise.all([
@@ -379,11 +441,26 @@ export function mountCatalogueEntry(target, route, keep, ctx) {
 
   return {
     name: 'catalogueEntry',
+    onSubmit(form) {
+      if ((form.id !== 'decision-form' && form.id !== 'report-form') || !entry || busy) return;
+      busy = true;
+      submitTrackingForm(form, entry, ctx).then((ok) => (ok ? refetch() : null)).finally(() => {
+        busy = false;
+      });
+    },
     onTopicEvent(event) {
       if (event.topic !== 'catalogue' || !event.data || event.data.reference !== reference) return;
+      if (TRACKING_EVENTS.includes(event.name)) {
+        refetch();
+        return;
+      }
       entry = event.data;
-      draw();
-      if (event.name === 'catalogue.consensusSet') announce(t('catalogue.live.rated', { reference, rating: ratingLabel(entry.consensus?.level) }));
+      drawTracking();
+      if (event.name === 'catalogue.consensusSet') {
+        const box = $('#entry-rating')?.parentElement;
+        if (box) renderKeepingFocus(box, html`<h2 id="entry-rating">${t('catalogue.rating')}</h2>${consensusTemplate(entry, 2)}`);
+        announce(t('catalogue.live.rated', { reference, rating: ratingLabel(entry.consensus?.level) }));
+      }
     },
     destroy() {
       destroyed = true;

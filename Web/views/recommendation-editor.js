@@ -17,6 +17,7 @@ import { $, announce, setTitle, errorNotice, errorText, renderKeepingFocus, focu
 import * as rec from '../state/recommendations.js';
 import * as dir from '../state/workspaces.js';
 import { valueTemplate, sectionLabel, impactLabel, directionLabel } from './profile.js';
+import { createComments } from './recommendation-comments.js';
 
 function storage() {
   try {
@@ -75,6 +76,16 @@ export function mountRecommendationEditor(target, route, keep, ctx) {
   }
   const policyFieldName = (pid) => ctx.policyFieldName(pid);
 
+  const comments = createComments({
+    ctx,
+    recommendationId: id,
+    getRecommendation: () => server(),
+    currentText: (s) => String((server() ? rec.sectionValue(server().profile, s) : '') ?? ''),
+    canWrite: () => canEdit(),
+    isLead: () => ctx.isAdmin() || role() === 'coordinator',
+    onAccepted: () => scheduleRefresh(),
+  });
+
   // ------------------------------------------------------------ loading
 
   async function loadDetail() {
@@ -104,6 +115,7 @@ export function mountRecommendationEditor(target, route, keep, ctx) {
     topic = `workspace:${workspaceId}`;
     loadError = null;
     update();
+    if (!first) comments.refreshAll();
   }
 
   async function loadSimilar() {
@@ -130,6 +142,7 @@ export function mountRecommendationEditor(target, route, keep, ctx) {
     loadDetail()
       .then((cursor) => {
         if (destroyed || !app.live || !topic) return;
+        comments.start();
         app.live.subscribe(topic, { cursor, reload: loadDetail });
         subscribed = true;
         loadSimilar();
@@ -609,11 +622,13 @@ export function mountRecommendationEditor(target, route, keep, ctx) {
     return html`<section class="card rec-section" id="sec-${s}" data-section="${s}" aria-labelledby="sec-${s}-title" data-testid="section-${s}">
       <div class="sec-head">
         ${sectionHeading(s, editable)}
+        <p class="sec-ccount" id="sec-${s}-ccount">${comments.countTemplate(s)}</p>
         <p class="sec-state" id="sec-${s}-state">${stateLine(s)}</p>
       </div>
       ${editable ? html`<p class="hint" id="sec-${s}-hint">${t(`rec.section.${s}.hint`)}</p>` : ''}
       <p class="sec-presence" id="sec-${s}-presence">${presenceLine(s)}</p>
       <div id="sec-${s}-content">${contentTemplate(s)}</div>
+      ${comments.sectionTemplate(s)}
     </section>`;
   }
 
@@ -1063,9 +1078,12 @@ export function mountRecommendationEditor(target, route, keep, ctx) {
     onTopicEvent(event) {
       if (!topic || event.topic !== topic || !event.data) return;
       const data = event.data;
-      if (rec.LIST_EVENTS.has(event.name) && data.id === id) {
+      if (event.name === 'recommendation.commentChanged') {
+        comments.onTopicEvent(event);
+      } else if (rec.LIST_EVENTS.has(event.name) && data.id === id) {
         absorb(data);
         update();
+        comments.refreshAll();
         scheduleRefresh();
       } else if ((event.name === 'recommendation.signedOff' || event.name === 'recommendation.signOffWithdrawn') && data.recommendationId === id) {
         signOff = rec.applySignOffEvent(signOff, event, server()?.revision);
@@ -1099,6 +1117,7 @@ export function mountRecommendationEditor(target, route, keep, ctx) {
       return true;
     },
     onSubmit(form) {
+      if (comments.onSubmit(form)) return;
       const s = form.getAttribute('data-section');
       if (s && form.id === `sec-form-${s}`) {
         if (rec.isPending(editor, s)) {
@@ -1129,6 +1148,7 @@ export function mountRecommendationEditor(target, route, keep, ctx) {
         start();
         return true;
       }
+      if (comments.onClick(el)) return true;
       if (el.id === 'rec-save-all' || el.id === 'rec-save-all-bottom') {
         save(null);
         return true;
@@ -1194,6 +1214,7 @@ export function mountRecommendationEditor(target, route, keep, ctx) {
     },
     destroy() {
       destroyed = true;
+      comments.destroy();
       if (refreshTimer) clearTimeout(refreshTimer);
       if (focusTimer) clearTimeout(focusTimer);
       target.removeEventListener('focusin', onFocusIn);

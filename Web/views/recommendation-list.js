@@ -5,9 +5,10 @@
 
 import { html, render } from '../lib/html.js';
 import { ApiError } from '../lib/api.js';
-import { t, getLang, formatDateTime } from '../lib/i18n.js';
+import { t, getLang, formatDateTime, formatDate } from '../lib/i18n.js';
 import { $, announce, errorNotice, busyButton, renderKeepingFocus, reportFieldErrors, resetFieldErrors } from '../lib/ui.js';
 import * as rec from '../state/recommendations.js';
+import { isOverdue } from '../state/tracking.js';
 
 export function createRecommendationList({ ctx, workspaceId, getWorkspace }) {
   const base = `/api/v1/workspaces/${encodeURIComponent(workspaceId)}/recommendations`;
@@ -16,6 +17,7 @@ export function createRecommendationList({ ctx, workspaceId, getWorkspace }) {
   let destroyed = false;
   let busy = false;
   let formShown = null;
+  let due = null; // reports due: null while loading or when not readable
   const fresh = new Map(); // id → time, for a short highlight of what arrived live
 
   const canRead = () => ctx.isAdmin() || ctx.roleIn(workspaceId) !== null;
@@ -39,6 +41,37 @@ export function createRecommendationList({ ctx, workspaceId, getWorkspace }) {
       loadError = err;
     }
     refresh();
+  }
+
+  async function loadDue() {
+    if (!canRead() || destroyed) return;
+    try {
+      const { data } = await ctx.call(ctx.api.get(`/api/v1/workspaces/${encodeURIComponent(workspaceId)}/reports-due`));
+      due = Array.isArray(data?.items) ? data.items : [];
+    } catch {
+      due = null;
+    }
+    if (destroyed) return;
+    const box = $('#recs-due');
+    if (box) renderKeepingFocus(box, dueTemplate());
+  }
+
+  function dueTemplate() {
+    if (due === null) return html``;
+    const sorted = due.slice().sort((a, b) => String(a.reportDueOn).localeCompare(String(b.reportDueOn)));
+    return html`<section class="rec-due" aria-labelledby="recs-due-title" data-testid="reports-due">
+      <h3 id="recs-due-title">${t('tracking.due.title')}</h3>
+      ${sorted.length === 0 ? html`<p class="muted">${t('tracking.due.none')}</p>` : html`
+        <p class="small muted">${t('tracking.due.intro')}</p>
+        <ul class="due-list" aria-labelledby="recs-due-title">${sorted.map((e) => {
+          const date = formatDate(e.reportDueOn, getLang());
+          const overdue = isOverdue(e.reportDueOn);
+          return html`<li data-testid="report-due" data-ref="${e.reference}">
+            <a href="#/catalogue/${encodeURIComponent(e.reference)}"><span class="mono">${e.reference}</span> ${e.profile?.title ?? ''}</a>
+            <span class="${overdue ? 'due-overdue' : 'muted'}">${overdue ? html`<strong>${t('tracking.due.overdue', { date })}</strong>` : t('tracking.due.on', { date })}</span>
+          </li>`;
+        })}</ul>`}
+    </section>`;
   }
 
   function statusBadge(r) {
@@ -97,6 +130,7 @@ export function createRecommendationList({ ctx, workspaceId, getWorkspace }) {
       <p class="muted">${t('rec.list.intro')}</p>
       <div id="recs-create">${formTemplate()}</div>
       <div id="recs-list">${listTemplate()}</div>
+      <div id="recs-due">${dueTemplate()}</div>
     </section>`;
   }
 
@@ -145,6 +179,7 @@ export function createRecommendationList({ ctx, workspaceId, getWorkspace }) {
     cardTemplate,
     start() {
       load();
+      loadDue();
     },
     refresh,
     onTopicEvent(event) {
@@ -157,6 +192,7 @@ export function createRecommendationList({ ctx, workspaceId, getWorkspace }) {
         fresh.set(event.data.id, Date.now());
         announce(t('rec.live.created', { title: event.data.profile?.title ?? '' }));
       } else if (event.name === 'recommendation.finished') {
+        loadDue();
         announce(t('rec.live.finished', { title: event.data.profile?.title ?? '', reference: event.data.reference ?? '' }));
       }
       refresh();
