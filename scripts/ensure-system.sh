@@ -10,6 +10,8 @@ if [ "${1:-}" = "--tests" ]; then
     python3 -c 'import venv' 2>/dev/null || missing+=(python3-venv)
     # The load balancer of the failover and deploy system tests (scripts/system/test_failover.py).
     [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || missing+=(nginx)
+    # pdftotext and pdfinfo check the dossier PDF (Tests/HubAppTests/DossierTests.swift, scripts/system/test_dossier.py).
+    command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
 fi
 if [ ${#missing[@]} -gt 0 ]; then
     echo "ensure-system: installing ${missing[*]}" >&2

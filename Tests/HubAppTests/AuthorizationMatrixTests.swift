@@ -156,6 +156,9 @@ struct AuthorizationMatrixTests {
                                                                           needsVersion: false, allowed: everyone),
         "GET /api/v1/workspaces/{id}/reports-due": Rule(method: .get, path: "/api/v1/workspaces/{ws}/reports-due", body: nil, needsVersion: false,
                                                        allowed: members),
+        // The annual dossier is public: it goes to the council and is published.
+        "GET /api/v1/dossiers/{year}/html": Rule(method: .get, path: "/api/v1/dossiers/2023/html", body: nil, needsVersion: false, allowed: everyone),
+        "GET /api/v1/dossiers/{year}/pdf": Rule(method: .get, path: "/api/v1/dossiers/2023/pdf", body: nil, needsVersion: false, allowed: everyone),
         // OParl 1.1: the catalogue for council information systems, public like the catalogue.
         "GET /api/oparl/1.1/system": Rule(method: .get, path: "/api/oparl/1.1/system", body: nil, needsVersion: false, allowed: everyone),
         "GET /api/oparl/1.1/bodies": Rule(method: .get, path: "/api/oparl/1.1/bodies", body: nil, needsVersion: false, allowed: everyone),

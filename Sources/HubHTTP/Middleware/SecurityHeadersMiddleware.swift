@@ -14,7 +14,11 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response = try await next(request, context)
-        response.headers[.contentSecurityPolicy] = Self.contentSecurityPolicy
+        // A route may send a stricter policy of its own, one that starts from nothing
+        // (the dossier allows exactly its inline stylesheet, by hash); anything else gets ours.
+        if !(response.headers[.contentSecurityPolicy]?.hasPrefix("default-src 'none'") ?? false) {
+            response.headers[.contentSecurityPolicy] = Self.contentSecurityPolicy
+        }
         response.headers[.xContentTypeOptions] = "nosniff"
         response.headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
         response.headers[HTTPField.Name("Cross-Origin-Opener-Policy")!] = "same-origin"
