@@ -185,6 +185,9 @@ export function mountCatalogue(target, route, keep, ctx) {
       <div class="cat-toolbar">
         <p class="count" id="cat-count" data-testid="catalogue-count">${countText(items.length)}</p>
         <a class="button secondary" id="cat-csv" href="${cat.cataloguePath(filters, { csv: true })}" download="handlungsempfehlungen.csv" data-testid="catalogue-csv">${t('catalogue.csv')}</a>
+        ${filters.year && items.some((e) => e.inDossier) ? html`
+          <a class="button secondary" href="${`/api/v1/dossiers/${filters.year}/pdf`}" data-testid="catalogue-dossier-pdf">${t('catalogue.dossierPdf', { year: filters.year })}</a>
+          <a class="button secondary" href="${`/api/v1/dossiers/${filters.year}/html`}" data-testid="catalogue-dossier-html">${t('catalogue.dossierHtml', { year: filters.year })}</a>` : ''}
       </div>
       ${items.length === 0 ? html`<p class="empty">${cat.hasFilters(filters) ? t('catalogue.emptyFiltered') : t('catalogue.empty')}</p>` : ''}
       <ul class="cat-list" data-testid="catalogue-list" aria-labelledby="page-title">${items.map(entryTemplate)}</ul>`;

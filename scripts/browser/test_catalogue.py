@@ -152,3 +152,21 @@ def test_english_catalogue(open_page):
     page.wait_for_function("() => document.querySelectorAll('[data-testid=catalogue-entry]').length === 1")
     assert "less relevant for steering (not in the dossier)" in page.get_by_test_id("catalogue-list").text_content()
     assert probe.page_errors == []
+
+
+def test_a_year_with_rated_entries_links_its_dossier(open_page, hub):
+    page, probe = open_catalogue(open_page, path="/#/catalogue?year=2023")
+    link = page.get_by_test_id("catalogue-dossier-pdf")
+    link.wait_for()
+    assert link.get_attribute("href") == "/api/v1/dossiers/2023/pdf"
+    r = requests.get(hub.base_url + link.get_attribute("href"), timeout=20)
+    assert r.status_code == 200 and r.content.startswith(b"%PDF-1.4")
+    html_link = page.get_by_test_id("catalogue-dossier-html").get_attribute("href")
+    r = requests.get(hub.base_url + html_link, timeout=20)
+    assert r.status_code == 200 and "Sozialplanung Fokus 2023" in r.text
+    assert r.headers["Content-Security-Policy"].startswith("default-src 'none'")
+    # Without a year there is no single dossier to link.
+    page.goto(hub.base_url + "/#/catalogue")
+    page.get_by_test_id("catalogue-list").wait_for()
+    assert page.get_by_test_id("catalogue-dossier-pdf").count() == 0
+    assert probe.page_errors == []
