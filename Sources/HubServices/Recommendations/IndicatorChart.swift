@@ -61,18 +61,6 @@ public enum IndicatorChart {
         value == value.rounded() && abs(value) < 1e12 ? String(Int64(value)) : String(format: "%.2f", value)
     }
 
-    static func escape(_ text: String) -> String {
-        var out = ""
-        for c in text {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(c)
-            }
-        }
-        return out
-    }
+    /// The dossier's HTML escaping serves SVG text and attributes as well.
+    static func escape(_ text: String) -> String { Dossier.escape(text) }
 }
