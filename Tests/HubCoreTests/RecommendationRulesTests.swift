@@ -463,3 +463,13 @@ struct CommentRulesTests {
         #expect(throws: DomainError.self) { try CommentRules.decide(accepted, accept: false, of: r, by: R.coordinator, now: Self.now) }
     }
 }
+
+@Suite("HTML escaping for server documents")
+struct EscapeHTMLTests {
+    @Test("The five characters are escaped, NUL becomes the replacement character, everything else stays")
+    func escapes() {
+        #expect(Markdown.escapeHTML("<a href=\"x\">Müller & Söhne's</a>\u{0}✓") ==
+                "&lt;a href=&quot;x&quot;&gt;Müller &amp; Söhne&#39;s&lt;/a&gt;\u{FFFD}✓")
+        #expect(Markdown.escapeHTML("") == "")
+    }
+}

@@ -43,6 +43,15 @@ public enum Markdown {
         return String(decoding: writer.out, as: UTF8.self)
     }
 
+    /// Plain text → HTML text or double-quoted attribute value: `& < > " '` escaped, NUL
+    /// replaced by U+FFFD. The one HTML escaping of the server's documents (dossier, charts).
+    public static func escapeHTML(_ text: String) -> String {
+        var out: Bytes = []
+        out.reserveCapacity(text.utf8.count)
+        appendEscaped(Array(text.replacingNUL.utf8), to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
     /// Markdown source → plain text, for search indexes and the text part of e-mails.
     /// Markup characters that took effect are removed; links keep their text and add an
     /// absolute URL in parentheses; list items get "- " or "1. "; quotes get "> "; blocks
@@ -1203,4 +1212,9 @@ private func parseBareUrl(_ s: Bytes, _ i: Int) -> (node: InlineNode, end: Int)?
     guard j > p else { return nil }
     let url = Array(s[i..<j])
     return (InlineNode(kind: .autolink, text: url, href: url, source: url), j)
+}
+
+private extension String {
+    /// NUL is not allowed in HTML text; it shows as the replacement character.
+    var replacingNUL: String { contains("\u{0}") ? String(unicodeScalars.map { $0 == "\u{0}" ? "\u{FFFD}" : $0 }.map(Character.init)) : self }
 }

@@ -332,22 +332,7 @@ public enum Dossier {
     static func groupID(_ index: Int) -> String { "handlungsfeld-\(index + 1)" }
 
     /// Escapes text for HTML element content and double-quoted attribute values.
-    public static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            case "\u{0}": out += "\u{FFFD}"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
-    }
+    public static func escape(_ text: String) -> String { Markdown.escapeHTML(text) }
 
     /// Escaped text whose line breaks are kept (`<br>`).
     static func escapeMultiline(_ text: String) -> String {

@@ -61,6 +61,6 @@ public enum IndicatorChart {
         value == value.rounded() && abs(value) < 1e12 ? String(Int64(value)) : String(format: "%.2f", value)
     }
 
-    /// The dossier's HTML escaping serves SVG text and attributes as well.
-    static func escape(_ text: String) -> String { Dossier.escape(text) }
+    /// The server's one HTML escaping serves SVG text and attributes as well.
+    static func escape(_ text: String) -> String { Markdown.escapeHTML(text) }
 }
