@@ -113,6 +113,11 @@ public final class LiveConnection: Sendable {
         if queued { wakeContinuation.yield() }
     }
 
+    /// Drops the TCP connection without a close handshake (a peer that does not answer).
+    public func dropConnection() {
+        forceClose.withLock { $0 }?()
+    }
+
     /// The writer takes everything queued, and records per topic what the client will hold.
     public func take() -> [Outgoing] {
         state.withLock { s in

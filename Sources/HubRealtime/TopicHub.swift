@@ -182,6 +182,11 @@ public final class TopicHub: CommitObserver, Sendable {
         for connection in connections.withLock({ Array($0.values) }) { connection.close(code: code, reason: reason) }
     }
 
+    /// Drops the connections still open (peers that did not answer the close in time).
+    public func forceCloseAll() {
+        for connection in connections.withLock({ Array($0.values) }) { connection.dropConnection() }
+    }
+
     /// A removed member loses the workspace topic at once, unless they are an administrator.
     private func revokeRemovedMember(_ event: StoredEvent) {
         guard let data = event.payload.data(using: .utf8),
