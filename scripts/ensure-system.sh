@@ -12,6 +12,8 @@ if [ "${1:-}" = "--tests" ]; then
     [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || missing+=(nginx)
     # pdftotext and pdfinfo check the dossier PDF (Tests/HubAppTests/DossierTests.swift, scripts/system/test_dossier.py).
     command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+    # libfiu's fiu-run/fiu-ctrl inject write and fsync failures (scripts/system/test_faults.py).
+    command -v fiu-run >/dev/null 2>&1 || missing+=(fiu-utils)
 fi
 if [ ${#missing[@]} -gt 0 ]; then
     echo "ensure-system: installing ${missing[*]}" >&2
