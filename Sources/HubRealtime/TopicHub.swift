@@ -27,10 +27,24 @@ public final class TopicHub: CommitObserver, Sendable {
     private let delivered = Counter(label: "roundtable_ws_deliveries_total")
     private let overflows = Counter(label: "roundtable_ws_resyncs_total")
     private let publishedCounter = Counter(label: "roundtable_events_published_total")
+    /// Presence throttle per topic: when it was last sent, and whether a trailing send is due.
+    private let presenceState = Mutex<[String: PresenceThrottle]>([:])
+    private let presenceInterval: Duration
 
-    public init(epoch: String = "", logger: Logger) {
+    struct PresenceThrottle {
+        var lastSent: ContinuousClock.Instant
+        var trailingScheduled: Bool
+    }
+
+    /// The most people a `presence` message lists; `count` gives the total.
+    public static let presenceListLimit = 100
+
+    /// `presenceInterval`: presence goes out at once after a quiet period, and at most once
+    /// per interval while people keep joining (the changes in between are merged).
+    public init(epoch: String = "", logger: Logger, presenceInterval: Duration = .milliseconds(250)) {
         self.epochBox = Mutex(epoch)
         self.logger = logger
+        self.presenceInterval = presenceInterval
     }
 
     /// Set once the store is open (the store needs the hub as its observer first).
@@ -140,11 +154,60 @@ public final class TopicHub: CommitObserver, Sendable {
         return byID.values.sorted { ($0.displayName, $0.id) < ($1.displayName, $1.id) }
     }
 
+    /// Tells a topic's subscribers who is there. Every join or leave would otherwise send the
+    /// whole list to every member: n joins to one topic cost n² messages (1,000 people joining a
+    /// conference board: a million frames). Throttled instead: the first change after a quiet
+    /// interval goes out at once, later ones are merged into one send at the end of the interval.
     func broadcastPresence(_ topic: String) {
         guard Topic(topic)?.hasPresence ?? true else { return }
+        enum Action { case now, later(Duration), merged }
+        let now = ContinuousClock.now
+        let interval = presenceInterval
+        let action = presenceState.withLock { table -> Action in
+            guard var state = table[topic] else {
+                table[topic] = PresenceThrottle(lastSent: now, trailingScheduled: false)
+                return .now
+            }
+            if state.trailingScheduled { return .merged }
+            let since = now - state.lastSent
+            if since >= interval {
+                state.lastSent = now
+                table[topic] = state
+                return .now
+            }
+            state.trailingScheduled = true
+            table[topic] = state
+            return .later(interval - since)
+        }
+        switch action {
+        case .now:
+            sendPresence(topic)
+        case .later(let delay):
+            Task { [self] in
+                try? await Task.sleep(for: delay)
+                presenceState.withLock { table in
+                    table[topic]?.trailingScheduled = false
+                    table[topic]?.lastSent = .now
+                }
+                sendPresence(topic)
+            }
+        case .merged:
+            break
+        }
+    }
+
+    private func sendPresence(_ topic: String) {
         let members = subscribers.withLock { $0[topic].map { Array($0.values) } } ?? []
-        guard !members.isEmpty else { return }
-        let bytes = Frames.control(ServerMessage.Presence(topic: topic, users: presence(topic)))
+        guard !members.isEmpty else {
+            presenceState.withLock { table in
+                if table[topic]?.trailingScheduled == false { table[topic] = nil }
+            }
+            return
+        }
+        let everyone = presence(topic)
+        let listed = everyone.count <= Self.presenceListLimit ? everyone
+            : Array((everyone.filter { $0.focus != nil } + everyone.filter { $0.focus == nil }).prefix(Self.presenceListLimit))
+        let bytes = Frames.control(ServerMessage.Presence(topic: topic, users: listed, count: everyone.count))
         for member in members { member.connection.send(bytes) }
     }
 
