@@ -216,6 +216,10 @@ public final class LiveConnection: Sendable {
                 s.subscriptions[topic] = sub
                 return .skipped
             case .live:
+                // A gap (an earlier event not here yet, e.g. committed on another instance
+                // before this connection's hub knew the topic): never skip it silently; the
+                // client resubscribes from its last event and the log replays the rest.
+                if seq > sub.lastQueued + 1 && sub.lastQueued > 0 { return overflow(topic, &s) }
                 guard s.outbox.count < capacity, s.outboxBytes + bytes.readableBytes <= maxBytes else { return overflow(topic, &s) }
                 s.outbox.append(.event(topic: topic, seq: seq, bytes: bytes))
                 s.outboxBytes += bytes.readableBytes
