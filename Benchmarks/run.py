@@ -73,13 +73,15 @@ class Server:
         self.topic = None
         self.log = open(HERE / "results" / f"{name}.log", "wb")
         env = dict(os.environ)
-        if name == "hub":
+        if name in ("hub", "hub-task"):
             data = Path(f"/tmp/roundtable-bench-{os.getpid()}")
             subprocess.run(["rm", "-rf", str(data)], check=True)
             env = {k: v for k, v in os.environ.items() if not k.startswith("ROUNDTABLE_")}
             env.update({"ROUNDTABLE_BCRYPT_COST": "4", "ROUNDTABLE_ADMIN_SECOND_FACTOR": "optional",
                         "ROUNDTABLE_WEB_ROOT": str(ROOT / "Web"), "ROUNDTABLE_LOG_LEVEL": "warning",
-                        "ROUNDTABLE_WS_BUFFER": "4096"})
+                        "ROUNDTABLE_WS_BUFFER": "4096",
+                        # hub-task: the async writer task per connection, for comparison with the default.
+                        "ROUNDTABLE_WS_WRITER": "task" if name == "hub-task" else "direct"})
             command = [str(ROOT / ".build" / "release" / "roundtable"), "serve", "--demo", "--port", str(self.port), "--data-dir", str(data)]
         elif name == "go-gorilla":
             command = [str(PEERS / "bin" / "peer-go"), str(self.port)]
@@ -101,7 +103,7 @@ class Server:
                     break
             except OSError:
                 time.sleep(0.1)
-        if name == "hub":
+        if name in ("hub", "hub-task"):
             self.wait_ready()
             self.token = self.sign_in()
             self.topic = "directory"
@@ -166,7 +168,7 @@ class HubPublisher:
     def __init__(self, server: Server):
         self.server = server
 
-    def run(self, rate: float, seconds: float) -> dict:
+    def run(self, rate: float, seconds: float, burst: int = 1) -> dict:
         total = int(rate * seconds)
         start = time.time_ns() + 50_000_000
         lock = threading.Lock()
@@ -181,7 +183,7 @@ class HubPublisher:
                     if k >= total:
                         return
                     state["next"] += 1
-                scheduled = start + int(k * 1e9 / rate)
+                scheduled = start + int((k // burst) * burst * 1e9 / rate)
                 delay = (scheduled - time.time_ns()) / 1e9
                 if delay > 0:
                     time.sleep(delay)
@@ -200,7 +202,7 @@ class HubPublisher:
                     with lock:
                         state["errors"] += 1
 
-        threads = [threading.Thread(target=worker) for _ in range(min(64, max(4, int(rate / 25))))]
+        threads = [threading.Thread(target=worker) for _ in range(min(64, max(4, int(rate / 25), 2 * burst)))]
         for t in threads:
             t.start()
         for t in threads:
@@ -214,7 +216,7 @@ class WSPublisher:
     def __init__(self, server: Server, size: int):
         self.server, self.size = server, size
 
-    def run(self, rate: float, seconds: float) -> dict:
+    def run(self, rate: float, seconds: float, burst: int = 1) -> dict:
         sock = socket.create_connection(("127.0.0.1", self.server.port))
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         key = base64.b64encode(os.urandom(16)).decode()
@@ -227,7 +229,7 @@ class WSPublisher:
         start = time.time_ns() + 50_000_000
         late = 0
         for k in range(total):
-            scheduled = start + int(k * 1e9 / rate)
+            scheduled = start + int((k // burst) * burst * 1e9 / rate)
             delay = (scheduled - time.time_ns()) / 1e9
             if delay > 0:
                 time.sleep(delay)
@@ -244,7 +246,7 @@ class WSPublisher:
 
 
 def publisher_for(server: Server, size: int):
-    return HubPublisher(server) if server.name == "hub" else WSPublisher(server, size)
+    return HubPublisher(server) if server.name.startswith("hub") else WSPublisher(server, size)
 
 
 def emit(results: list, record: dict):
@@ -266,24 +268,24 @@ def s1_idle(server: Server, conns: int, window: float, results: list):
                    "idle_cpu_percent": round(100 * (cpu1 - cpu0) / window, 3), "window_s": window, "connect_s": load["connect_s"]})
 
 
-def s2_fanout(server: Server, conns: int, rates: list[float], seconds: float, size: int, results: list):
+def s2_fanout(server: Server, conns: int, rates: list[float], seconds: float, size: int, results: list, burst: int = 1):
     publisher = publisher_for(server, size)
     baselines = {}
     for rate in rates:  # the cost of taking the events in, without anyone to deliver them to
         cpu0 = cpu_seconds(server.pid)
-        publisher.run(rate, seconds)
+        publisher.run(rate, seconds, burst)
         baselines[rate] = cpu_seconds(server.pid) - cpu0
     client = LoadClient(server, conns)
     time.sleep(1.0)
     for rate in rates:
         cpu0 = cpu_seconds(server.pid)
-        sent = publisher.run(rate, seconds)
+        sent = publisher.run(rate, seconds, burst)
         time.sleep(0.5)  # let the last events arrive
         cpu = cpu_seconds(server.pid) - cpu0
         load = client.finish()
         delivered = load["deliveries"]
         expected = sent["published"] * load["ready"]
-        emit(results, {"scenario": "S2", "server": server.name, "conns": conns, "rate": rate, **sent,
+        emit(results, {"scenario": "S2" if burst == 1 else "S2-burst", "server": server.name, "conns": conns, "rate": rate, "burst": burst, **sent,
                        "expected": expected, "delivered": delivered, "loss": expected - delivered,
                        "deliveries_per_s": round(delivered / seconds), "p50_ms": load["p50_us"] / 1000, "p99_ms": load["p99_us"] / 1000,
                        "p999_ms": load["p999_us"] / 1000, "max_ms": load["max_us"] / 1000,
@@ -359,7 +361,7 @@ def summary(results: list):
                 return r
         return None
 
-    servers = [s for s in ["hub", "go-gorilla", "node-ws", "py-websockets", "py-picows"] if one("S1", s)]
+    servers = [s for s in ["hub", "hub-task", "go-gorilla", "node-ws", "py-websockets", "py-picows"] if one("S1", s)]
     floor_record = one("floor", "C send loop")
     print("\n## Summary (server CPU per delivery: with subscribers minus without, at the same rate)\n")
     print("| server | S1 KB/socket | S1 idle CPU % | " + " | ".join(
@@ -373,11 +375,16 @@ def summary(results: list):
                 p = one("S2", server, conns=r["conns"], rate=r["rate"])
                 cells.append(f"{p['server_cpu_us_per_delivery']} ({p['p99_ms']:.1f}, {p['loss']})" if p else "–")
         print(f"| {server} | " + " | ".join(cells) + " |")
+    bursts = [r for r in results if r["scenario"] == "S2-burst"]
+    if bursts:
+        print("\nBursts of 10 events (1,000 subscribers, 100 events/s): server µs CPU per delivery, p99 ms")
+        for r in bursts:
+            print(f"  {r['server']}: {r['server_cpu_us_per_delivery']} µs, p99 {r['p99_ms']:.1f} ms, loss {r['loss']}")
     if floor_record:
         print(f"\nfloor: {floor_record['cpu_us_per_send']} µs CPU per send() of one {floor_record.get('frame_bytes', '~600')}-byte frame")
         for r in results:
             if r["scenario"] == "S2" and r["server"] == "hub" and r["server_cpu_us_per_delivery"]:
-                peers = [one("S2", s, conns=r["conns"], rate=r["rate"]) for s in servers if s != "hub"]
+                peers = [one("S2", s, conns=r["conns"], rate=r["rate"]) for s in servers if not s.startswith("hub")]
                 best = min((p["server_cpu_us_per_delivery"] for p in peers if p and p["server_cpu_us_per_delivery"]), default=None)
                 ratio_peer = f"{best / r['server_cpu_us_per_delivery']:.1f}× less than the best peer" if best else ""
                 print(f"S2 {r['conns']}×{r['rate']:g}/s: hub/floor {r['server_cpu_us_per_delivery'] / floor_record['cpu_us_per_send']:.2f}; {ratio_peer}")
@@ -386,7 +393,7 @@ def summary(results: list):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--servers", default="hub,go-gorilla,node-ws,py-websockets,py-picows")
+    parser.add_argument("--servers", default="hub,hub-task,go-gorilla,node-ws,py-websockets,py-picows")
     options = parser.parse_args()
     (HERE / "results").mkdir(exist_ok=True)
     stamp = time.strftime("%Y%m%dT%H%M%S")
@@ -400,12 +407,14 @@ def main():
     for name in options.servers.split(","):
         server = Server(name)
         try:
-            if name == "hub":
+            if name.startswith("hub"):
                 size = hub_event_size(server)
             s1_idle(server, idle_conns, 5 if quick else 15, results)
             for conns, rates in sweep:
                 if rates:
                     s2_fanout(server, conns, rates, seconds, size, results)
+            # Bursts: 10 events at once, 100 events/s: what per-connection coalescing buys.
+            s2_fanout(server, 1000, [100], seconds, size, results, burst=10)
             if name == "hub":
                 s6_storm(server, 1000 if quick else 5000, results)
                 s5_mutations(server, 3 if quick else 10, results)
