@@ -98,6 +98,14 @@ public struct LiveGateway: Sendable {
             guard Permissions.canSubscribe(principal, to: topic) else {
                 return reject(connection, id: id, topic: topicText, code: "subscription.forbidden", message: "You may not follow this topic.")
             }
+            if case .panel(let panelID) = topic {
+                // A panel's public topic exists for published public-link panels (and for the
+                // workspace's members); drafts and invite-only panels are not found, as over HTTP.
+                let panel = try await store.panel(panelID)
+                guard let panel, PanelPermissions.canViewPage(panel, by: principal, invite: nil, holdsReceipt: false) else {
+                    return reject(connection, id: id, topic: topicText, code: "subscription.forbidden", message: "You may not follow this topic.")
+                }
+            }
             let key = topic.description
             connection.beginSubscription(key)
             hub.add(connection, to: key)

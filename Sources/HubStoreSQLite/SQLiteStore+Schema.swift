@@ -171,6 +171,7 @@ extension SQLiteStore {
                 """)
         }
         registerRecommendationMigrations(&migrator)
+        registerPanelMigrations(&migrator)
         return migrator
     }
 }

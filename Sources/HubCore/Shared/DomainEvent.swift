@@ -25,6 +25,8 @@ public enum DomainEvent: Sendable, Hashable {
     case reportAdded(ImplementationReport, workspace: WorkspaceID)
     /// A comment or suggestion was added, resolved, accepted or rejected.
     case commentChanged(RecommendationComment, workspace: WorkspaceID)
+    /// Feedback panels (issue 7): one case for the component's events.
+    case panel(PanelEvent)
 
     /// The wire name of the event (`workspace.created`).
     public var name: String {
@@ -50,6 +52,7 @@ public enum DomainEvent: Sendable, Hashable {
         case .decisionRecorded: "catalogue.decisionRecorded"
         case .reportAdded: "catalogue.reportAdded"
         case .commentChanged: "recommendation.commentChanged"
+        case .panel(let e): e.name
         }
     }
 
@@ -79,6 +82,13 @@ public enum DomainEvent: Sendable, Hashable {
             [.catalogue, .workspace(w)]
         case .commentChanged(_, let w):
             [.workspace(w)]
+        case .panel(let e):
+            e.audiences.map { audience -> Topic in
+                switch audience {
+                case .workspace(let w): .workspace(w)
+                case .publicPanel(let p): .panel(p)
+                }
+            }
         }
     }
 }

@@ -9,6 +9,9 @@ public enum Topic: Hashable, Sendable, CustomStringConvertible {
     case catalogue
     /// The steering group's rating work: rounds and individual ratings.
     case steering
+    /// A published feedback panel's public page: lifecycle and public responses, open to
+    /// everyone, no presence (like the catalogue).
+    case panel(PanelID)
 
     /// Parses the wire form (`directory`, `workspace:<uuid>`).
     public init?(_ text: String) {
@@ -24,6 +27,9 @@ public enum Topic: Hashable, Sendable, CustomStringConvertible {
         case "workspace":
             guard let id = WorkspaceID(String(parts[1])) else { return nil }
             self = .workspace(id)
+        case "panel":
+            guard let id = PanelID(String(parts[1])) else { return nil }
+            self = .panel(id)
         default:
             return nil
         }
@@ -35,6 +41,7 @@ public enum Topic: Hashable, Sendable, CustomStringConvertible {
         case .workspace(let id): "workspace:\(id)"
         case .catalogue: "catalogue"
         case .steering: "steering"
+        case .panel(let id): "panel:\(id)"
         }
     }
 
@@ -42,7 +49,7 @@ public enum Topic: Hashable, Sendable, CustomStringConvertible {
     /// the public catalogue stay unseen.
     public var hasPresence: Bool {
         switch self {
-        case .catalogue: false
+        case .catalogue, .panel: false
         default: true
         }
     }
