@@ -82,3 +82,11 @@ public enum PanelRecords {
             personalDataErasedAt: erasedMillis.map(Date.init(millis:)))
     }
 }
+
+/// The hashing and randomness the panel use cases need (SHA-256, HMAC-SHA-256, the system's
+/// secure random source). Implemented with swift-crypto at the edge; HubServices stays free of it.
+public protocol PanelCrypto: Sendable {
+    func sha256(_ data: Data) -> Data
+    func hmacSHA256(key: Data, message: Data) -> Data
+    func randomBytes(_ count: Int) -> [UInt8]
+}
