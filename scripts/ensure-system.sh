@@ -5,6 +5,8 @@ set -euo pipefail
 
 missing=()
 [ -f /usr/include/sqlite3.h ] || missing+=(libsqlite3-dev)
+# QR codes for feedback panels (Sources/CQRencode, a system-library target).
+[ -f /usr/include/qrencode.h ] || missing+=(libqrencode-dev)
 if [ "${1:-}" = "--tests" ]; then
     command -v node >/dev/null 2>&1 || missing+=(nodejs)
     python3 -c 'import venv' 2>/dev/null || missing+=(python3-venv)

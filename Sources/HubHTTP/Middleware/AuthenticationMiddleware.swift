@@ -44,7 +44,10 @@ struct AuthenticationMiddleware: RouterMiddleware {
     }
 
     /// The TCP peer, or behind a trusted proxy the address it reports last.
-    func clientAddress(_ request: Request, _ context: Context) -> String {
+    func clientAddress(_ request: Request, _ context: Context) -> String { Self.clientAddress(request, context, settings: settings) }
+
+    /// The same, for the feedback panels, which hand it to `ClientKeyring.derive` and nowhere else.
+    static func clientAddress(_ request: Request, _ context: Context, settings: HTTPSettings) -> String {
         if settings.trustForwardedFor, let forwarded = request.headers[HTTPField.Name("X-Forwarded-For")!],
            let last = forwarded.split(separator: ",").last?.trimmingCharacters(in: .whitespaces), !last.isEmpty {
             return last

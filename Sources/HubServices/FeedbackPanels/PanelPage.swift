@@ -88,7 +88,7 @@ public enum PanelPage {
     static func e(_ text: String) -> String { Markdown.escapeHTML(text) }
 
     /// UI strings, German and English.
-    static func t(_ key: String, _ l: PanelLanguage) -> String {
+    public static func t(_ key: String, _ l: PanelLanguage) -> String {
         let de: [String: String] = [
             "skip": "Zum Inhalt springen", "lang.switch": "English", "lang.name": "Sprache",
             "audience": "Wen wir fragen", "summary": "Worum es geht", "easy": "In Leichter Sprache",

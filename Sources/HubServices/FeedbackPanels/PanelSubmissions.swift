@@ -177,6 +177,7 @@ public struct PanelMaintenance: Sendable {
         public var closed = 0
         public var erased = 0
         public var secretsDeleted = 0
+        public init() {}
     }
 
     public func run() async throws -> Report {

@@ -9,9 +9,11 @@ public struct Panels: Sendable {
     let deps: ServiceDependencies
     let crypto: any PanelCrypto
     let mailer: any Mailer
+    let publicOrigin: String
 
-    public init(deps: ServiceDependencies, crypto: any PanelCrypto, mailer: any Mailer) {
+    public init(deps: ServiceDependencies, crypto: any PanelCrypto, mailer: any Mailer, publicOrigin: String = "") {
         self.deps = deps
+        self.publicOrigin = publicOrigin
         self.crypto = crypto
         self.mailer = mailer
     }
@@ -211,7 +213,7 @@ public struct Panels: Sendable {
             Guten Tag,
 
             auf Ihre Rückmeldung zu „\(title)“ gibt es eine Antwort.
-            Öffnen Sie die Seite der Befragung (/p/\(panel.id)/receipt) und geben Sie Ihren Beleg-Code ein, um sie zu lesen.
+            Öffnen Sie die Seite der Befragung (\(publicOrigin)/p/\(panel.id)/receipt) und geben Sie Ihren Beleg-Code ein, um sie zu lesen.
 
             Diese Nachricht enthält absichtlich keine Inhalte.
             """)
@@ -219,7 +221,7 @@ public struct Panels: Sendable {
             Hello,
 
             there is a response to your feedback on "\(title)".
-            Open the panel's page (/p/\(panel.id)/receipt?lang=en) and enter your receipt code to read it.
+            Open the panel's page (\(publicOrigin)/p/\(panel.id)/receipt?lang=en) and enter your receipt code to read it.
 
             This message deliberately contains no content.
             """)

@@ -1,10 +1,51 @@
 import Foundation
 import HubCore
 
-/// A feedback panel as the workspace sees it (HTTP and `panel.*` lifecycle events). Settings
-/// are the core's Codable form (questions with their kind as `{"scale": {"labels": [...]}}`,
-/// `{"singleChoice": {"options": [...]}}`, `{"multipleChoice": {"options", "min", "max"}}`,
-/// `{"freeText": {"maxLength": n}}`).
+/// A question on the wire, flat: `kind` is `scale` (with five `labels`), `singleChoice` or
+/// `multipleChoice` (with `options` and, for multiple choice, `min`/`max`) or `freeText`
+/// (with `maxLength`). The same shape is read and written.
+public struct QuestionWire: Sendable, Codable {
+    public let id: String?
+    public let prompt: PanelText
+    public let help: PanelText?
+    public let required: Bool?
+    public let kind: String
+    public let labels: [PanelText]?
+    public let options: [ChoiceOption]?
+    public let min: Int?
+    public let max: Int?
+    public let maxLength: Int?
+
+    public init(_ q: PanelQuestion) {
+        id = q.id.description
+        prompt = q.prompt
+        help = q.help
+        required = q.required
+        kind = q.kind.name
+        switch q.kind {
+        case .scale(let l): (labels, options, min, max, maxLength) = (l, nil, nil, nil, nil)
+        case .singleChoice(let o): (labels, options, min, max, maxLength) = (nil, o, nil, nil, nil)
+        case .multipleChoice(let o, let lo, let hi): (labels, options, min, max, maxLength) = (nil, o, lo, hi, nil)
+        case .freeText(let n): (labels, options, min, max, maxLength) = (nil, nil, nil, nil, n)
+        }
+    }
+
+    /// The core question; a new id when none (or a malformed one) is given.
+    public func question(at index: Int, newID: () -> UUID) throws(DomainError) -> PanelQuestion {
+        let qid = id.flatMap(QuestionID.init) ?? QuestionID(newID())
+        let k: QuestionKind
+        switch kind {
+        case "scale": k = .scale(labels: labels ?? [])
+        case "singleChoice": k = .singleChoice(options: options ?? [])
+        case "multipleChoice": k = .multipleChoice(options: options ?? [], min: min ?? 0, max: max ?? (options?.count ?? 0))
+        case "freeText": k = .freeText(maxLength: maxLength ?? 2000)
+        default: throw .validation([FieldIssue(field: "questions[\(index)].kind", code: "invalid", message: "scale, singleChoice, multipleChoice or freeText.")])
+        }
+        return PanelQuestion(id: qid, prompt: prompt, help: help, required: required ?? false, kind: k)
+    }
+}
+
+/// A feedback panel as the workspace sees it (HTTP and `panel.*` lifecycle events).
 public struct PanelView: Sendable, Encodable {
     public let id: String
     public let workspaceId: String
@@ -21,7 +62,7 @@ public struct PanelView: Sendable, Encodable {
     public let opensOn: LocalDate
     public let closesOn: LocalDate
     public let closedOn: LocalDate?
-    public let questions: [PanelQuestion]
+    public let questions: [QuestionWire]
     public let sections: [ProfileSection]
     public let access: PanelAccess
     public let moderation: ModerationMode
@@ -50,7 +91,7 @@ public struct PanelView: Sendable, Encodable {
         opensOn = p.opensOn
         closesOn = p.closesOn
         closedOn = p.closedOn
-        questions = p.questions
+        questions = p.questions.map(QuestionWire.init)
         sections = p.sections
         access = p.access
         moderation = p.moderation
