@@ -173,6 +173,46 @@ struct AuthorizationMatrixTests {
                                                 needsVersion: false, allowed: [.admin]),
         "GET /api/v1/rating-rounds/{year}/summary": Rule(method: .get, path: "/api/v1/rating-rounds/{year}/summary", body: nil, needsVersion: false,
                                                         allowed: [.steering, .admin]),
+        // Feedback panels (issue 7): members read panels, items and results; coordinators and administrators
+        // manage, moderate and respond; the public pages /p are for everyone (a published public-link panel).
+        // `{panel}`, `{open}`, `{closed}`, `{invitePanel}`, `{item}`, `{approved}`, `{invite}` are fresh objects (see PanelMatrixFixture).
+        "GET /api/v1/workspaces/{id}/panels": Rule(method: .get, path: "/api/v1/workspaces/{ws}/panels", body: nil, needsVersion: false, allowed: members),
+        "POST /api/v1/workspaces/{id}/panels": Rule(method: .post, path: "/api/v1/workspaces/{ws}/panels?{newPanel}", body: nil, needsVersion: false,
+                                                    allowed: [.coordinator, .admin]),
+        "GET /api/v1/recommendations/{rid}/panels": Rule(method: .get, path: "/api/v1/recommendations/{panelRec}/panels", body: nil, needsVersion: false,
+                                                         allowed: members),
+        "GET /api/v1/panels/{pid}": Rule(method: .get, path: "/api/v1/panels/{panel}", body: nil, needsVersion: false, allowed: members),
+        "PATCH /api/v1/panels/{pid}": Rule(method: .patch, path: "/api/v1/panels/{panel}", body: nil, needsVersion: true, allowed: [.coordinator, .admin]),
+        "POST /api/v1/panels/{pid}/open": Rule(method: .post, path: "/api/v1/panels/{panel}/open", body: nil, needsVersion: true, allowed: [.coordinator, .admin]),
+        "POST /api/v1/panels/{pid}/close": Rule(method: .post, path: "/api/v1/panels/{open}/close", body: nil, needsVersion: true, allowed: [.coordinator, .admin]),
+        "POST /api/v1/panels/{pid}/archive": Rule(method: .post, path: "/api/v1/panels/{closed}/archive", body: nil, needsVersion: true,
+                                                  allowed: [.coordinator, .admin]),
+        "GET /api/v1/panels/{pid}/invites": Rule(method: .get, path: "/api/v1/panels/{invitePanel}/invites", body: nil, needsVersion: false,
+                                                 allowed: [.coordinator, .admin]),
+        "POST /api/v1/panels/{pid}/invites": Rule(method: .post, path: "/api/v1/panels/{invitePanel}/invites", body: ["label": "Jugendrat"], needsVersion: false,
+                                                  allowed: [.coordinator, .admin]),
+        "POST /api/v1/panels/{pid}/invites/{iid}/revoke": Rule(method: .post, path: "/api/v1/panels/{invitePanel}/invites/{invite}/revoke", body: nil,
+                                                               needsVersion: false, allowed: [.coordinator, .admin]),
+        "GET /api/v1/panels/{pid}/items": Rule(method: .get, path: "/api/v1/panels/{open}/items", body: nil, needsVersion: false, allowed: members),
+        "GET /api/v1/panels/{pid}/queue": Rule(method: .get, path: "/api/v1/panels/{open}/queue", body: nil, needsVersion: false, allowed: [.coordinator, .admin]),
+        "POST /api/v1/panels/{pid}/items/{sid}/approve": Rule(method: .post, path: "/api/v1/panels/{open}/items/{item}/approve", body: [:], needsVersion: true,
+                                                              allowed: [.coordinator, .admin]),
+        "POST /api/v1/panels/{pid}/items/{sid}/hide": Rule(method: .post, path: "/api/v1/panels/{open}/items/{item}/hide", body: ["reason": "Beleidigend."],
+                                                           needsVersion: true, allowed: [.coordinator, .admin]),
+        "PUT /api/v1/panels/{pid}/items/{sid}/response": Rule(method: .put, path: "/api/v1/panels/{open}/items/{approved}/response",
+                                                              body: ["text": "Danke, wir nehmen das auf."], needsVersion: false, allowed: [.coordinator, .admin]),
+        "GET /api/v1/panels/{pid}/results": Rule(method: .get, path: "/api/v1/panels/{open}/results", body: nil, needsVersion: false, allowed: members),
+        "GET /api/v1/panels/{pid}/export.csv": Rule(method: .get, path: "/api/v1/panels/{open}/export.csv?kind=items", body: nil, needsVersion: false,
+                                                    allowed: members),
+        "GET /api/v1/panels/{pid}/export.json": Rule(method: .get, path: "/api/v1/panels/{open}/export.json?kind=summary", body: nil, needsVersion: false,
+                                                     allowed: members),
+        "GET /api/v1/panels/{pid}/qr.svg": Rule(method: .get, path: "/api/v1/panels/{open}/qr.svg", body: nil, needsVersion: false, allowed: members),
+        "GET /api/v1/panels/{pid}/qr.png": Rule(method: .get, path: "/api/v1/panels/{open}/qr.png", body: nil, needsVersion: false, allowed: members),
+        "GET /p/{pid}": Rule(method: .get, path: "/p/{open}", body: nil, needsVersion: false, allowed: everyone),
+        "POST /p/{pid}": Rule(method: .post, path: "/p/{open}?{form}", body: nil, needsVersion: false, allowed: everyone),
+        "GET /p/{pid}/receipt": Rule(method: .get, path: "/p/{open}/receipt", body: nil, needsVersion: false, allowed: everyone),
+        "POST /p/{pid}/receipt": Rule(method: .post, path: "/p/{open}/receipt?{receipt}", body: nil, needsVersion: false, allowed: everyone),
+        "GET /p/{pid}/responses": Rule(method: .get, path: "/p/{open}/responses", body: nil, needsVersion: false, allowed: everyone),
     ]
 
     @Test("Every route in the router has a rule")
@@ -232,9 +272,18 @@ struct AuthorizationMatrixTests {
                     path = path.replacingOccurrences(of: "{rec}", with: rid).replacingOccurrences(of: "{signed}", with: rid)
                     if rule.needsVersion { headers[.ifMatch] = "\"v2\"" }
                 }
+                var body: Any? = rule.body
                 let year = LocalDate.berlin(Date()).year
                 path = path.replacingOccurrences(of: "{ref}", with: "HE-\(year)-001").replacingOccurrences(of: "{year}", with: "\(year)")
-                if rule.needsVersion && !path.contains("/recommendations/") {
+                var panelForm: String?
+                if path.contains("{") && (route.contains("/panels") || route.hasPrefix("GET /p/") || route.hasPrefix("POST /p/")) {
+                    let fixture = try await PanelMatrixFixture.prepare(path, route: route, client: client, hub: hub)
+                    path = fixture.path
+                    panelForm = fixture.form
+                    if let version = fixture.version, rule.needsVersion { headers[.ifMatch] = "\"v\(version)\"" }
+                    if let json = fixture.json { body = json }
+                }
+                if rule.needsVersion && !path.contains("/recommendations/") && !path.contains("/panels/") {
                     let version: Int
                     if path.contains("/policy-fields/") {
                         version = try #require(try await hub.graph.store.policyField(field)).version
@@ -243,7 +292,6 @@ struct AuthorizationMatrixTests {
                     }
                     headers[.ifMatch] = "\"v\(version)\""
                 }
-                var body: Any? = rule.body
                 if path.hasSuffix("/priorities") { body = ["prioritisedYears": [2026]] }
                 if route == "PATCH /api/v1/users/{userId}" { body = ["isSteering": true] }
                 if route == "POST /api/v1/recommendations/{rid}/comments" { body = ["section": "goals", "body": "Gut so.", "baseRevision": 1] }
@@ -288,7 +336,12 @@ struct AuthorizationMatrixTests {
                     let admin = try await client.token(.admin)
                     _ = try await client.call(.put, "/api/v1/workspaces/\(hub.integration)/members/\(outsider)", token: admin, json: ["role": "member"])
                 }
-                let response = try await client.call(rule.method, path, token: token, json: body, headers: headers)
+                let response = if let panelForm {
+                    try await client.execute(uri: path, method: rule.method, headers: PanelMatrixFixture.formHeaders(headers, token: token),
+                                             body: ByteBuffer(string: panelForm))
+                } else {
+                    try await client.call(rule.method, path, token: token, json: body, headers: headers)
+                }
                 let denied = [401, 403, 404].contains(response.status.code)
                 if rule.allowed.contains(role) {
                     #expect(!denied && response.status.code < 500, "\(role.rawValue) should be allowed: \(route) → \(response.status.code) \(String(buffer: response.body))")
