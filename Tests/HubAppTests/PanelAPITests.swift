@@ -159,6 +159,47 @@ struct PanelAPITests {
         }
     }
 
+    @Test("Live: moderators see new items at once, results views are told to refetch, the public topic gets public responses only")
+    func live() async throws {
+        let hub = try await TestHub()
+        try await hub.application().test(.live) { client in
+            let p = try await Self.panel(client, hub)
+            let coordinator = try await client.token(.coordinator)
+            try await client.live(token: coordinator) { out, inbox in
+                _ = try await inbox.next(type: "hello")
+                try await out.send(["type": "subscribe", "topic": "workspace:\(hub.integration)", "id": "w"])
+                _ = try await inbox.next(type: "subscribed")
+                try await client.live { publicOut, publicInbox in
+                    _ = try await publicInbox.next(type: "hello")
+                    try await publicOut.send(["type": "subscribe", "topic": "panel:\(p.id)", "id": "p"])
+                    let subscribed = try await publicInbox.next(type: "subscribed")
+                    #expect(subscribed["topic"] as? String == "panel:\(p.id)")
+
+                    let thanks = try await Self.post(client, "/p/\(p.id)", Self.answer(p))
+                    #expect(thanks.status == .ok)
+                    let waiting = try await inbox.events(1)[0]
+                    #expect(waiting["name"] as? String == "panel.awaitingModeration")
+                    let data = waiting["data"] as? [String: Any] ?? [:]
+                    #expect(data["status"] as? String == "pending" && data["panelId"] as? String == p.id)
+                    // No content, no personal data in events.
+                    let raw = String(describing: waiting)
+                    #expect(!raw.contains("Mira") && !raw.contains("samstags") && !raw.contains("example.org"))
+                    let item = try #require(data["submissionId"] as? String)
+
+                    _ = try await client.call(.post, "/api/v1/panels/\(p.id)/items/\(item)/approve", token: coordinator, json: [:], headers: [.ifMatch: "\"v1\""])
+                    let moderated = try await inbox.events(2)
+                    #expect(moderated.map { $0["name"] as? String } == ["panel.submissionModerated", "panel.resultsChanged"])
+                    _ = try await client.call(.put, "/api/v1/panels/\(p.id)/items/\(item)/response", token: coordinator, json: ["text": "Danke!"])
+                    #expect(try await inbox.events(1)[0]["name"] as? String == "panel.responseSet")
+                    let publicEvents = try await publicInbox.events(1)
+                    #expect(publicEvents[0]["name"] as? String == "panel.responseSet" && publicEvents[0]["topic"] as? String == "panel:\(p.id)")
+                    // Submissions themselves never reach the public topic.
+                    #expect(await publicInbox.quiet(of: "event"))
+                }
+            }
+        }
+    }
+
     @Test("Honeypot: the bot gets the normal receipt page and nothing is stored, counted or published")
     func honeypot() async throws {
         let hub = try await TestHub()

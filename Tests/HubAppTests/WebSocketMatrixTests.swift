@@ -39,9 +39,20 @@ struct WebSocketMatrixTests {
         let hub = try await TestHub()
         try await hub.application().test(.live) { client in
             let token = try await client.token(role)
+            // Feedback panels: a published public-link panel is public (no presence); a draft and an
+            // invite-only panel exist on the public topic only for the workspace's members.
+            let open = try await PanelAPITests.panel(client, hub).id
+            let draft = try await PanelAPITests.panel(client, hub, open: false).id
+            let invite = try await PanelAPITests.panel(client, hub, access: "inviteOnly").id
+            let panelRules: [(String, Set<Role>)] = [
+                ("panel:\(open)", Set(Role.allCases)),
+                ("panel:\(draft)", [.observer, .member, .coordinator, .admin]),
+                ("panel:\(invite)", [.observer, .member, .coordinator, .admin]),
+                ("panel:\(UUID())", []),
+            ]
             try await client.live(token: token) { out, inbox in
                 _ = try await inbox.next(type: "hello")
-                for (topic, allowed) in Self.topicRules(hub) {
+                for (topic, allowed) in Self.topicRules(hub) + panelRules {
                     try await out.send(["type": "subscribe", "topic": topic, "id": topic])
                     let answer = try await inbox.next(timeout: .seconds(5))
                     let type = answer["type"] as? String
@@ -70,6 +81,9 @@ struct WebSocketMatrixTests {
                     #expect(try await inbox.next(type: "error")["code"] as? String == "focus.notSubscribed")
                 }
                 try await out.send(["type": "focus", "topic": "catalogue", "focus": "x"])
+                #expect(try await inbox.next(type: "error")["code"] as? String == "focus.notSubscribed")
+                // Nor on a panel's public page: its readers stay unseen.
+                try await out.send(["type": "focus", "topic": "panel:\(open)", "focus": "x"])
                 #expect(try await inbox.next(type: "error")["code"] as? String == "focus.notSubscribed")
             }
         }
