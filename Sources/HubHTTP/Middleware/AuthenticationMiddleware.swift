@@ -70,7 +70,12 @@ struct AuthenticationMiddleware: RouterMiddleware {
         if let site = request.headers[HTTPField.Name("Sec-Fetch-Site")!], !["same-origin", "none"].contains(site) {
             throw DomainError(.forbidden, code: "csrf.crossSite", message: "Cross-site requests may not change data.")
         }
-        if let origin = request.headers[.origin], !settings.allows(origin: origin, host: request.head.authority) {
+        // Under `Referrer-Policy: no-referrer` a browser sends `Origin: null` with a plain form
+        // POST (the feedback panels' pages work without JavaScript); the browser-set
+        // `Sec-Fetch-Site: same-origin` (no page can forge it) then vouches for it.
+        let site = request.headers[HTTPField.Name("Sec-Fetch-Site")!]
+        if let origin = request.headers[.origin], !(origin == "null" && site == "same-origin"),
+           !settings.allows(origin: origin, host: request.head.authority) {
             throw DomainError(.forbidden, code: "csrf.crossSite", message: "Cross-site requests may not change data.")
         }
     }
