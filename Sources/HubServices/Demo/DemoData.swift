@@ -98,6 +98,11 @@ public enum DemoData {
             deps: deps, workspaces: byName, fields: fieldIDs, coordinator: userIDs[1], member: userIDs[2], admin: userIDs[0], organization: district.id)
         changes += recommendationChanges
         events += recommendationEvents
+        for case .recommendation(.insert(let draft, _)) in recommendationChanges where draft.profile.title == DemoPanels.title {
+            let (panelChanges, panelEvents) = DemoPanels.changes(deps: deps, workspace: draft.workspaceID, recommendation: draft, coordinator: userIDs[1])
+            changes += panelChanges
+            events += panelEvents
+        }
         try await deps.commit(ChangeSet(changes: changes, events: EventEncoding.newEvents(events)))
         return true
     }
