@@ -32,6 +32,7 @@ import { createMemberAdmin } from './views/members.js';
 import { describeEvent } from './state/announce.js';
 import { createRecommendationList } from './views/recommendation-list.js';
 import { mountRecommendationEditor } from './views/recommendation-editor.js';
+import { mountPanelList, mountPanel } from './views/panels.js';
 import { mountRecommendationHistory } from './views/recommendation-history.js';
 import { mountCatalogue, mountCatalogueEntry } from './views/catalogue.js';
 import { mountSteering } from './views/steering.js';
@@ -309,6 +310,10 @@ function parseRoute(hash) {
   if (path === '/steering') return { name: 'steering' };
   const entry = /^\/catalogue\/(HE-\d{4}-\d{3,})$/.exec(path);
   if (entry) return { name: 'catalogueEntry', reference: entry[1] };
+  const panels = /^\/recommendations\/([A-Za-z0-9-]{1,64})\/panels$/.exec(path);
+  if (panels) return { name: 'panelList', id: panels[1] };
+  const panel = /^\/panels\/([A-Za-z0-9-]{1,64})$/.exec(path);
+  if (panel) return { name: 'panel', id: panel[1] };
   const recommendation = /^\/recommendations\/([A-Za-z0-9-]{1,64})(?:\/history(?:\/(\d{1,6}))?)?$/.exec(path);
   if (recommendation) {
     if (path.includes('/history')) return { name: 'recommendationHistory', id: recommendation[1], revision: recommendation[2] ? Number(recommendation[2]) : null };
@@ -369,6 +374,8 @@ function showRoute({ keep = null } = {}) {
     steering: (el, r, k) => mountSteering(el, r, k, viewContext),
     recommendation: (el, r, k) => mountRecommendationEditor(el, r, k, viewContext),
     recommendationHistory: (el, r, k) => mountRecommendationHistory(el, r, k, viewContext),
+    panelList: (el, r, k) => mountPanelList(el, r, k, viewContext),
+    panel: (el, r, k) => mountPanel(el, r, k, viewContext),
     notfound: mountNotFound,
   };
   app.view = mounts[route.name](target, route, keep);
