@@ -144,7 +144,7 @@ export function bars(buckets, lang, max = 200) {
 }
 
 /** Calls `fn` once `wait` ms after the last call (live results refetch at most that often). */
-export function debounce(fn, wait = 400, timers = { set: setTimeout, clear: clearTimeout }) {
+export function debounce(fn, wait = 400, timers = { set: (f, ms) => setTimeout(f, ms), clear: (h) => clearTimeout(h) }) {
   let handle = null;
   const debounced = (...args) => {
     if (handle) timers.clear(handle);

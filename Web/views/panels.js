@@ -8,7 +8,7 @@
 //   results refetch on `panel.resultsChanged` (debounced).
 // Everything people typed goes through the escaping html`` template.
 
-import { html, render } from '../lib/html.js';
+import { html, render, attrs } from '../lib/html.js';
 import { ApiError, ifMatch } from '../lib/api.js';
 import { t, getLang, formatDate, formatDateTime, localizeFieldError } from '../lib/i18n.js';
 import { announce, setTitle, errorNotice, busyButton } from '../lib/ui.js';
@@ -80,11 +80,11 @@ export function mountPanelList(target, route, keep, ctx) {
       <p class="field"><label for="q${i}-de">${t('panel.q.promptDe')}</label><input id="q${i}-de" name="q${i}-de" type="text" value="${q.promptDe}" maxlength="500"></p>
       <p class="field"><label for="q${i}-en">${t('panel.q.promptEn')}</label><input id="q${i}-en" name="q${i}-en" type="text" value="${q.promptEn}" maxlength="500"></p>
       <p class="field"><label for="q${i}-kind">${t('panel.q.kind')}</label>
-        <select id="q${i}-kind" name="q${i}-kind">${pn.KINDS.map((k) => html`<option value="${k}" ${k === q.kind ? 'selected' : ''}>${t(`panel.kind.${k}`)}</option>`)}</select></p>
+        <select id="q${i}-kind" name="q${i}-kind">${pn.KINDS.map((k) => html`<option value="${k}" ${attrs({ selected: Boolean(k === q.kind) })}>${t(`panel.kind.${k}`)}</option>`)}</select></p>
       <p class="field"><label for="q${i}-choices">${t('panel.q.choices')}</label>
         <textarea id="q${i}-choices" name="q${i}-choices" rows="4" aria-describedby="q${i}-choices-hint">${q.choices}</textarea>
         <span class="hint" id="q${i}-choices-hint">${t('panel.q.choicesHint')}</span></p>
-      <p class="check"><input type="checkbox" id="q${i}-required" name="q${i}-required" ${q.required ? 'checked' : ''}><label for="q${i}-required">${t('panel.q.required')}</label></p>
+      <p class="check"><input type="checkbox" id="q${i}-required" name="q${i}-required" ${attrs({ checked: Boolean(q.required) })}><label for="q${i}-required">${t('panel.q.required')}</label></p>
       <button type="button" class="secondary" data-remove="${i}">${t('panel.q.remove', { n: i + 1 })}</button>
     </fieldset>`;
   }
@@ -105,28 +105,28 @@ export function mountPanelList(target, route, keep, ctx) {
         ${textField('summaryDe', t('panel.f.summaryDe'), f.summaryDe, { area: true, hint: t('panel.f.summaryHint') })}
         ${textField('summaryEn', t('panel.f.summaryEn'), f.summaryEn, { area: true })}
         ${textField('easyRead', t('panel.f.easyRead'), f.easyRead, { area: true, hint: t('panel.f.easyReadHint') })}
-        <p class="check"><input type="checkbox" id="pf-offersEnglish" name="offersEnglish" ${f.offersEnglish ? 'checked' : ''}><label for="pf-offersEnglish">${t('panel.f.offersEnglish')}</label></p>
+        <p class="check"><input type="checkbox" id="pf-offersEnglish" name="offersEnglish" ${attrs({ checked: Boolean(f.offersEnglish) })}><label for="pf-offersEnglish">${t('panel.f.offersEnglish')}</label></p>
         <p class="field"><label for="pf-opensOn">${t('panel.f.opensOn')}</label><input id="pf-opensOn" name="opensOn" type="date" value="${f.opensOn}"></p>
         <p class="field"><label for="pf-closesOn">${t('panel.f.closesOn')}</label><input id="pf-closesOn" name="closesOn" type="date" value="${f.closesOn}"></p>
         <fieldset><legend>${t('panel.f.sections')}</legend>
-          ${pn.SECTIONS.map((s) => html`<p class="check"><input type="checkbox" id="pf-s-${s}" name="sections" value="${s}" ${f.sections.includes(s) ? 'checked' : ''}><label for="pf-s-${s}">${sectionLabel(s)}</label></p>`)}
+          ${pn.SECTIONS.map((s) => html`<p class="check"><input type="checkbox" id="pf-s-${s}" name="sections" value="${s}" ${attrs({ checked: Boolean(f.sections.includes(s)) })}><label for="pf-s-${s}">${sectionLabel(s)}</label></p>`)}
         </fieldset>
         <h3>${t('panel.f.questions')}</h3>
         ${f.questions.map(questionTemplate)}
         <p><button type="button" class="secondary" id="panel-add-question">${t('panel.q.add')}</button></p>
         <fieldset><legend>${t('panel.f.moderation')}</legend>
-          <p class="check"><input type="radio" id="pf-mod-pre" name="moderation" value="pre" ${f.moderation !== 'post' ? 'checked' : ''}><label for="pf-mod-pre">${t('panel.mod.pre')}</label></p>
-          <p class="check"><input type="radio" id="pf-mod-post" name="moderation" value="post" ${f.moderation === 'post' ? 'checked' : ''}><label for="pf-mod-post">${t('panel.mod.post')}</label></p>
+          <p class="check"><input type="radio" id="pf-mod-pre" name="moderation" value="pre" ${attrs({ checked: Boolean(f.moderation !== 'post') })}><label for="pf-mod-pre">${t('panel.mod.pre')}</label></p>
+          <p class="check"><input type="radio" id="pf-mod-post" name="moderation" value="post" ${attrs({ checked: Boolean(f.moderation === 'post') })}><label for="pf-mod-post">${t('panel.mod.post')}</label></p>
         </fieldset>
         <fieldset><legend>${t('panel.f.access')}</legend>
-          <p class="check"><input type="radio" id="pf-acc-public" name="access" value="publicLink" ${f.access !== 'inviteOnly' ? 'checked' : ''}><label for="pf-acc-public">${t('panel.access.publicLink')}</label></p>
-          <p class="check"><input type="radio" id="pf-acc-invite" name="access" value="inviteOnly" ${f.access === 'inviteOnly' ? 'checked' : ''}><label for="pf-acc-invite">${t('panel.access.inviteOnly')}</label></p>
+          <p class="check"><input type="radio" id="pf-acc-public" name="access" value="publicLink" ${attrs({ checked: Boolean(f.access !== 'inviteOnly') })}><label for="pf-acc-public">${t('panel.access.publicLink')}</label></p>
+          <p class="check"><input type="radio" id="pf-acc-invite" name="access" value="inviteOnly" ${attrs({ checked: Boolean(f.access === 'inviteOnly') })}><label for="pf-acc-invite">${t('panel.access.inviteOnly')}</label></p>
         </fieldset>
         <p class="field"><label for="pf-perHour">${t('panel.f.perHour')}</label><input id="pf-perHour" name="perHour" type="number" min="1" max="500" value="${String(f.perHour)}"></p>
         <p class="field"><label for="pf-perDay">${t('panel.f.perDay')}</label><input id="pf-perDay" name="perDay" type="number" min="1" max="5000" value="${String(f.perDay)}"></p>
         <p class="field"><label for="pf-retentionDays">${t('panel.f.retentionDays')}</label><input id="pf-retentionDays" name="retentionDays" type="number" min="30" max="730" value="${String(f.retentionDays)}"></p>
         <p class="field"><label for="pf-consentVersion">${t('panel.f.consentVersion')}</label><input id="pf-consentVersion" name="consentVersion" type="text" value="${f.consentVersion}"></p>
-        <p class="check"><input type="checkbox" id="pf-publicResponses" name="publicResponses" ${f.publicResponses ? 'checked' : ''}><label for="pf-publicResponses">${t('panel.f.publicResponses')}</label></p>
+        <p class="check"><input type="checkbox" id="pf-publicResponses" name="publicResponses" ${attrs({ checked: Boolean(f.publicResponses) })}><label for="pf-publicResponses">${t('panel.f.publicResponses')}</label></p>
         <p><button type="submit" class="primary" id="panel-create">${t('panel.new.submit')}</button></p>
       </form></section>`;
   }
@@ -375,17 +375,17 @@ export function mountPanel(target, route, keep, ctx) {
 
   function bind() {
     for (const b of target.querySelectorAll('[data-action]')) {
-      b.addEventListener('click', () => act(b, () => ctx.call(ctx.api.post(`${base}/${b.dataset.action}`, undefined, { headers: ifMatch(panel.version) })),
+      b.addEventListener('click', () => act(b, () => ctx.call(ctx.api.post(`${base}/${b.dataset.action}`, undefined, { headers: { 'If-Match': ifMatch(panel.version) } })),
         t(`panel.done.${b.dataset.action}`)));
     }
     for (const b of target.querySelectorAll('[data-approve]')) {
-      b.addEventListener('click', () => act(b, () => ctx.call(ctx.api.post(`${base}/items/${b.dataset.approve}/approve`, {}, { headers: ifMatch(Number(b.dataset.version)) })),
+      b.addEventListener('click', () => act(b, () => ctx.call(ctx.api.post(`${base}/items/${b.dataset.approve}/approve`, {}, { headers: { 'If-Match': ifMatch(Number(b.dataset.version)) } })),
         t('panel.done.approved')));
     }
     for (const b of target.querySelectorAll('[data-hide]')) {
       b.addEventListener('click', () => {
         const reason = target.querySelector(`#reason-${b.dataset.hide}`)?.value ?? '';
-        act(b, () => ctx.call(ctx.api.post(`${base}/items/${b.dataset.hide}/hide`, { reason }, { headers: ifMatch(Number(b.dataset.version)) })),
+        act(b, () => ctx.call(ctx.api.post(`${base}/items/${b.dataset.hide}/hide`, { reason }, { headers: { 'If-Match': ifMatch(Number(b.dataset.version)) } })),
           t('panel.done.hidden'));
       });
     }
@@ -393,7 +393,7 @@ export function mountPanel(target, route, keep, ctx) {
       b.addEventListener('click', () => {
         const text = target.querySelector(`#resp-${b.dataset.respond}`)?.value ?? '';
         const revision = target.querySelector(`#rev-${b.dataset.respond}`)?.value;
-        const headers = b.dataset.version ? ifMatch(Number(b.dataset.version)) : {};
+        const headers = b.dataset.version ? { 'If-Match': ifMatch(Number(b.dataset.version)) } : {};
         act(b, async () => {
           await ctx.call(ctx.api.put(`${base}/items/${b.dataset.respond}/response`, { text, changedRevision: revision ? Number(revision) : null }, { headers }));
           delete drafts[b.dataset.respond];

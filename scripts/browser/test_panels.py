@@ -144,3 +144,63 @@ def test_closed_and_unknown_panel_pages(citizen, hub, api):
     response = phone.goto("/p/00000000-0000-4000-8000-000000000000")
     assert response.status == 404
     check(checker, phone.content(), "/p/00000000-0000-4000-8000-000000000000", "not-found")
+
+
+def _submit(hub, panel, scale="4", text="Bitte auch samstags."):
+    import requests
+    q = panel["questions"]
+    fields = [(f"q.{q[0]['id']}", scale), (f"q.{q[2]['id']}", text), ("consent", panel["consentVersion"]), ("website", "")]
+    r = requests.post(f"{hub.base_url}/p/{panel['id']}", data=fields, timeout=10)
+    assert r.status_code == 200, r.text[:500]
+    return r
+
+
+@pytest.mark.parametrize("viewport", ["mobile", "desktop"])
+def test_coordinator_sets_up_moderates_and_sees_live_results(open_page, hub, api, viewport):
+    from rec_helpers import create_recommendation
+    rec = create_recommendation(api, "Mehr Sprechzeiten im Bürgerbüro", goals="Kürzere Wege.")
+    page, probe = open_page(user=COORDINATOR, viewport=viewport, path=f"/#/recommendations/{rec['id']}/panels")
+    page.get_by_role("heading", name="Neue Befragung einrichten").wait_for()
+    assert_no_violations(page, f"panel-setup-{viewport}")
+    page.get_by_label("Titel (Deutsch)").fill("Sprechzeiten – Ihre Meinung")
+    page.get_by_label("Wen Sie fragen (Deutsch)").fill("Alle, die das Bürgerbüro nutzen")
+    page.get_by_label("Zusammenfassung in einfacher Sprache (Deutsch)").fill("Wir wollen länger öffnen.")
+    page.get_by_label("Frage (Deutsch)").fill("Wie wichtig sind Ihnen längere Zeiten?")
+    page.get_by_role("button", name="Frage hinzufügen").click()
+    page.locator("#q1-de").fill("Was sollen wir noch wissen?")
+    page.get_by_role("button", name="Frage hinzufügen").click()
+    page.locator("#q2-de").fill("Noch etwas?")
+    page.get_by_role("button", name="Befragung anlegen").click()
+    page.get_by_test_id("panel-phase").wait_for()
+    assert page.get_by_test_id("panel-phase").inner_text() == "In Vorbereitung"
+    assert page.locator("img.panel-qr").evaluate("img => img.complete && img.naturalWidth > 0")
+    assert_no_violations(page, f"panel-draft-{viewport}")
+    page.get_by_role("button", name="Befragung öffnen").click()
+    page.get_by_text("Offen", exact=True).wait_for()
+    panel_id = page.url.rsplit("/", 1)[-1]
+    panel = api(COORDINATOR).get(f"/api/v1/panels/{panel_id}").json()
+
+    # A citizen answers: the moderator sees it at once, without reloading.
+    _submit(hub, panel)
+    page.get_by_test_id("queue-item").wait_for()
+    assert_no_violations(page, f"panel-queue-{viewport}")
+    # Another coordinator session approves: the results in this view update live.
+    item = api(COORDINATOR).get(f"/api/v1/panels/{panel_id}/queue").json()["items"][0]
+    r = api(COORDINATOR).post(f"/api/v1/panels/{panel_id}/items/{item['id']}/approve", {}, headers={"If-Match": '"v1"'})
+    assert r.status_code == 200, r.text
+    page.get_by_text("1 sichtbar, 0 in Prüfung, 0 ausgeblendet").wait_for()
+    assert page.get_by_test_id("result-table").first.locator("tbody tr").nth(3).locator("td").first.inner_text() == "1"
+    # Respond in the view.
+    page.locator(f"#resp-{item['id']}").fill("Danke, wir prüfen den Samstag.")
+    page.get_by_role("button", name="Antwort speichern").click()
+    page.get_by_test_id("response-text").wait_for()
+    assert "Danke, wir prüfen den Samstag." in page.get_by_test_id("response-text").inner_text()
+    assert_no_violations(page, f"panel-results-{viewport}")
+    assert not probe.page_errors and not probe.csp_violations(page)
+
+    # A member reads results and visible items, without moderation controls.
+    member, _ = open_page(user=MEMBER, viewport=viewport, path=f"/#/panels/{panel_id}")
+    member.get_by_test_id("panel-item").wait_for()
+    assert member.get_by_role("button", name="Freigeben").count() == 0
+    assert member.get_by_role("button", name="Antwort speichern").count() == 0
+    assert_no_violations(member, f"panel-member-{viewport}")
