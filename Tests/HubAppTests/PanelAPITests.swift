@@ -215,6 +215,31 @@ struct PanelAPITests {
         }
     }
 
+    @Test("Invite-only: the page asks for the code, a wrong one is refused, a used-up one is refused, the code admits")
+    func invites() async throws {
+        let hub = try await TestHub()
+        try await hub.application().test(.router) { client in
+            let p = try await Self.panel(client, hub, moderation: "post", access: "inviteOnly")
+            let coordinator = try await client.token(.coordinator)
+            let created = try await client.call(.post, "/api/v1/panels/\(p.id)/invites", token: coordinator, json: ["label": "Jugendrat", "maxUses": 1])
+            #expect(created.status == .created)
+            let code = try #require(JSON.object(created.body)["code"] as? String)
+            let listed = JSON.object(try await client.call(.get, "/api/v1/panels/\(p.id)/invites", token: coordinator).body)["items"] as? [[String: Any]]
+            #expect(listed?.first?["code"] == nil, "the code is shown once")
+            let prompt = String(buffer: try await client.execute(uri: "/p/\(p.id)", method: .get).body)
+            #expect(prompt.contains("name=\"invite\"") && !prompt.contains("method=\"post\""))
+            #expect(try await client.execute(uri: "/p/\(p.id)?invite=AAAAA-AAAAA-AAAAA-AAAAA", method: .get).status == .unprocessableContent)
+            let form = String(buffer: try await client.execute(uri: "/p/\(p.id)?invite=\(code)", method: .get).body)
+            #expect(form.contains("method=\"post\"") && form.contains("value=\"\(code)\""))
+            #expect(try await Self.post(client, "/p/\(p.id)", Self.answer(p, extra: [("invite", "AAAAA-AAAAA-AAAAA-AAAAA")])).status == .forbidden)
+            let ok = try await Self.post(client, "/p/\(p.id)", Self.answer(p, extra: [("invite", code)]))
+            #expect(ok.status == .ok && Self.code(String(buffer: ok.body)) != nil)
+            let usedUp = try await Self.post(client, "/p/\(p.id)", Self.answer(p, scale: "1", extra: [("invite", code)]))
+            #expect(usedUp.status == .forbidden && String(buffer: usedUp.body).contains("so oft verwendet"))
+            #expect(try await hub.graph.store.invites(of: PanelID(p.id)!).first?.uses == 1)
+        }
+    }
+
     @Test("Honeypot: the bot gets the normal receipt page and nothing is stored, counted or published")
     func honeypot() async throws {
         let hub = try await TestHub()
