@@ -266,6 +266,12 @@ struct PanelAPITests {
             // A duplicate of an accepted one is recognized, not limited.
             #expect(String(buffer: try await Self.post(client, "/p/\(p.id)", Self.answer(p, scale: "2")).body).contains("schon angekommen"))
             #expect(try await hub.graph.store.submissions(of: PanelID(p.id)!).count == 2)
+            // Receipt look-ups have a budget of their own (30 an hour per client key).
+            for _ in 0..<PanelSubmissions.receiptLimits.perHour {
+                #expect(try await Self.post(client, "/p/\(p.id)/receipt", [("action", "view"), ("code", "AAAAA-AAAAA-AAAAA-AAAAA")]).status == .notFound)
+            }
+            let limited = try await Self.post(client, "/p/\(p.id)/receipt", [("action", "view"), ("code", "AAAAA-AAAAA-AAAAA-AAAAA")])
+            #expect(limited.status == .tooManyRequests && limited.headers[.retryAfter] != nil)
         }
     }
 
