@@ -1119,6 +1119,11 @@ export const messages = {
     "panel.results.itemsCsv": "Rückmeldungen als CSV (ohne Namen)",
     "panel.results.json": "Ergebnisse als JSON",
     "panel.live.awaiting": "Eine neue Rückmeldung wartet auf Prüfung.",
+    "panel.edit.open": "Einstellungen bearbeiten",
+    "panel.edit.title": "Einstellungen der Befragung",
+    "panel.edit.submit": "Einstellungen speichern",
+    "panel.edit.busy": "Wird gespeichert…",
+    "panel.edit.saved": "Die Einstellungen sind gespeichert.",
   },
   en: {
     'app.name': 'Roundtable',
@@ -2232,6 +2237,11 @@ export const messages = {
     "panel.results.itemsCsv": "Feedback as CSV (without names)",
     "panel.results.json": "Results as JSON",
     "panel.live.awaiting": "New feedback is waiting for review.",
+    "panel.edit.open": "Edit settings",
+    "panel.edit.title": "Panel settings",
+    "panel.edit.submit": "Save settings",
+    "panel.edit.busy": "Saving…",
+    "panel.edit.saved": "The settings are saved.",
   },
 };
 

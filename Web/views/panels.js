@@ -26,37 +26,21 @@ function fieldErrors(err) {
     <ul>${fields.map((f) => html`<li><strong>${f.field}</strong>: ${localizeFieldError(f, getLang())}</li>`)}</ul></div>`;
 }
 
-// ---------------------------------------------------------------- list and set-up
+// ---------------------------------------------------------------- settings editor
 
-export function mountPanelList(target, route, keep, ctx) {
-  const recId = route.id;
-  let recommendation = null;
-  let panels = null;
-  let error = null;
-  let formError = null;
-  let destroyed = false;
-  let fields = {
+function defaultFields() {
+  return {
     titleDe: '', titleEn: '', audienceDe: '', audienceEn: '', summaryDe: '', summaryEn: '', easyRead: '', offersEnglish: false,
     opensOn: pn.isoDay(0), closesOn: pn.isoDay(28), sections: ['goals'], access: 'publicLink', moderation: 'pre', retentionDays: 180,
     publicResponses: true, consentVersion: '1', perHour: 10, perDay: 40,
     questions: [{ promptDe: '', promptEn: '', kind: 'scale', required: false, choices: 'gar nicht\nwenig\nteils\nziemlich\nsehr' }],
   };
+}
 
-  const canManage = () => recommendation && ctx.canEdit(recommendation.workspaceId);
-
-  async function load() {
-    try {
-      const [r, list] = await Promise.all([
-        ctx.call(ctx.api.get(`/api/v1/recommendations/${encodeURIComponent(recId)}`)),
-        ctx.call(ctx.api.get(`/api/v1/recommendations/${encodeURIComponent(recId)}/panels`)),
-      ]);
-      recommendation = r.data.recommendation;
-      panels = list.data.items;
-    } catch (err) {
-      error = err;
-    }
-    if (!destroyed) update();
-  }
+/** The panel settings form (create and edit): texts, questions editor, sections, dates, moderation, access, limits. */
+function settingsEditor(initial, options) {
+  let fields = initial;
+  let formError = null;
 
   function read(form) {
     const data = new FormData(form);
@@ -89,13 +73,13 @@ export function mountPanelList(target, route, keep, ctx) {
     </fieldset>`;
   }
 
-  function formTemplate() {
+  function template() {
     const f = fields;
     const textField = (name, label, value, { area = false, hint = null } = {}) => html`<p class="field"><label for="pf-${name}">${label}</label>
       ${area ? html`<textarea id="pf-${name}" name="${name}" rows="4">${value}</textarea>` : html`<input id="pf-${name}" name="${name}" type="text" value="${value}">`}
       ${hint ? html`<span class="hint">${hint}</span>` : ''}</p>`;
     return html`<section class="card" aria-labelledby="panel-new-title">
-      <h2 id="panel-new-title">${t('panel.new.title')}</h2>
+      <h2 id="panel-new-title">${options.heading}</h2>
       ${formError ? fieldErrors(formError) : ''}
       <form id="panel-form" novalidate data-testid="panel-form">
         ${textField('titleDe', t('panel.f.titleDe'), f.titleDe)}
@@ -127,8 +111,78 @@ export function mountPanelList(target, route, keep, ctx) {
         <p class="field"><label for="pf-retentionDays">${t('panel.f.retentionDays')}</label><input id="pf-retentionDays" name="retentionDays" type="number" min="30" max="730" value="${String(f.retentionDays)}"></p>
         <p class="field"><label for="pf-consentVersion">${t('panel.f.consentVersion')}</label><input id="pf-consentVersion" name="consentVersion" type="text" value="${f.consentVersion}"></p>
         <p class="check"><input type="checkbox" id="pf-publicResponses" name="publicResponses" ${attrs({ checked: Boolean(f.publicResponses) })}><label for="pf-publicResponses">${t('panel.f.publicResponses')}</label></p>
-        <p><button type="submit" class="primary" id="panel-create">${t('panel.new.submit')}</button></p>
+        <p><button type="submit" class="primary" id="panel-create">${options.submit}</button></p>
       </form></section>`;
+  }
+
+  function bind(target, rerender) {
+    const form = target.querySelector('#panel-form');
+    if (!form) return;
+    const update = rerender;
+    target.querySelector('#panel-add-question').addEventListener('click', () => {
+      read(form);
+      fields.questions.push({ promptDe: '', promptEn: '', kind: 'freeText', required: false, choices: '' });
+      update();
+      target.querySelector(`#q${fields.questions.length - 1}-de`)?.focus();
+    });
+    for (const button of target.querySelectorAll('[data-remove]')) {
+      button.addEventListener('click', () => {
+        read(form);
+        fields.questions.splice(Number(button.dataset.remove), 1);
+        update();
+        target.querySelector('#panel-add-question')?.focus();
+      });
+    }
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      read(form);
+      const restore = busyButton(target.querySelector('#panel-create'), options.busy);
+      try {
+        formError = null;
+        await options.save(pn.settingsBody(fields));
+      } catch (err) {
+        restore();
+        formError = err;
+        update();
+        target.querySelector('#panel-errors')?.focus();
+      }
+    });
+  }
+
+  return { template, bind, get fields() { return fields; } };
+}
+
+// ---------------------------------------------------------------- list and set-up
+
+export function mountPanelList(target, route, keep, ctx) {
+  const recId = route.id;
+  let recommendation = null;
+  let panels = null;
+  let error = null;
+  let destroyed = false;
+
+  const canManage = () => recommendation && ctx.canEdit(recommendation.workspaceId);
+  const editor = settingsEditor(defaultFields(), {
+    heading: t('panel.new.title'), submit: t('panel.new.submit'), busy: t('panel.new.busy'),
+    async save(body) {
+      const { data } = await ctx.call(ctx.api.post(`/api/v1/workspaces/${encodeURIComponent(recommendation.workspaceId)}/panels`,
+        { ...body, recommendationId: recId }));
+      ctx.navigate(`#/panels/${encodeURIComponent(data.id)}`);
+    },
+  });
+
+  async function load() {
+    try {
+      const [r, list] = await Promise.all([
+        ctx.call(ctx.api.get(`/api/v1/recommendations/${encodeURIComponent(recId)}`)),
+        ctx.call(ctx.api.get(`/api/v1/recommendations/${encodeURIComponent(recId)}/panels`)),
+      ]);
+      recommendation = r.data.recommendation;
+      panels = list.data.items;
+    } catch (err) {
+      error = err;
+    }
+    if (!destroyed) update();
   }
 
   function update() {
@@ -150,38 +204,8 @@ export function mountPanelList(target, route, keep, ctx) {
         ${panels.length ? html`<ul class="panel-list" data-testid="panel-list">${panels.map((p) => html`<li><a href="#/panels/${encodeURIComponent(p.id)}">${pn.tr(p.title, lang)}</a>
           <span class="badge">${t(`panel.phase.${p.phase}`)}</span></li>`)}</ul>` : html`<p>${t('panel.list.none')}</p>`}
       </section>
-      ${canManage() && recommendation.status === 'draft' ? formTemplate() : ''}`);
-    const form = target.querySelector('#panel-form');
-    if (!form) return;
-    target.querySelector('#panel-add-question').addEventListener('click', () => {
-      read(form);
-      fields.questions.push({ promptDe: '', promptEn: '', kind: 'freeText', required: false, choices: '' });
-      update();
-      target.querySelector(`#q${fields.questions.length - 1}-de`)?.focus();
-    });
-    for (const button of target.querySelectorAll('[data-remove]')) {
-      button.addEventListener('click', () => {
-        read(form);
-        fields.questions.splice(Number(button.dataset.remove), 1);
-        update();
-        target.querySelector('#panel-add-question')?.focus();
-      });
-    }
-    form.addEventListener('submit', async (event) => {
-      event.preventDefault();
-      read(form);
-      const restore = busyButton(target.querySelector('#panel-create'), t('panel.new.busy'));
-      try {
-        const { data } = await ctx.call(ctx.api.post(`/api/v1/workspaces/${encodeURIComponent(recommendation.workspaceId)}/panels`,
-          pn.settingsBody(fields, recId)));
-        ctx.navigate(`#/panels/${encodeURIComponent(data.id)}`);
-      } catch (err) {
-        restore();
-        formError = err;
-        update();
-        target.querySelector('#panel-errors')?.focus();
-      }
-    });
+      ${canManage() && recommendation.status === 'draft' ? editor.template() : ''}`);
+    editor.bind(target, update);
   }
 
   update();
@@ -205,6 +229,7 @@ export function mountPanel(target, route, keep, ctx) {
   let topic = null;
   let subscribed = false;
   const drafts = {}; // item id → {reason, response, revision}
+  let editor = null; // the settings form, while the moderator has it open
 
   const moderator = () => panel && ctx.canEdit(panel.workspaceId);
 
@@ -339,6 +364,8 @@ export function mountPanel(target, route, keep, ctx) {
         <p><a href="${base}/qr.png" download>${t('panel.link.png')}</a> · <a href="${base}/qr.svg" download>${t('panel.link.svg')}</a></p>
         ${moderator() ? html`<p>${pn.actions(panel.status).map((a) => html`<button type="button" class="primary" data-action="${a}">${t(`panel.action.${a}`)}</button> `)}</p>` : ''}
       </section>
+      ${moderator() && panel.status !== 'archived' ? (editor ? editor.template()
+        : html`<p><button type="button" class="secondary" id="panel-edit">${t('panel.edit.open')}</button></p>`) : ''}
       ${moderator() ? html`<section class="card" aria-labelledby="panel-queue-title"><h2 id="panel-queue-title">${t('panel.queue.title', { n: queue.length })}</h2>
         ${queue.length ? html`<ul class="panel-items">${queue.map((i) => itemTemplate(i, true))}</ul>` : html`<p>${t('panel.queue.empty')}</p>`}</section>` : ''}
       <section class="card" aria-labelledby="panel-results-title"><h2 id="panel-results-title">${t('panel.results.title')}</h2>
@@ -374,6 +401,23 @@ export function mountPanel(target, route, keep, ctx) {
   }
 
   function bind() {
+    target.querySelector('#panel-edit')?.addEventListener('click', () => {
+      keepDrafts();
+      editor = settingsEditor(pn.fieldsOf(panel), {
+        heading: t('panel.edit.title'), submit: t('panel.edit.submit'), busy: t('panel.edit.busy'),
+        async save(body) {
+          const { data } = await ctx.call(ctx.api.patch(base, body, { headers: { 'If-Match': ifMatch(panel.version) } }));
+          panel = data;
+          editor = null;
+          announce(t('panel.edit.saved'));
+          update();
+          target.querySelector('#page-title')?.focus();
+        },
+      });
+      update();
+      target.querySelector('#pf-titleDe')?.focus();
+    });
+    if (editor) editor.bind(target, () => { keepDrafts(); update(); });
     for (const b of target.querySelectorAll('[data-action]')) {
       b.addEventListener('click', () => act(b, () => ctx.call(ctx.api.post(`${base}/${b.dataset.action}`, undefined, { headers: { 'If-Match': ifMatch(panel.version) } })),
         t(`panel.done.${b.dataset.action}`)));

@@ -175,6 +175,16 @@ def test_coordinator_sets_up_moderates_and_sees_live_results(open_page, hub, api
     assert page.get_by_test_id("panel-phase").inner_text() == "In Vorbereitung"
     assert page.locator("img.panel-qr").evaluate("img => img.complete && img.naturalWidth > 0")
     assert_no_violations(page, f"panel-draft-{viewport}")
+    # Configure it further before opening: the settings form, prefilled.
+    page.get_by_role("button", name="Einstellungen bearbeiten").click()
+    assert page.get_by_label("Titel (Deutsch)").input_value() == "Sprechzeiten – Ihre Meinung"
+    assert_no_violations(page, f"panel-edit-{viewport}")
+    page.get_by_label("Titel (Deutsch)").fill("Längere Sprechzeiten – Ihre Meinung")
+    page.get_by_label("Nachträglich prüfen (sofort sichtbar)").check()
+    page.get_by_label("Nachträglich prüfen (sofort sichtbar)").check()
+    page.get_by_label("Vorab prüfen (sichtbar erst nach Freigabe)").check()
+    page.get_by_role("button", name="Einstellungen speichern").click()
+    page.get_by_role("heading", name="Längere Sprechzeiten – Ihre Meinung", level=1).wait_for()
     page.get_by_role("button", name="Befragung öffnen").click()
     page.get_by_text("Offen", exact=True).wait_for()
     panel_id = page.url.rsplit("/", 1)[-1]
