@@ -230,6 +230,8 @@ export function mountPanel(target, route, keep, ctx) {
   let subscribed = false;
   const drafts = {}; // item id → {reason, response, revision}
   let editor = null; // the settings form, while the moderator has it open
+  let invites = [];
+  let newCode = null; // the code of the invite just created, shown this once
 
   const moderator = () => panel && ctx.canEdit(panel.workspaceId);
 
@@ -244,6 +246,7 @@ export function mountPanel(target, route, keep, ctx) {
     ]);
     items = list.data.items.filter((i) => i.status !== 'pending' && i.status !== 'withdrawn');
     queue = pending.data.items;
+    invites = moderator() && panel.access === 'inviteOnly' ? (await ctx.call(ctx.api.get(`${base}/invites`))).data.items : [];
   }
   async function loadResults() {
     results = (await ctx.call(ctx.api.get(`${base}/results`))).data;
@@ -339,6 +342,19 @@ export function mountPanel(target, route, keep, ctx) {
         <a href="${base}/export.json?kind=results&amp;lang=${lang}" download>${t('panel.results.json')}</a></p>`;
   }
 
+  function invitesTemplate() {
+    return html`<section class="card" aria-labelledby="panel-invites-title" data-testid="panel-invites"><h2 id="panel-invites-title">${t('panel.invites.title')}</h2>
+      ${newCode ? html`<div class="notice notice-info" role="status"><p>${t('panel.invites.code')}</p><p class="invite-code" data-testid="invite-code"><strong>${newCode}</strong></p></div>` : ''}
+      ${invites.length ? html`<ul>${invites.map((i) => html`<li>${i.label} · ${t('panel.invites.uses', { uses: i.uses, max: i.maxUses })}
+        ${i.revoked ? html` · ${t('panel.invites.revoked')}` : html` <button type="button" class="secondary" data-revoke="${i.id}">${t('panel.invites.revoke', { label: i.label })}</button>`}</li>`)}</ul>`
+        : html`<p>${t('panel.invites.none')}</p>`}
+      ${panel.status === 'draft' || panel.status === 'open' ? html`<form id="invite-form" novalidate>
+        <p class="field"><label for="invite-label">${t('panel.invites.label')}</label><input id="invite-label" type="text" maxlength="100"></p>
+        <p class="field"><label for="invite-max">${t('panel.invites.max')}</label><input id="invite-max" type="number" min="1" max="500" value="20"></p>
+        <p><button type="submit" class="primary">${t('panel.invites.create')}</button></p></form>` : ''}
+    </section>`;
+  }
+
   function renderResults() {
     const el = target.querySelector('#panel-results-body');
     if (el) render(el, resultsTemplate());
@@ -366,6 +382,7 @@ export function mountPanel(target, route, keep, ctx) {
       </section>
       ${moderator() && panel.status !== 'archived' ? (editor ? editor.template()
         : html`<p><button type="button" class="secondary" id="panel-edit">${t('panel.edit.open')}</button></p>`) : ''}
+      ${moderator() && panel.access === 'inviteOnly' ? invitesTemplate() : ''}
       ${moderator() ? html`<section class="card" aria-labelledby="panel-queue-title"><h2 id="panel-queue-title">${t('panel.queue.title', { n: queue.length })}</h2>
         ${queue.length ? html`<ul class="panel-items">${queue.map((i) => itemTemplate(i, true))}</ul>` : html`<p>${t('panel.queue.empty')}</p>`}</section>` : ''}
       <section class="card" aria-labelledby="panel-results-title"><h2 id="panel-results-title">${t('panel.results.title')}</h2>
@@ -418,6 +435,18 @@ export function mountPanel(target, route, keep, ctx) {
       target.querySelector('#pf-titleDe')?.focus();
     });
     if (editor) editor.bind(target, () => { keepDrafts(); update(); });
+    target.querySelector('#invite-form')?.addEventListener('submit', (event) => {
+      event.preventDefault();
+      const label = target.querySelector('#invite-label').value;
+      const maxUses = Number(target.querySelector('#invite-max').value);
+      act(event.submitter, async () => {
+        const { data } = await ctx.call(ctx.api.post(`${base}/invites`, { label, maxUses }));
+        newCode = data.code;
+      }, t('panel.invites.created'));
+    });
+    for (const b of target.querySelectorAll('[data-revoke]')) {
+      b.addEventListener('click', () => act(b, () => ctx.call(ctx.api.post(`${base}/invites/${b.dataset.revoke}/revoke`)), t('panel.invites.revokedDone')));
+    }
     for (const b of target.querySelectorAll('[data-action]')) {
       b.addEventListener('click', () => act(b, () => ctx.call(ctx.api.post(`${base}/${b.dataset.action}`, undefined, { headers: { 'If-Match': ifMatch(panel.version) } })),
         t(`panel.done.${b.dataset.action}`)));

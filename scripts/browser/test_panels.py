@@ -214,3 +214,30 @@ def test_coordinator_sets_up_moderates_and_sees_live_results(open_page, hub, api
     assert member.get_by_role("button", name="Freigeben").count() == 0
     assert member.get_by_role("button", name="Antwort speichern").count() == 0
     assert_no_violations(member, f"panel-member-{viewport}")
+
+
+def test_invite_codes_from_the_view_admit_a_phone_without_javascript(open_page, citizen, hub, api):
+    panel = create_panel(api, title="Nur mit Einladung", access="inviteOnly", moderation="post")
+    page, probe = open_page(user=COORDINATOR, viewport="mobile", path=f"/#/panels/{panel['id']}")
+    page.get_by_test_id("panel-invites").wait_for()
+    page.get_by_label("Für wen (eine Gruppe, keine Namen)").fill("Jugendrat Nordstadt")
+    page.get_by_role("button", name="Code erzeugen").click()
+    code = CODE.search(page.get_by_test_id("invite-code").inner_text()).group(0)
+    assert page.get_by_text("Jugendrat Nordstadt · 0 von 20 genutzt").is_visible()
+    assert_no_violations(page, "panel-invites")
+
+    phone, checker = citizen
+    phone.goto(f"/p/{panel['id']}")
+    assert phone.locator("form[method=post]").count() == 0
+    check(checker, phone.content(), f"/p/{panel['id']}", "invite-prompt")
+    phone.get_by_label("Einladungs-Code").fill(code.lower())
+    phone.get_by_role("button", name="Weiter").click()
+    phone.get_by_label("4 – ziemlich").check()
+    phone.get_by_label("Ich habe das gelesen und bin einverstanden.").check()
+    phone.get_by_role("button", name="Rückmeldung absenden").click()
+    assert phone.locator("h1").inner_text() == "Vielen Dank für Ihre Rückmeldung!"
+    page.reload()
+    page.get_by_text("Jugendrat Nordstadt · 1 von 20 genutzt").wait_for()
+    page.get_by_role("button", name="Code für Jugendrat Nordstadt zurückziehen").click()
+    page.get_by_text("Jugendrat Nordstadt · 1 von 20 genutzt · zurückgezogen").wait_for()
+    assert not probe.page_errors
