@@ -2,7 +2,7 @@ import CQRencode
 import Foundation
 
 /// QR codes for a panel's public link, drawn by Debian's libqrencode and written here as SVG
-/// (a single path) or PNG (8-bit grey, stored deflate blocks: no compression library needed).
+/// (a single path) or PNG (1-bit grey, stored deflate blocks: no compression library needed).
 enum QRCodeImage {
     /// The modules of a QR code (true = dark), row by row, error correction level M; nil when
     /// the text does not fit.
@@ -32,23 +32,27 @@ enum QRCodeImage {
             """
     }
 
+    /// 1-bit greyscale (black 0, white 1), rows packed eight pixels to a byte.
     static func png(_ modules: [[Bool]], scale: Int = 8) -> [UInt8] {
         let size = (modules.count + 2 * quiet) * scale
+        let rowBytes = (size + 7) / 8
         var raw: [UInt8] = []
-        raw.reserveCapacity(size * (size + 1))
+        raw.reserveCapacity(size * (rowBytes + 1))
         for py in 0..<size {
             raw.append(0) // filter: none
             let my = py / scale - quiet
+            var row = [UInt8](repeating: 0, count: rowBytes)
             for px in 0..<size {
                 let mx = px / scale - quiet
                 let dark = my >= 0 && my < modules.count && mx >= 0 && mx < modules.count && modules[my][mx]
-                raw.append(dark ? 0 : 255)
+                if !dark { row[px / 8] |= 0x80 >> UInt8(px % 8) }
             }
+            raw += row
         }
         var png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
         var header: [UInt8] = []
         header += be32(UInt32(size)) + be32(UInt32(size))
-        header += [8, 0, 0, 0, 0] // 8-bit, greyscale, deflate, adaptive filtering, no interlace
+        header += [1, 0, 0, 0, 0] // 1-bit, greyscale, deflate, adaptive filtering, no interlace
         chunk("IHDR", header, into: &png)
         chunk("IDAT", zlibStored(raw), into: &png)
         chunk("IEND", [], into: &png)
