@@ -14,6 +14,8 @@ if [ "${1:-}" = "--tests" ]; then
     [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || missing+=(nginx)
     # pdftotext and pdfinfo check the dossier PDF (Tests/HubAppTests/DossierTests.swift, scripts/system/test_dossier.py).
     command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+    # zbarimg decodes the feedback panels' QR codes (scripts/system/test_panel_qr.py).
+    command -v zbarimg >/dev/null 2>&1 || missing+=(zbar-tools)
 fi
 if [ ${#missing[@]} -gt 0 ]; then
     echo "ensure-system: installing ${missing[*]}" >&2
