@@ -16,6 +16,8 @@ if [ "${1:-}" = "--tests" ]; then
     command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
     # zbarimg decodes the feedback panels' QR codes (scripts/system/test_panel_qr.py).
     command -v zbarimg >/dev/null 2>&1 || missing+=(zbar-tools)
+    # libfiu's fiu-run/fiu-ctrl inject write and fsync failures (scripts/system/test_faults.py).
+    command -v fiu-run >/dev/null 2>&1 || missing+=(fiu-utils)
 fi
 if [ ${#missing[@]} -gt 0 ]; then
     echo "ensure-system: installing ${missing[*]}" >&2

@@ -19,6 +19,16 @@ struct PostgresBackplane: Service {
     static let catchUpWindow: Int64 = 256
 
     func run() async throws {
+        // An event beyond a gap is held back by the hub while the gap is read from the log.
+        hub.setGapFiller { [store, hub, logger] topicText, after, upTo in
+            guard let topic = Topic(topicText) else { return }
+            do {
+                let range = try await store.events(topic: topic, after: after, limit: Int(upTo - after))
+                if !range.events.isEmpty { hub.didCommit(range.events) }
+            } catch {
+                logger.error("backplane could not fill a gap", metadata: ["topic": "\(topicText)", "error": "\(error)"])
+            }
+        }
         await cancelWhenGracefulShutdown {
             await store.listenForCommits { topicText, seq in
                 await deliver(topicText, seq)

@@ -34,6 +34,9 @@ public struct HubConfiguration: Sendable {
     public var wsMaxMessageBytes = 16 * 1024
     public var wsMessageRate = 20.0
     public var wsBufferEvents = 256
+    /// `direct` (default): WebSocket frames are written on the connection's event loop;
+    /// `task`: through an async writer task per connection (kept for comparison).
+    public var wsWriter = "direct"
     /// Events older than this are pruned from the log; clients further behind reload.
     public var eventRetentionDays = 30
     /// Behind a reverse proxy: take the client address for sign-in throttling from the last
@@ -123,6 +126,7 @@ public struct HubConfiguration: Sendable {
         Key(env: "ROUNDTABLE_WS_MAX_MESSAGE", flag: "ws-max-message", apply: int(1024...(1 << 20)) { $0.wsMaxMessageBytes = $1 }),
         Key(env: "ROUNDTABLE_WS_RATE", flag: "ws-rate", apply: int(1...10_000) { $0.wsMessageRate = Double($1) }),
         Key(env: "ROUNDTABLE_WS_BUFFER", flag: "ws-buffer", apply: int(8...100_000) { $0.wsBufferEvents = $1 }),
+        Key(env: "ROUNDTABLE_WS_WRITER", flag: "ws-writer", apply: oneOf(["direct", "task"]) { $0.wsWriter = $1 }),
         Key(env: "ROUNDTABLE_TRUST_FORWARDED_FOR", flag: "trust-forwarded-for", apply: oneOf(["true", "false"]) { $0.trustForwardedFor = $1 == "true" }),
         Key(env: "ROUNDTABLE_SMTP_HOST", flag: "smtp-host") { c, v in c.smtpHost = v.isEmpty ? nil : v; return nil },
         Key(env: "ROUNDTABLE_SMTP_PORT", flag: "smtp-port", apply: int(1...65535) { $0.smtpPort = $1 }),

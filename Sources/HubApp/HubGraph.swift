@@ -12,6 +12,7 @@ import Logging
 import Metrics
 import Prometheus
 import ServiceLifecycle
+import UnixSignals
 
 /// The object graph of one hub instance, wired in one place. `main` and the tests build it
 /// the same way; tests pass an in-memory configuration and may reach into the parts.
@@ -88,6 +89,7 @@ public struct HubGraph: Sendable {
             wsBufferEvents: configuration.wsBufferEvents, webRoot: configuration.webRoot,
             sessionLifetime: TimeInterval(configuration.sessionHours) * 3600)
         self.settings.trustForwardedFor = configuration.trustForwardedFor
+        self.settings.wsDirectWrites = configuration.wsWriter == "direct"
         self.logger = logger
     }
 
@@ -102,6 +104,16 @@ public struct HubGraph: Sendable {
         ]
         if let postgres = store as? PostgresStore { services.append(PostgresBackplane(store: postgres, hub: hub, logger: logger)) }
         return services
+    }
+
+    /// Serves until SIGTERM or SIGINT: the application, then (shut down first) the service that
+    /// closes live connections with 1001 so the server does not wait for WebSocket clients.
+    public func serve() async throws {
+        let group = ServiceGroup(configuration: .init(
+            services: [.init(service: try await application()), .init(service: LiveShutdown(hub: hub, grace: .seconds(2), logger: logger))],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger))
+        try await group.run()
     }
 
     /// Releases the store's connections (PostgreSQL); SQLite needs nothing.

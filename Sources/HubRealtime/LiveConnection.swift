@@ -45,6 +45,11 @@ public final class LiveConnection: Sendable {
         var sessionExpiresAt: Date?
         var resyncPending = false
         var closed = false
+        /// Direct writing: a drain is scheduled on the channel's event loop and has not taken
+        /// the outbox yet (so further items need no new wake-up).
+        var drainScheduled = false
+        /// Direct writing: the close the drain reached, for the async writer to perform.
+        var closeRequest: (code: UInt16, reason: String)?
     }
 
     public let id: UInt64
@@ -56,6 +61,9 @@ public final class LiveConnection: Sendable {
     public let wakeups: AsyncStream<Void>
     /// Closes the underlying channel immediately, for a peer that does not read at all.
     private let forceClose: Mutex<(@Sendable () -> Void)?>
+    /// When set, wake-ups schedule a drain on the connection's event loop instead of waking
+    /// the async writer task (see `LiveController`); the writer task then only closes.
+    private let directWake: Mutex<(@Sendable () -> Void)?>
 
     public init(id: UInt64, principal: Principal, sessionHash: String?, sessionExpiresAt: Date? = nil, capacity: Int = 256, maxBytes: Int = 4 << 20) {
         self.id = id
@@ -64,6 +72,42 @@ public final class LiveConnection: Sendable {
         self.state = Mutex(State(principal: principal, sessionHash: sessionHash, sessionExpiresAt: sessionExpiresAt))
         (wakeups, wakeContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         forceClose = Mutex(nil)
+        directWake = Mutex(nil)
+    }
+
+    /// Switches to direct writing: `wake` must schedule `take()` and the writes on the
+    /// channel's event loop.
+    public func setDirectWake(_ wake: @escaping @Sendable () -> Void) {
+        directWake.withLock { $0 = wake }
+        // What was queued before (the greeting) went to the task writer's wake-up: drain it now.
+        if queuedCount > 0 { self.wake() }
+    }
+
+    private func wake() {
+        guard let direct = directWake.withLock({ $0 }) else {
+            wakeContinuation.yield()
+            return
+        }
+        let schedule = state.withLock { s -> Bool in
+            guard !s.drainScheduled else { return false }
+            s.drainScheduled = true
+            return true
+        }
+        if schedule { direct() }
+    }
+
+    /// Direct writing: the drain met a close item; the async writer performs the close
+    /// handshake after everything written so far.
+    public func requestClose(code: UInt16, reason: String) {
+        state.withLock { $0.closeRequest = (code, reason) }
+        wakeContinuation.yield()
+    }
+
+    public func takeCloseRequest() -> (code: UInt16, reason: String)? {
+        state.withLock { s in
+            defer { s.closeRequest = nil }
+            return s.closeRequest
+        }
     }
 
     public var principal: Principal { state.withLock { $0.principal } }
@@ -99,7 +143,7 @@ public final class LiveConnection: Sendable {
             s.outboxBytes += bytes.readableBytes
             return true
         }
-        if queued { wakeContinuation.yield() }
+        if queued { wake() }
     }
 
     /// Asks the writer to close with a code, after what is already queued.
@@ -110,12 +154,18 @@ public final class LiveConnection: Sendable {
             s.closed = true
             return true
         }
-        if queued { wakeContinuation.yield() }
+        if queued { wake() }
+    }
+
+    /// Drops the TCP connection without a close handshake (a peer that does not answer).
+    public func dropConnection() {
+        forceClose.withLock { $0 }?()
     }
 
     /// The writer takes everything queued, and records per topic what the client will hold.
     public func take() -> [Outgoing] {
         state.withLock { s in
+            s.drainScheduled = false
             let items = s.outbox
             s.outbox.removeAll(keepingCapacity: true)
             s.outboxBytes = 0
@@ -173,7 +223,7 @@ public final class LiveConnection: Sendable {
             return s.outbox.count <= capacity + replay.count
         }
         guard let outcome else { return false }
-        wakeContinuation.yield()
+        wake()
         return outcome
     }
 
@@ -211,6 +261,10 @@ public final class LiveConnection: Sendable {
                 s.subscriptions[topic] = sub
                 return .skipped
             case .live:
+                // A gap (an earlier event not here yet, e.g. committed on another instance
+                // before this connection's hub knew the topic): never skip it silently; the
+                // client resubscribes from its last event and the log replays the rest.
+                if seq > sub.lastQueued + 1 && sub.lastQueued > 0 { return overflow(topic, &s) }
                 guard s.outbox.count < capacity, s.outboxBytes + bytes.readableBytes <= maxBytes else { return overflow(topic, &s) }
                 s.outbox.append(.event(topic: topic, seq: seq, bytes: bytes))
                 s.outboxBytes += bytes.readableBytes
@@ -220,7 +274,7 @@ public final class LiveConnection: Sendable {
             }
         }
         switch outcome {
-        case .queued, .overflowed: wakeContinuation.yield()
+        case .queued, .overflowed: wake()
         case .stalled: forceClose.withLock { $0 }?()
         case .skipped: break
         }

@@ -57,7 +57,10 @@ public enum ServerMessage {
     public struct Presence: Encodable, Sendable {
         public var type = "presence"
         public let topic: String
+        /// At most `TopicHub.presenceListLimit` people: those with a focus first, then by name.
         public let users: [UserRef]
+        /// How many distinct people follow the topic (may exceed `users.count`).
+        public let count: Int
     }
 
     public struct Resync: Encodable, Sendable {

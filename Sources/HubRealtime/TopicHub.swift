@@ -21,16 +21,36 @@ public final class TopicHub: CommitObserver, Sendable {
     private let connections = Mutex<[UInt64: LiveConnection]>([:])
     private let epochBox: Mutex<String>
     private let connectionIDs = Atomic<UInt64>(0)
-    /// Highest seq handed out per topic in this process (for the cross-instance backplane).
+    /// Per topic: the seq up to which this process has handed out every event, and events
+    /// that arrived ahead of a gap (on PostgreSQL another instance's commit of an earlier seq
+    /// that the backplane has not brought yet). Subscribers get each topic strictly in order.
     private let published = Mutex<[String: Int64]>([:])
+    private let heldBack = Mutex<[String: [Int64: StoredEvent]]>([:])
+    /// Reads a topic's missing events (after, upTo) from the log and hands them to `didCommit`
+    /// (the backplane sets it on PostgreSQL). Without it a gap is not waited for.
+    private let gapFiller = Mutex<(@Sendable (String, Int64, Int64) async -> Void)?>(nil)
     private let logger: Logger
     private let delivered = Counter(label: "roundtable_ws_deliveries_total")
     private let overflows = Counter(label: "roundtable_ws_resyncs_total")
     private let publishedCounter = Counter(label: "roundtable_events_published_total")
+    /// Presence throttle per topic: when it was last sent, and whether a trailing send is due.
+    private let presenceState = Mutex<[String: PresenceThrottle]>([:])
+    private let presenceInterval: Duration
 
-    public init(epoch: String = "", logger: Logger) {
+    struct PresenceThrottle {
+        var lastSent: ContinuousClock.Instant
+        var trailingScheduled: Bool
+    }
+
+    /// The most people a `presence` message lists; `count` gives the total.
+    public static let presenceListLimit = 100
+
+    /// `presenceInterval`: presence goes out at once after a quiet period, and at most once
+    /// per interval while people keep joining (the changes in between are merged).
+    public init(epoch: String = "", logger: Logger, presenceInterval: Duration = .milliseconds(250)) {
         self.epochBox = Mutex(epoch)
         self.logger = logger
+        self.presenceInterval = presenceInterval
     }
 
     /// Set once the store is open (the store needs the hub as its observer first).
@@ -39,11 +59,73 @@ public final class TopicHub: CommitObserver, Sendable {
 
     // MARK: CommitObserver
 
+    /// Sets who fills gaps (see `gapFiller`).
+    public func setGapFiller(_ filler: @escaping @Sendable (String, Int64, Int64) async -> Void) {
+        gapFiller.withLock { $0 = filler }
+    }
+
     public func didCommit(_ events: [StoredEvent]) {
-        let epoch = self.epoch
+        // In order, per topic: an event right after the head goes out (with any held-back
+        // events it unblocks); one already published is dropped; one beyond a gap is held
+        // back while the gap is filled from the log.
+        var ready: [StoredEvent] = []
+        var gaps: [(topic: String, after: Int64, upTo: Int64)] = []
         published.withLock { heads in
-            for event in events where event.seq > heads[event.topic, default: 0] { heads[event.topic] = event.seq }
+            heldBack.withLock { held in
+                for event in events {
+                    guard let head = heads[event.topic] else {
+                        heads[event.topic] = event.seq
+                        ready.append(event)
+                        continue
+                    }
+                    if event.seq <= head { continue }
+                    if event.seq > head + 1 {
+                        if held[event.topic, default: [:]].isEmpty { gaps.append((event.topic, head, event.seq - 1)) }
+                        held[event.topic, default: [:]][event.seq] = event
+                        continue
+                    }
+                    ready.append(event)
+                    var next = event.seq
+                    while let following = held[event.topic]?.removeValue(forKey: next + 1) {
+                        ready.append(following)
+                        next += 1
+                    }
+                    if held[event.topic]?.isEmpty == true { held[event.topic] = nil }
+                    heads[event.topic] = next
+                }
+            }
         }
+        publish(ready)
+        guard !gaps.isEmpty else { return }
+        let filler = gapFiller.withLock { $0 }
+        for gap in gaps {
+            Task { [self] in
+                if let filler { await filler(gap.topic, gap.after, gap.upTo) }
+                releaseHeld(gap.topic)
+            }
+        }
+    }
+
+    /// After a gap fill: whatever is still held back goes out in order even if the gap could
+    /// not be filled (logged; subscribers then see the gap and resubscribe from the log).
+    private func releaseHeld(_ topic: String) {
+        let events = heldBack.withLock { held -> [StoredEvent] in
+            let events = (held[topic] ?? [:]).values.sorted { $0.seq < $1.seq }
+            held[topic] = nil
+            return events
+        }
+        guard let last = events.last else { return }
+        let fresh = published.withLock { heads -> [StoredEvent] in
+            let head = heads[topic] ?? 0
+            heads[topic] = max(head, last.seq)
+            return events.filter { $0.seq > head }
+        }
+        if let first = fresh.first { logger.warning("live gap not filled", metadata: ["topic": "\(topic)", "seq": "\(first.seq)"]) }
+        publish(fresh)
+    }
+
+    private func publish(_ events: [StoredEvent]) {
+        let epoch = self.epoch
         for event in events {
             publishedCounter.increment()
             let members = subscribers.withLock { $0[event.topic].map { Array($0.values) } } ?? []
@@ -140,11 +222,60 @@ public final class TopicHub: CommitObserver, Sendable {
         return byID.values.sorted { ($0.displayName, $0.id) < ($1.displayName, $1.id) }
     }
 
+    /// Tells a topic's subscribers who is there. Every join or leave would otherwise send the
+    /// whole list to every member: n joins to one topic cost n² messages (1,000 people joining a
+    /// conference board: a million frames). Throttled instead: the first change after a quiet
+    /// interval goes out at once, later ones are merged into one send at the end of the interval.
     func broadcastPresence(_ topic: String) {
         guard Topic(topic)?.hasPresence ?? true else { return }
+        enum Action { case now, later(Duration), merged }
+        let now = ContinuousClock.now
+        let interval = presenceInterval
+        let action = presenceState.withLock { table -> Action in
+            guard var state = table[topic] else {
+                table[topic] = PresenceThrottle(lastSent: now, trailingScheduled: false)
+                return .now
+            }
+            if state.trailingScheduled { return .merged }
+            let since = now - state.lastSent
+            if since >= interval {
+                state.lastSent = now
+                table[topic] = state
+                return .now
+            }
+            state.trailingScheduled = true
+            table[topic] = state
+            return .later(interval - since)
+        }
+        switch action {
+        case .now:
+            sendPresence(topic)
+        case .later(let delay):
+            Task { [self] in
+                try? await Task.sleep(for: delay)
+                presenceState.withLock { table in
+                    table[topic]?.trailingScheduled = false
+                    table[topic]?.lastSent = .now
+                }
+                sendPresence(topic)
+            }
+        case .merged:
+            break
+        }
+    }
+
+    private func sendPresence(_ topic: String) {
         let members = subscribers.withLock { $0[topic].map { Array($0.values) } } ?? []
-        guard !members.isEmpty else { return }
-        let bytes = Frames.control(ServerMessage.Presence(topic: topic, users: presence(topic)))
+        guard !members.isEmpty else {
+            presenceState.withLock { table in
+                if table[topic]?.trailingScheduled == false { table[topic] = nil }
+            }
+            return
+        }
+        let everyone = presence(topic)
+        let listed = everyone.count <= Self.presenceListLimit ? everyone
+            : Array((everyone.filter { $0.focus != nil } + everyone.filter { $0.focus == nil }).prefix(Self.presenceListLimit))
+        let bytes = Frames.control(ServerMessage.Presence(topic: topic, users: listed, count: everyone.count))
         for member in members { member.connection.send(bytes) }
     }
 
@@ -180,6 +311,11 @@ public final class TopicHub: CommitObserver, Sendable {
     /// Closes every connection (shutdown).
     public func closeAll(code: UInt16, reason: String) {
         for connection in connections.withLock({ Array($0.values) }) { connection.close(code: code, reason: reason) }
+    }
+
+    /// Drops the connections still open (peers that did not answer the close in time).
+    public func forceCloseAll() {
+        for connection in connections.withLock({ Array($0.values) }) { connection.dropConnection() }
     }
 
     /// A removed member loses the workspace topic at once, unless they are an administrator.

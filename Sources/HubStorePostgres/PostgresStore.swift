@@ -184,7 +184,13 @@ public final class PostgresStore: HubStore {
         if let transaction = error as? PostgresTransactionError {
             error = transaction.closureError ?? transaction.commitError ?? transaction.beginError ?? error
         }
-        guard let psql = error as? PSQLError, let state = psql.serverInfo?[.sqlState] else { return error }
+        guard let psql = error as? PSQLError else { return error }
+        // The connection went away (or could not be made): the outcome of the commit is unknown.
+        let connectionLost: [PSQLError.Code] = [.serverClosedConnection, .clientClosedConnection, .connectionError, .uncleanShutdown, .poolClosed]
+        if connectionLost.contains(psql.code) { return StoreError.unavailable }
+        guard let state = psql.serverInfo?[.sqlState] else { return error }
+        // Connection exceptions, insufficient resources (disk full), operator intervention (shutdown).
+        if state.hasPrefix("08") || state.hasPrefix("53") || state.hasPrefix("57P") || state.hasPrefix("58") { return StoreError.unavailable }
         switch state {
         case "23505": // unique_violation
             switch psql.serverInfo?[.constraintName] {

@@ -39,23 +39,29 @@ public final class SQLiteStore: HubStore {
         self.epoch = epoch
         self.committer = GroupCommitter(
             runGroup: { [pool, clock] changeSets in
-                try await pool.write { db in
-                    let at = clock.now().millis
-                    return changeSets.map { changeSet in
-                        Result {
-                            var events: [StoredEvent] = []
-                            try db.inSavepoint {
-                                events = try Self.apply(changeSet, at: at, in: db)
-                                return .commit
-                            }
-                            return events
-                        }.mapError(Self.translate)
-                    }
-                }
+                // A failing COMMIT (I/O error, full disk) fails the whole group: translated too.
+                do { return try await Self.writeGroup(changeSets, pool: pool, clock: clock) } catch { throw Self.translate(error) }
             },
             afterCommit: { [observer] events in
                 if !events.isEmpty { observer.didCommit(events) }
             })
+    }
+
+    /// One write transaction for a group of change sets, each in its own savepoint.
+    private static func writeGroup(_ changeSets: [ChangeSet], pool: DatabasePool, clock: any HubServices.Clock) async throws -> [Result<[StoredEvent], any Error>] {
+        try await pool.write { db in
+            let at = clock.now().millis
+            return changeSets.map { changeSet in
+                Result {
+                    var events: [StoredEvent] = []
+                    try db.inSavepoint {
+                        events = try Self.apply(changeSet, at: at, in: db)
+                        return .commit
+                    }
+                    return events
+                }.mapError(Self.translate)
+            }
+        }
     }
 
     /// Pending migrations without opening the store for serving (`roundtable migrate`).
@@ -87,7 +93,10 @@ public final class SQLiteStore: HubStore {
         case .SQLITE_CONSTRAINT_FOREIGNKEY:
             return StoreError.missingReference("reference")
         default:
-            return error
+            // I/O errors (a failed write or fsync), a full disk, a file that cannot be opened:
+            // the transaction was rolled back; the client hears 503, never a success.
+            let unavailable: [ResultCode] = [.SQLITE_IOERR, .SQLITE_FULL, .SQLITE_CANTOPEN, .SQLITE_NOMEM, .SQLITE_READONLY, .SQLITE_CORRUPT, .SQLITE_NOTADB]
+            return unavailable.contains(dbError.resultCode) ? StoreError.unavailable : error
         }
     }
 

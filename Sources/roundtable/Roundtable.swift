@@ -89,7 +89,7 @@ struct Serve: AsyncParsableCommand {
         logger.info("serving", metadata: ["origin": "\(configuration.effectiveOrigin)",
                                           "store": "\(configuration.databaseURL == nil ? configuration.databasePath : "postgresql")"])
         do {
-            try await graph.application().runService()
+            try await graph.serve()
         } catch {
             await graph.shutdown()
             throw error

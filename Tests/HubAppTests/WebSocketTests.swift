@@ -197,7 +197,7 @@ struct WebSocketTests {
         }
     }
 
-    @Test("Signing out closes that session's sockets within a second")
+    @Test("Signing out closes that session's sockets at once, not at the 15 s expiry sweep")
     func signOutCloses() async throws {
         let hub = try await TestHub()
         try await hub.application().test(.live) { client in
@@ -208,7 +208,9 @@ struct WebSocketTests {
                 for try await _ in inbound {}
             }
             #expect(close?.closeCode == .unknown(4401))
-            #expect(ContinuousClock.now - start < .seconds(1))
+            // Not a timing test: the bound only tells "closed by the sign-out itself" from
+            // "closed by the expiry sweep" (15 s), with room for a loaded CI machine.
+            #expect(ContinuousClock.now - start < .seconds(8))
         }
     }
 

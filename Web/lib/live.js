@@ -389,7 +389,7 @@ export class LiveClient extends EventTarget {
         }
         break;
       case 'presence':
-        this.dispatchEvent(new CustomEvent('presence', { detail: { topic: msg.topic, users: Array.isArray(msg.users) ? msg.users : [] } }));
+        this.dispatchEvent(new CustomEvent('presence', { detail: { topic: msg.topic, users: Array.isArray(msg.users) ? msg.users : [], count: Number.isInteger(msg.count) ? msg.count : (Array.isArray(msg.users) ? msg.users.length : 0) } }));
         break;
       case 'resync':
         this.#onResync(msg);

@@ -20,6 +20,8 @@ public struct DomainError: Error, Hashable, Sendable {
     /// What kind of refusal this is; decides the HTTP status.
     public enum Kind: String, Sendable, Hashable {
         case unauthenticated, forbidden, notFound, validation, conflict, invalidTransition, rateLimited, preconditionRequired
+        /// A dependency (the data store) failed; the request may be retried later (`retryAfter`).
+        case unavailable
     }
 
     public let kind: Kind

@@ -32,8 +32,11 @@ struct LiveController {
         let channel = context.channel
         connection.setForceClose { channel.close(promise: nil) }
         defer { gateway.close(connection) }
+        if settings.wsDirectWrites { DirectWriter(connection: connection, channel: channel).install() }
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await write(connection, to: outbound) }
+            group.addTask {
+                if settings.wsDirectWrites { try await closeWhenAsked(connection, outbound: outbound) } else { try await write(connection, to: outbound) }
+            }
             var bucket = TokenBucket(rate: settings.wsMessageRate, burst: settings.wsMessageRate * 2)
             var strikes = 0
             var closing = false
@@ -66,6 +69,17 @@ struct LiveController {
         }
     }
 
+    /// Direct writing: the event-loop drain hands the close to this task, which performs the
+    /// close handshake through the WebSocket handler (after everything already written).
+    func closeWhenAsked(_ connection: LiveConnection, outbound: WebSocketOutboundWriter) async throws {
+        for await _ in connection.wakeups {
+            if let request = connection.takeCloseRequest() {
+                try await outbound.close(WebSocketErrorCode(codeNumber: Int(request.code)), reason: request.reason)
+                return
+            }
+        }
+    }
+
     /// Drains the outbox: single events go out as the shared buffer; several queued events
     /// are coalesced into `batch` frames (one write each instead of one per event).
     func write(_ connection: LiveConnection, to outbound: WebSocketOutboundWriter) async throws {
@@ -92,6 +106,64 @@ struct LiveController {
                 }
             }
             try await flush()
+        }
+    }
+}
+
+/// Writes a connection's outbox on its channel's event loop: a wake-up schedules one drain,
+/// which takes everything queued, writes it (several events coalesced into `batch` frames)
+/// and flushes once. No task switch and no async writer per delivery: the cost per delivered
+/// event approaches the kernel's `send()` (Docs/benchmarks.md). While the socket's send buffer
+/// is full the drain waits (polling writability every 5 ms); the outbox stays bounded and a
+/// peer that does not read gets `resync` and then is closed, as with the task writer.
+struct DirectWriter: Sendable {
+    let connection: LiveConnection
+    let channel: any Channel
+
+    func install() {
+        let writer = self
+        connection.setDirectWake { writer.channel.eventLoop.execute { writer.drain() } }
+    }
+
+    func drain() {
+        guard channel.isActive else { _ = connection.take(); return }
+        guard channel.isWritable else {
+            // Leave the items queued; look again shortly (the outbox bounds the backlog).
+            let writer = self
+            channel.eventLoop.scheduleTask(in: .milliseconds(5)) { writer.retry() }
+            return
+        }
+        var pending: [ByteBuffer] = []
+        func flushEvents() {
+            guard !pending.isEmpty else { return }
+            let bytes = pending.count == 1 ? pending[0] : Frames.batch(pending)
+            pending.removeAll(keepingCapacity: true)
+            channel.write(WebSocketFrame(fin: true, opcode: .text, data: bytes), promise: nil)
+        }
+        for item in connection.take() {
+            switch item {
+            case .event(_, _, let bytes):
+                pending.append(bytes)
+                if pending.count >= 64 { flushEvents() }
+            case .control(let bytes):
+                flushEvents()
+                channel.write(WebSocketFrame(fin: true, opcode: .text, data: bytes), promise: nil)
+            case .close(let code, let reason):
+                flushEvents()
+                channel.flush()
+                connection.requestClose(code: code, reason: reason)
+                return
+            }
+        }
+        flushEvents()
+        channel.flush()
+    }
+
+    /// A drain postponed while the socket was not writable.
+    private func retry() {
+        if channel.isWritable { drain() } else if channel.isActive {
+            let writer = self
+            channel.eventLoop.scheduleTask(in: .milliseconds(5)) { writer.retry() }
         }
     }
 }

@@ -47,6 +47,7 @@ struct ErrorMiddleware: RouterMiddleware {
         case .conflict, .invalidTransition: .conflict
         case .rateLimited: .tooManyRequests
         case .preconditionRequired: .init(code: 428, reasonPhrase: "Precondition Required")
+        case .unavailable: .serviceUnavailable
         }
     }
 

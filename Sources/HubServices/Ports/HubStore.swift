@@ -176,6 +176,9 @@ public enum StoreError: Error, Sendable, Equatable {
     case duplicate(String)
     /// A referenced row does not exist.
     case missingReference(String)
+    /// The store could not confirm the commit (an I/O error, a full disk, a lost database
+    /// connection). SQLite rolled it back; on PostgreSQL a lost connection leaves it unknown.
+    case unavailable
 }
 
 /// The persistence port. Implemented by the SQLite and the PostgreSQL adapters, both held to

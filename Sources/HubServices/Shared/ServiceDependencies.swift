@@ -33,6 +33,10 @@ public struct ServiceDependencies: Sendable {
         case .conflict: DomainError.versionConflict
         case .duplicate(let what): DomainError(.conflict, code: "\(what).duplicate", message: "This \(what) already exists.")
         case .missingReference(let what): DomainError.notFound(what)
+        case .unavailable:
+            DomainError(.unavailable, code: "store.unavailable",
+                        message: "The change could not be saved with certainty because the data store is unavailable. Reload, then try again.",
+                        retryAfter: 5)
         }
     }
 

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The benchmark run (issue 9): builds the hub in release mode, the load client (C) and the
+# peers (Go gorilla/websocket, Node ws, Python websockets and picows, the C floor), then runs
+# the scenarios side by side and prints the summary. Separate from the test command; about
+# 10 minutes on 2 cores (--quick: about 3). Results: Benchmarks/results/<timestamp>.jsonl.
+#
+#   bash Benchmarks/run.sh [--quick] [--servers hub,go-gorilla,node-ws,py-websockets,py-picows]
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+cd "$root"
+bash scripts/ensure-system.sh
+echo "== release build of the hub ($(date +%T))" >&2
+swift build -c release --product roundtable >&2
+echo "== load client and peers ($(date +%T))" >&2
+gcc -O2 -Wall -o "$here/loadclient/rtload" "$here/loadclient/rtload.c"
+bash "$here/peers/setup.sh" >&2
+command -v taskset >/dev/null || { echo "taskset (util-linux) is needed to pin server and client to different cores" >&2; exit 1; }
+ulimit -n "$(ulimit -Hn)"   # 5,000 sockets on each side need more than the usual 1,024
+echo "== run ($(date +%T)): server on CPU 0, load client and publisher on CPU 1" >&2
+exec "$here/.venv/bin/python" "$here/run.py" "$@"
