@@ -171,6 +171,7 @@ extension SQLiteStore {
                 """)
         }
         registerRecommendationMigrations(&migrator)
+        registerLeanCoffeeMigrations(&migrator)
         return migrator
     }
 }

@@ -38,14 +38,14 @@ public final class SQLiteStore: HubStore {
         self.logger = logger
         self.epoch = epoch
         self.committer = GroupCommitter(
-            runGroup: { [pool, clock] changeSets in
+            runGroup: { [pool, clock] works in
                 try await pool.write { db in
                     let at = clock.now().millis
-                    return changeSets.map { changeSet in
+                    return works.map { work in
                         Result {
                             var events: [StoredEvent] = []
                             try db.inSavepoint {
-                                events = try Self.apply(changeSet, at: at, in: db)
+                                events = try Self.apply(try work(db), at: at, in: db)
                                 return .commit
                             }
                             return events
@@ -72,6 +72,11 @@ public final class SQLiteStore: HubStore {
         try await committer.submit(changeSet)
     }
 
+    /// Commits the change set `work` makes inside the write transaction (after the earlier jobs of its group).
+    func commit(_ work: @escaping @Sendable (Database) throws -> ChangeSet) async throws -> [StoredEvent] {
+        try await committer.submit(work)
+    }
+
     /// Maps SQLite constraint failures to the store port's errors.
     static func translate(_ error: any Error) -> any Error {
         guard let dbError = error as? DatabaseError else { return error }
@@ -83,6 +88,7 @@ public final class SQLiteStore: HubStore {
             if message.contains("catalogue_entry.") { return StoreError.duplicate("catalogueReference") }
             if message.contains("sign_off.") { return StoreError.duplicate("signOff") }
             if message.contains("rating_round.") { return StoreError.duplicate("ratingRound") }
+            if message.contains("lc_dot.") { return StoreError.duplicate("idempotencyKey") }
             return StoreError.duplicate("record")
         case .SQLITE_CONSTRAINT_FOREIGNKEY:
             return StoreError.missingReference("reference")

@@ -25,6 +25,8 @@ public enum DomainEvent: Sendable, Hashable {
     case reportAdded(ImplementationReport, workspace: WorkspaceID)
     /// A comment or suggestion was added, resolved, accepted or rejected.
     case commentChanged(RecommendationComment, workspace: WorkspaceID)
+    /// Something on a Lean Coffee board (the wire name is the inner one, `leanCoffee.topicAdded`).
+    case leanCoffee(LeanCoffeeEvent)
 
     /// The wire name of the event (`workspace.created`).
     public var name: String {
@@ -50,6 +52,7 @@ public enum DomainEvent: Sendable, Hashable {
         case .decisionRecorded: "catalogue.decisionRecorded"
         case .reportAdded: "catalogue.reportAdded"
         case .commentChanged: "recommendation.commentChanged"
+        case .leanCoffee(let e): e.name
         }
     }
 
@@ -79,6 +82,14 @@ public enum DomainEvent: Sendable, Hashable {
             [.catalogue, .workspace(w)]
         case .commentChanged(_, let w):
             [.workspace(w)]
+        case .leanCoffee(let e):
+            // The workspace page lists its boards: it hears when one starts or closes.
+            switch e {
+            case .boardCreated(let b), .boardClosed(let b, _):
+                [.leanCoffee(b.id)] + (b.workspaceID.map { [Topic.workspace($0)] } ?? [])
+            default:
+                [.leanCoffee(e.boardID)]
+            }
         }
     }
 }

@@ -45,6 +45,8 @@ public enum Permissions {
         case .workspace(let id): canReadWorkspaceContent(actor, id)
         case .catalogue: true
         case .steering: canReadSteeringWork(actor)
+        // Board topics need the board (who leads, its workspace, guests): the gateway asks the services.
+        case .leanCoffee: false
         }
     }
 }

@@ -9,6 +9,8 @@ public enum Topic: Hashable, Sendable, CustomStringConvertible {
     case catalogue
     /// The steering group's rating work: rounds and individual ratings.
     case steering
+    /// One Lean Coffee board: topics, tallies (never who voted), the discussion.
+    case leanCoffee(LeanCoffeeBoardID)
 
     /// Parses the wire form (`directory`, `workspace:<uuid>`).
     public init?(_ text: String) {
@@ -24,6 +26,9 @@ public enum Topic: Hashable, Sendable, CustomStringConvertible {
         case "workspace":
             guard let id = WorkspaceID(String(parts[1])) else { return nil }
             self = .workspace(id)
+        case "leanCoffee":
+            guard let id = LeanCoffeeBoardID(String(parts[1])) else { return nil }
+            self = .leanCoffee(id)
         default:
             return nil
         }
@@ -35,6 +40,7 @@ public enum Topic: Hashable, Sendable, CustomStringConvertible {
         case .workspace(let id): "workspace:\(id)"
         case .catalogue: "catalogue"
         case .steering: "steering"
+        case .leanCoffee(let id): "leanCoffee:\(id)"
         }
     }
 

@@ -42,6 +42,8 @@ public enum EventEncoding {
         case .reportAdded(let r, _):
             // Indicator names come with the catalogue entry; the event carries the values by position.
             WireJSON.string(ReportEventView(reference: r.reference.description, report: ReportView(r, indicators: [])))
+        case .leanCoffee(let e):
+            LeanCoffeeViews.payload(of: e, names: [:])
         }
     }
 }
