@@ -173,6 +173,55 @@ struct AuthorizationMatrixTests {
                                                 needsVersion: false, allowed: [.admin]),
         "GET /api/v1/rating-rounds/{year}/summary": Rule(method: .get, path: "/api/v1/rating-rounds/{year}/summary", body: nil, needsVersion: false,
                                                         allowed: [.steering, .admin]),
+        // Lean Coffee: `{lc}` is a fresh board in Integration (started by an administrator, guests allowed) with one topic `{lct}`
+        // by the administrator; `{lctk}` a takeaway by the administrator on a board in discussion. Leads: the coordinator and
+        // administrators; members take part; observers read; outsiders (and the steering member, not in Integration) see nothing.
+        // A wrong phase is a 409, which still counts as allowed: authorization comes first.
+        "GET /api/v1/lean-coffee": Rule(method: .get, path: "/api/v1/lean-coffee?workspace={ws}", body: nil, needsVersion: false, allowed: members),
+        "POST /api/v1/lean-coffee": Rule(method: .post, path: "/api/v1/lean-coffee", body: ["title": "Lean Coffee Matrix", "workspaceId": "{ws}"],
+                                         needsVersion: false, allowed: writers),
+        "GET /api/v1/lean-coffee/{board}": Rule(method: .get, path: "/api/v1/lean-coffee/{lc}", body: nil, needsVersion: false, allowed: members),
+        "PATCH /api/v1/lean-coffee/{board}": Rule(method: .patch, path: "/api/v1/lean-coffee/{lc}", body: ["title": "Neuer Titel"], needsVersion: true,
+                                                  allowed: [.coordinator, .admin]),
+        "DELETE /api/v1/lean-coffee/{board}": Rule(method: .delete, path: "/api/v1/lean-coffee/{lc}", body: nil, needsVersion: false,
+                                                   allowed: [.coordinator, .admin]),
+        "GET /api/v1/lean-coffee/{board}/invitation": Rule(method: .get, path: "/api/v1/lean-coffee/{lc}/invitation", body: nil, needsVersion: false,
+                                                           allowed: everyone),
+        "POST /api/v1/lean-coffee/{board}/guests": Rule(method: .post, path: "/api/v1/lean-coffee/{lc}/guests", body: ["displayName": "Gast"],
+                                                        needsVersion: false, allowed: everyone),
+        "POST /api/v1/lean-coffee/{board}/phase": Rule(method: .post, path: "/api/v1/lean-coffee/{lc}/phase", body: ["phase": "vote"], needsVersion: false,
+                                                       allowed: [.coordinator, .admin]),
+        "POST /api/v1/lean-coffee/{board}/reveal": Rule(method: .post, path: "/api/v1/lean-coffee/{lc}/reveal", body: nil, needsVersion: false,
+                                                        allowed: [.coordinator, .admin]),
+        "POST /api/v1/lean-coffee/{board}/topics": Rule(method: .post, path: "/api/v1/lean-coffee/{lc}/topics", body: ["title": "Ein Thema"],
+                                                        needsVersion: false, allowed: writers),
+        "PATCH /api/v1/lean-coffee/{board}/topics/{topic}": Rule(method: .patch, path: "/api/v1/lean-coffee/{lc}/topics/{lct}", body: ["title": "Anders"],
+                                                                 needsVersion: false, allowed: [.coordinator, .admin]),
+        "POST /api/v1/lean-coffee/{board}/topics/{topic}/withdraw": Rule(method: .post, path: "/api/v1/lean-coffee/{lc}/topics/{lct}/withdraw", body: nil,
+                                                                         needsVersion: false, allowed: [.coordinator, .admin]),
+        "POST /api/v1/lean-coffee/{board}/topics/{topic}/dots": Rule(method: .post, path: "/api/v1/lean-coffee/{lc}/topics/{lct}/dots", body: nil,
+                                                                     needsVersion: false, allowed: writers),
+        "DELETE /api/v1/lean-coffee/{board}/topics/{topic}/dots": Rule(method: .delete, path: "/api/v1/lean-coffee/{lc}/topics/{lct}/dots", body: nil,
+                                                                       needsVersion: false, allowed: writers),
+        "POST /api/v1/lean-coffee/{board}/topics/{topic}/takeaways": Rule(method: .post, path: "/api/v1/lean-coffee/{lc}/topics/{lct}/takeaways",
+                                                                          body: ["text": "Erkenntnis"], needsVersion: false, allowed: writers),
+        "POST /api/v1/lean-coffee/{board}/topics/{topic}/draft": Rule(method: .post, path: "/api/v1/lean-coffee/{lc}/topics/{lct}/draft", body: nil,
+                                                                      needsVersion: false, allowed: writers),
+        "PATCH /api/v1/lean-coffee/{board}/takeaways/{takeaway}": Rule(method: .patch, path: "/api/v1/lean-coffee/{lc}/takeaways/{lctk}",
+                                                                       body: ["text": "Geändert"], needsVersion: false, allowed: [.coordinator, .admin]),
+        "DELETE /api/v1/lean-coffee/{board}/takeaways/{takeaway}": Rule(method: .delete, path: "/api/v1/lean-coffee/{lc}/takeaways/{lctk}", body: nil,
+                                                                        needsVersion: false, allowed: [.coordinator, .admin]),
+        "POST /api/v1/lean-coffee/{board}/continue": Rule(method: .post, path: "/api/v1/lean-coffee/{lc}/continue", body: ["topicId": "{lct}", "vote": "up"],
+                                                          needsVersion: false, allowed: writers),
+        "POST /api/v1/lean-coffee/{board}/conclude": Rule(method: .post, path: "/api/v1/lean-coffee/{lc}/conclude", body: ["topicId": "{lct}"],
+                                                          needsVersion: false, allowed: [.coordinator, .admin]),
+        "POST /api/v1/lean-coffee/{board}/next": Rule(method: .post, path: "/api/v1/lean-coffee/{lc}/next", body: ["topicId": "{lct}"], needsVersion: false,
+                                                      allowed: [.coordinator, .admin]),
+        "POST /api/v1/lean-coffee/{board}/minutes": Rule(method: .post, path: "/api/v1/lean-coffee/{lc}/minutes",
+                                                         body: ["meetingId": "5f0c6f5e-0000-4000-8000-000000000001"], needsVersion: false,
+                                                         allowed: [.coordinator, .admin]),
+        "GET /api/v1/lean-coffee/{board}/export": Rule(method: .get, path: "/api/v1/lean-coffee/{lc}/export?format=csv", body: nil, needsVersion: false,
+                                                       allowed: members),
     ]
 
     @Test("Every route in the router has a rule")
@@ -234,7 +283,16 @@ struct AuthorizationMatrixTests {
                 }
                 let year = LocalDate.berlin(Date()).year
                 path = path.replacingOccurrences(of: "{ref}", with: "HE-\(year)-001").replacingOccurrences(of: "{year}", with: "\(year)")
-                if rule.needsVersion && !path.contains("/recommendations/") {
+                if path.contains("{lc}") {
+                    let admin = try await client.token(.admin)
+                    let (board, topic, takeaway) = try await LeanCoffeeAPITests.matrixBoard(client, admin: admin, workspace: hub.integration,
+                                                                                             discussing: path.contains("{lctk}"))
+                    path = path.replacingOccurrences(of: "{lc}", with: board).replacingOccurrences(of: "{lct}", with: topic)
+                        .replacingOccurrences(of: "{lctk}", with: takeaway)
+                    if rule.needsVersion { headers[.ifMatch] = "\"v1\"" }
+                    headers[HTTPField.Name("Idempotency-Key")!] = "matrix-\(UUID().uuidString)"
+                }
+                if rule.needsVersion && !path.contains("/recommendations/") && !path.contains("/lean-coffee/") {
                     let version: Int
                     if path.contains("/policy-fields/") {
                         version = try #require(try await hub.graph.store.policyField(field)).version
@@ -244,6 +302,17 @@ struct AuthorizationMatrixTests {
                     headers[.ifMatch] = "\"v\(version)\""
                 }
                 var body: Any? = rule.body
+                if route.hasPrefix("POST /api/v1/lean-coffee"), var b = rule.body {
+                    for (k, v) in b { b[k] = v.replacingOccurrences(of: "{ws}", with: hub.integration.description) }
+                    if let topic = path.split(separator: "/").dropFirst(3).first, b["topicId"] != nil {
+                        // The board's first topic: read it back.
+                        let detail = JSON.object(try await client.call(.get, "/api/v1/lean-coffee/\(topic)", token: try await client.token(.admin)).body)
+                        b["topicId"] = ((detail["topics"] as? [[String: Any]])?.first?["id"] as? String) ?? "none"
+                    }
+                    var full: [String: Any] = b
+                    if b["topicId"] != nil { full["timebox"] = 0 }
+                    body = full
+                }
                 if path.hasSuffix("/priorities") { body = ["prioritisedYears": [2026]] }
                 if route == "PATCH /api/v1/users/{userId}" { body = ["isSteering": true] }
                 if route == "POST /api/v1/recommendations/{rid}/comments" { body = ["section": "goals", "body": "Gut so.", "baseRevision": 1] }
