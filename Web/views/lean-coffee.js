@@ -22,6 +22,10 @@ function guestToken(boardId) {
   }
 }
 
+function dotsText(count) {
+  return count === 1 ? t('lc.dotOne') : t('lc.dots', { count: String(count) });
+}
+
 function phaseLabel(phase) {
   return t(`lc.phase.${phase}`);
 }
@@ -230,7 +234,7 @@ export function mountLeanCoffeeBoard(target, route, keep, ctx) {
       const answer = await call(method === 'DELETE' ? ctx.api.del(url, opts) : ctx.api.request(method, url, { ...opts, body }));
       if (answer.data?.board && answer.data.topics) state = answer.data;
       else if (answer.data?.board?.board) state = answer.data.board;
-      render($('#lc-error'), '');
+      render($('#lc-error'), html``);
       draw();
       if (success) announce(success);
       return answer;
@@ -287,14 +291,14 @@ export function mountLeanCoffeeBoard(target, route, keep, ctx) {
       <div id="lc-continue" ${attrs({ hidden: true })}>
         <p>${t('lc.continue.question')}</p>
         ${takesPart && b.discussion?.canExtend ? html`<div class="actions lc-continue" role="group" aria-label="${t('lc.continue.question')}">
-          ${['up', 'sideways', 'down'].map((v) => html`<button type="button" class="button ${mine === v ? 'primary' : 'secondary'}" data-continue="${v}" aria-pressed="${mine === v ? 'true' : 'false'}">${t(`lc.continue.${v}`)}</button>`)}
+          ${['up', 'sideways', 'down'].map((v) => html`<button type="button" class="button ${mine === v ? 'primary' : 'secondary'}" id="lc-continue-${v}" data-continue="${v}" aria-pressed="${mine === v ? 'true' : 'false'}">${t(`lc.continue.${v}`)}</button>`)}
         </div>` : ''}
         <p data-testid="lc-continue-tally">${t('lc.continue.tally', { up: String(tally.up), sideways: String(tally.sideways), down: String(tally.down) })}</p>
       </div>
       ${state.me?.role === 'lead' && !projector ? html`<div class="actions lc-lead-discuss">
         <button type="button" class="button primary" data-conclude="" ${attrs({ hidden: true })} id="lc-conclude">${t('lc.lead.conclude')}</button>
-        ${b.discussion?.canExtend ? html`<button type="button" class="button secondary" data-conclude="extend">${t('lc.lead.extend')}</button>` : ''}
-        <button type="button" class="button secondary" data-next="${cur.id}">${t('lc.lead.next')}</button>
+        ${b.discussion?.canExtend ? html`<button type="button" class="button secondary" id="lc-extend" data-conclude="extend">${t('lc.lead.extend')}</button>` : ''}
+        <button type="button" class="button secondary" id="lc-next" data-next="${cur.id}">${t('lc.lead.next')}</button>
       </div>` : ''}
     </section>`;
   }
@@ -305,8 +309,8 @@ export function mountLeanCoffeeBoard(target, route, keep, ctx) {
     return html`<section class="card lc-lead" aria-labelledby="lc-lead-title" data-testid="lc-lead">
       <h2 id="lc-lead-title">${t('lc.lead.title')}</h2>
       <div class="actions" role="group" aria-label="${t('lc.lead.phases')}">
-        ${lc.nextPhases(b.phase).map((p) => html`<button type="button" class="button ${p === 'closed' ? 'secondary' : 'primary'}" data-phase="${p}">${t(`lc.lead.to.${p}`)}</button>`)}
-        ${b.phase === 'vote' && !b.talliesVisible ? html`<button type="button" class="button secondary" data-reveal="1">${t('lc.lead.reveal')}</button>` : ''}
+        ${lc.nextPhases(b.phase).map((p) => html`<button type="button" class="button ${p === 'closed' ? 'secondary' : 'primary'}" id="lc-phase-${p}" data-phase="${p}">${t(`lc.lead.to.${p}`)}</button>`)}
+        ${b.phase === 'vote' && !b.talliesVisible ? html`<button type="button" class="button secondary" id="lc-reveal" data-reveal="1">${t('lc.lead.reveal')}</button>` : ''}
       </div>
       ${b.phase !== 'closed' ? html`<div class="field checkbox">
         <input type="checkbox" id="lc-guests" ${attrs({ checked: b.settings.guestsAllowed })}>
@@ -358,12 +362,12 @@ export function mountLeanCoffeeBoard(target, route, keep, ctx) {
       <h3 id="lc-t-${x.id}">${x.title}</h3>
       <p class="lc-meta">${authorName(x.author)}${x.status === 'discussing' ? html` · <strong>${t('lc.status.discussing')}</strong>` : ''}${x.status === 'discussed' ? html` · ${t('lc.status.discussed')}` : ''}</p>
       ${x.description ? html`<div class="markdown">${renderMarkdown(x.description)}</div>` : ''}
-      <p class="lc-dots" data-testid="lc-dots">${b.talliesVisible ? t('lc.dots', { count: String(x.dots ?? 0) }) : t('lc.dotsHidden')}${mine ? html` · ${t('lc.myDots', { count: String(mine) })}` : ''}</p>
+      <p class="lc-dots" data-testid="lc-dots">${b.talliesVisible ? dotsText(x.dots ?? 0) : t('lc.dotsHidden')}${mine ? html` · ${t('lc.myDots', { count: String(mine) })}` : ''}</p>
       ${voting ? html`<div class="actions">
-        <button type="button" class="button primary" data-dot="${x.id}" ${attrs({ 'aria-disabled': state.me.dotsLeft <= 0 ? 'true' : null })} aria-label="${t('lc.vote.placeOn', { title: x.title })}">${t('lc.vote.place')}</button>
-        ${mine ? html`<button type="button" class="button secondary" data-undot="${x.id}" aria-label="${t('lc.vote.removeFrom', { title: x.title })}">${t('lc.vote.remove')}</button>` : ''}
+        <button type="button" class="button primary" id="lc-dot-${x.id}" data-dot="${x.id}" ${attrs({ 'aria-disabled': state.me.dotsLeft <= 0 ? 'true' : null })} aria-label="${t('lc.vote.placeOn', { title: x.title })}">${t('lc.vote.place')}</button>
+        ${mine ? html`<button type="button" class="button secondary" id="lc-undot-${x.id}" data-undot="${x.id}" aria-label="${t('lc.vote.removeFrom', { title: x.title })}">${t('lc.vote.remove')}</button>` : ''}
       </div>` : ''}
-      ${(b.phase === 'collect' || b.phase === 'vote') && lc.mayChangeTopic(state, x) ? html`<p><button type="button" class="button quiet" data-withdraw="${x.id}" aria-label="${t('lc.topic.withdrawNamed', { title: x.title })}">${t('lc.topic.withdraw')}</button></p>` : ''}
+      ${(b.phase === 'collect' || b.phase === 'vote') && lc.mayChangeTopic(state, x) ? html`<p><button type="button" class="button quiet" id="lc-withdraw-${x.id}" data-withdraw="${x.id}" aria-label="${t('lc.topic.withdrawNamed', { title: x.title })}">${t('lc.topic.withdraw')}</button></p>` : ''}
       ${takeaways.length ? html`<h4>${t('lc.takeaways')}</h4><ul class="lc-takeaways">${takeaways.map((k) => html`<li data-testid="lc-takeaway"><div class="markdown">${renderMarkdown(k.text)}</div><span class="lc-meta">${authorName(k.author)}</span></li>`)}</ul>` : ''}
       ${canTakeaway ? html`<form class="lc-takeaway-form" data-takeaway="${x.id}" novalidate>
         <div class="field"><label for="lc-tk-${x.id}">${t('lc.takeaway.add')}</label>
@@ -371,7 +375,7 @@ export function mountLeanCoffeeBoard(target, route, keep, ctx) {
         <div class="actions"><button type="submit" class="button secondary">${t('lc.takeaway.submit')}</button></div>
       </form>` : ''}
       ${x.recommendationId ? html`<p><a href="#/recommendations/${x.recommendationId}">${t('lc.draft.open')}</a></p>`
-        : canDraft ? html`<p><button type="button" class="button quiet" data-draft="${x.id}" aria-label="${t('lc.draft.startNamed', { title: x.title })}">${t('lc.draft.start')}</button></p>` : ''}
+        : canDraft ? html`<p><button type="button" class="button quiet" id="lc-draft-${x.id}" data-draft="${x.id}" aria-label="${t('lc.draft.startNamed', { title: x.title })}">${t('lc.draft.start')}</button></p>` : ''}
     </li>`;
   }
 
@@ -406,7 +410,7 @@ export function mountLeanCoffeeBoard(target, route, keep, ctx) {
       ${currentTemplate()}
       <ol class="lc-projector-list" data-testid="lc-topics">${topics.map((x) => html`<li data-testid="lc-topic" data-topic="${x.id}" class="lc-status-${x.status}">
         <span class="lc-projector-title">${x.title}</span>
-        <span class="lc-projector-dots" data-testid="lc-dots">${state.board.talliesVisible ? t('lc.dots', { count: String(x.dots ?? 0) }) : ''}</span></li>`)}</ol>
+        <span class="lc-projector-dots" data-testid="lc-dots">${state.board.talliesVisible ? dotsText(x.dots ?? 0) : ''}</span></li>`)}</ol>
       ${state.board.settings.guestsAllowed && state.board.phase !== 'closed' ? html`<p class="lc-projector-join">${t('lc.invite.title')}: <a href="${joinLink()}">${joinLink()}</a></p>` : ''}
       <p><a href="#/lean-coffee/${id}">${t('lc.backToBoard')}</a></p>`;
   }
