@@ -191,7 +191,7 @@ struct LeanCoffeeAPITests {
                             let answer = try await inbox.next(type: "subscribed", timeout: .seconds(30))
                             #expect(answer["topic"] as? String == "leanCoffee:\(board)")
                             progress.subscribed.withLock { $0 += 1 }
-                            while progress.subscribed.withLock({ $0 }) < 50 { try await Task.sleep(for: .milliseconds(10)) }
+                            while progress.subscribed.withLock({ $0 }) < 50 { try await Task.sleep(for: .milliseconds(50)) }
                             // Three dots each (the default), every request sent twice with the same key (a retry).
                             for d in 0..<3 {
                                 let topic = allTopics[(i + d * 2) % allTopics.count]
@@ -203,7 +203,7 @@ struct LeanCoffeeAPITests {
                                 }
                             }
                             progress.voted.withLock { $0 += 1 }
-                            while progress.voted.withLock({ $0 }) < 50 { try await Task.sleep(for: .milliseconds(10)) }
+                            while progress.voted.withLock({ $0 }) < 50 { try await Task.sleep(for: .milliseconds(50)) }
                             // Apply every tally event (values, not increments), until the stream is quiet.
                             var counts: [String: Int] = [:]
                             var lastSeq = 0
