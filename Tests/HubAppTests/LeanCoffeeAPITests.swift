@@ -162,6 +162,76 @@ struct LeanCoffeeAPITests {
         }
     }
 
+    @Test("Timeboxes as end times: continue votes after expiry, the majority extends, a tie moves on; closing summarizes; deleting removes guests")
+    func discussion() async throws {
+        let clock = ManualClock()
+        let hub = try await TestHub(clock: clock)
+        try await hub.application().test(.live) { client in
+            let coordinator = try await client.token(.coordinator)
+            let member = try await client.token(.member)
+            let (board, first, _) = try await Self.matrixBoard(client, admin: coordinator, workspace: hub.integration, discussing: false)
+            let second = try #require(Self.topics(JSON.object(try await client.call(.post, "/api/v1/lean-coffee/\(board)/topics", token: member,
+                                                                                 json: ["title": "Zweites Thema"]).body))
+                .first { $0["title"] as? String == "Zweites Thema" }?["id"] as? String)
+            let joined = JSON.object(try await client.call(.post, "/api/v1/lean-coffee/\(board)/guests", token: nil, json: ["displayName": "Gast"]).body)
+            let guest = try #require(joined["token"] as? String)
+            _ = try await client.call(.post, "/api/v1/lean-coffee/\(board)/phase", token: coordinator, json: ["phase": "vote"])
+            _ = try await client.call(.post, "/api/v1/lean-coffee/\(board)/topics/\(first)/dots", token: member, headers: [Self.key: "first-dot-1"])
+            let started = JSON.object(try await client.call(.post, "/api/v1/lean-coffee/\(board)/phase", token: coordinator, json: ["phase": "discuss"]).body)
+            let discussion = try #require((started["board"] as? [String: Any])?["discussion"] as? [String: Any])
+            let endsAt = try #require(WireJSON.parseInstant(discussion["endsAt"] as? String ?? ""))
+            #expect(Int(endsAt.timeIntervalSince(clock.now()).rounded()) == 8 * 60, "the first timebox of 8 minutes, stored as its end")
+            // Before the end: no continue vote, and concluding by the rule is refused.
+            let early = try await client.call(.post, "/api/v1/lean-coffee/\(board)/conclude", token: coordinator, json: ["topicId": first, "timebox": 0])
+            #expect((JSON.object(early.body)["error"] as? [String: Any])?["code"] as? String == "leanCoffee.timeboxRunning")
+            clock.advance(8 * 60)
+            // At the end: two up (member, guest), one down (coordinator): the majority extends by the next timebox (4 minutes).
+            for (token, guestToken, vote) in [(member, nil, "up"), (nil, guest, "up"), (coordinator, nil, "down")] as [(String?, String?, String)] {
+                let headers: HTTPFields = guestToken.map { [Self.guest: $0] } ?? [:]
+                let r = try await client.call(.post, "/api/v1/lean-coffee/\(board)/continue", token: token,
+                                              json: ["topicId": first, "timebox": 0, "vote": vote], headers: headers)
+                #expect(r.status == .ok)
+            }
+            // Voting again replaces the vote (still one ballot per person).
+            _ = try await client.call(.post, "/api/v1/lean-coffee/\(board)/continue", token: member, json: ["topicId": first, "timebox": 0, "vote": "up"])
+            let tally = JSON.object(try await client.call(.get, "/api/v1/lean-coffee/\(board)", token: member).body)["continueTally"] as? [String: Any]
+            #expect(tally?["up"] as? Int == 2 && tally?["down"] as? Int == 1)
+            let extended = JSON.object(try await client.call(.post, "/api/v1/lean-coffee/\(board)/conclude", token: coordinator,
+                                                             json: ["topicId": first, "timebox": 0]).body)
+            let after = try #require((extended["board"] as? [String: Any])?["discussion"] as? [String: Any])
+            #expect(after["timebox"] as? Int == 1 && after["current"] as? String == first)
+            #expect(Int((WireJSON.parseInstant(after["endsAt"] as? String ?? "")?.timeIntervalSince(clock.now()) ?? 0).rounded()) == 4 * 60)
+            // A second click on the same conclusion changes nothing.
+            let again = JSON.object(try await client.call(.post, "/api/v1/lean-coffee/\(board)/conclude", token: coordinator,
+                                                          json: ["topicId": first, "timebox": 0]).body)
+            #expect(((again["board"] as? [String: Any])?["version"] as? Int) == ((extended["board"] as? [String: Any])?["version"] as? Int))
+            // After the extension: no votes, a tie, so the board moves on to the next topic.
+            clock.advance(4 * 60)
+            let moved = JSON.object(try await client.call(.post, "/api/v1/lean-coffee/\(board)/conclude", token: coordinator,
+                                                          json: ["topicId": first, "timebox": 1]).body)
+            #expect(((moved["board"] as? [String: Any])?["discussion"] as? [String: Any])?["current"] as? String == second)
+            #expect(Self.topics(moved).first { $0["id"] as? String == first }?["status"] as? String == "discussed")
+            _ = try await client.call(.post, "/api/v1/lean-coffee/\(board)/topics/\(first)/takeaways", token: member, json: ["text": "Rufbus prüfen"])
+            // The minutes hook is published with the Markdown block.
+            let meeting = UUID().uuidString.lowercased()
+            #expect(try await client.call(.post, "/api/v1/lean-coffee/\(board)/minutes", token: coordinator, json: ["meetingId": meeting]).status == .ok)
+            let events = try await hub.graph.store.events(topic: .leanCoffee(try #require(LeanCoffeeBoardID(board))), after: 0, limit: 100).events
+            let handoff = try #require(events.last { $0.name == "leanCoffee.takeawaysSentToMinutes" })
+            #expect(handoff.payload.contains(meeting) && handoff.payload.contains("Rufbus prüfen"))
+            #expect(!events.contains { $0.payload.contains("\"participant\"") }, "no event names who voted")
+            // Closing summarizes.
+            let closed = try await client.call(.post, "/api/v1/lean-coffee/\(board)/phase", token: coordinator, json: ["phase": "closed"])
+            #expect(closed.status == .ok)
+            let summary = try await hub.graph.store.events(topic: .leanCoffee(try #require(LeanCoffeeBoardID(board))), after: 0, limit: 100).events
+                .last { $0.name == "leanCoffee.boardClosed" }
+            #expect(summary?.payload.contains("Rufbus prüfen") == true)
+            // Deleting the board removes the guests' names with it; the guest's token stops working.
+            #expect(try await client.call(.delete, "/api/v1/lean-coffee/\(board)", token: member).status == .forbidden)
+            #expect(try await client.call(.delete, "/api/v1/lean-coffee/\(board)", token: coordinator).status == .noContent)
+            #expect(try await client.call(.get, "/api/v1/lean-coffee/\(board)", token: nil, headers: [Self.guest: guest]).status == .unauthorized)
+        }
+    }
+
     @Test("50 participants vote concurrently over HTTP; every WebSocket client ends with exactly the server's counts")
     func fiftyVoters() async throws {
         let hub = try await TestHub()
