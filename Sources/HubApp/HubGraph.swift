@@ -82,7 +82,7 @@ public struct HubGraph: Sendable {
         self.digest = digest
         self.authenticator = authenticator
         self.gateway = LiveGateway(hub: hub, store: store, authenticator: authenticator, clock: clock, logger: logger,
-                                   boards: LeanCoffeeService(deps: deps, digest: digest))
+                                   boards: BoardTopics(deps: deps, digest: digest))
         self.settings = HTTPSettings(
             publicOrigin: configuration.effectiveOrigin, allowedOrigins: configuration.allowedOrigins,
             wsMaxMessageBytes: configuration.wsMaxMessageBytes, wsMessageRate: configuration.wsMessageRate,

@@ -62,6 +62,7 @@ public enum HubRouter {
         OParlController(deps: d.deps, settings: d.settings).add(to: http)
         DossierController(deps: d.deps).add(to: http)
         LeanCoffeeController(service: LeanCoffeeService(deps: d.deps, digest: SHA256TokenDigest()), settings: d.settings).add(to: http)
+        BarcampController(service: BarcampService(deps: d.deps, digest: SHA256TokenDigest()), settings: d.settings).add(to: http)
         // Unknown API paths are a JSON 404, never the web page.
         http.get("/api/**") { _, _ -> Response in throw HTTPError(.notFound) }
 

@@ -100,7 +100,7 @@ public struct LiveGateway: Sendable {
                 return
             }
             var allowed = Permissions.canSubscribe(principal, to: topic)
-            if !allowed, case .leanCoffee = topic, let boards {
+            if !allowed, let boards {
                 allowed = try await boards.canSubscribe(topic, principal: principal, guestToken: guest)
             }
             guard allowed else {

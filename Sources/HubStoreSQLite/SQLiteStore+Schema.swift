@@ -172,6 +172,7 @@ extension SQLiteStore {
         }
         registerRecommendationMigrations(&migrator)
         registerLeanCoffeeMigrations(&migrator)
+        registerBarcampMigrations(&migrator)
         return migrator
     }
 }

@@ -222,6 +222,47 @@ struct AuthorizationMatrixTests {
                                                          allowed: [.coordinator, .admin]),
         "GET /api/v1/lean-coffee/{board}/export": Rule(method: .get, path: "/api/v1/lean-coffee/{lc}/export?format=csv", body: nil, needsVersion: false,
                                                        allowed: members),
+        // Barcamps: `{bc}` is a fresh barcamp in Integration (by an administrator, guests allowed) with one room `{bcr}`, a
+        // session slot `{bct}`, a pause, and one session `{bcs}` proposed by the administrator. Moderators: the coordinator and
+        // administrators; members take part; observers read.
+        "GET /api/v1/barcamps": Rule(method: .get, path: "/api/v1/barcamps?workspace={ws}", body: nil, needsVersion: false, allowed: members),
+        "POST /api/v1/barcamps": Rule(method: .post, path: "/api/v1/barcamps", body: ["title": "Barcamp Matrix", "workspaceId": "{ws}"],
+                                      needsVersion: false, allowed: writers),
+        "GET /api/v1/barcamps/{barcamp}": Rule(method: .get, path: "/api/v1/barcamps/{bc}", body: nil, needsVersion: false, allowed: members),
+        "PATCH /api/v1/barcamps/{barcamp}": Rule(method: .patch, path: "/api/v1/barcamps/{bc}", body: ["title": "Umbenannt"], needsVersion: true,
+                                                 allowed: [.coordinator, .admin]),
+        "GET /api/v1/barcamps/{barcamp}/invitation": Rule(method: .get, path: "/api/v1/barcamps/{bc}/invitation", body: nil, needsVersion: false,
+                                                          allowed: everyone),
+        "POST /api/v1/barcamps/{barcamp}/guests": Rule(method: .post, path: "/api/v1/barcamps/{bc}/guests", body: ["displayName": "Gast"],
+                                                       needsVersion: false, allowed: everyone),
+        "POST /api/v1/barcamps/{barcamp}/sessions": Rule(method: .post, path: "/api/v1/barcamps/{bc}/sessions", body: ["title": "Eine Session"],
+                                                         needsVersion: false, allowed: writers),
+        "PATCH /api/v1/barcamps/{barcamp}/sessions/{session}": Rule(method: .patch, path: "/api/v1/barcamps/{bc}/sessions/{bcs}",
+                                                                    body: ["title": "Anders"], needsVersion: true, allowed: [.coordinator, .admin]),
+        "POST /api/v1/barcamps/{barcamp}/sessions/{session}/withdraw": Rule(method: .post, path: "/api/v1/barcamps/{bc}/sessions/{bcs}/withdraw",
+                                                                            body: nil, needsVersion: false, allowed: [.coordinator, .admin]),
+        "PUT /api/v1/barcamps/{barcamp}/sessions/{session}/interest": Rule(method: .put, path: "/api/v1/barcamps/{bc}/sessions/{bcs}/interest",
+                                                                           body: nil, needsVersion: false, allowed: writers),
+        "DELETE /api/v1/barcamps/{barcamp}/sessions/{session}/interest": Rule(method: .delete, path: "/api/v1/barcamps/{bc}/sessions/{bcs}/interest",
+                                                                              body: nil, needsVersion: false, allowed: writers),
+        "PUT /api/v1/barcamps/{barcamp}/sessions/{session}/notes": Rule(method: .put, path: "/api/v1/barcamps/{bc}/sessions/{bcs}/notes",
+                                                                        body: ["text": "Notizen"], needsVersion: false, allowed: writers),
+        "POST /api/v1/barcamps/{barcamp}/grid": Rule(method: .post, path: "/api/v1/barcamps/{bc}/grid?action=assign",
+                                                     body: ["sessionId": "{bcs}", "roomId": "{bcr}", "slotId": "{bct}"], needsVersion: true,
+                                                     allowed: [.coordinator, .admin]),
+        "POST /api/v1/barcamps/{barcamp}/schedule/proposal": Rule(method: .post, path: "/api/v1/barcamps/{bc}/schedule/proposal", body: nil,
+                                                                  needsVersion: false, allowed: [.coordinator, .admin]),
+        "POST /api/v1/barcamps/{barcamp}/schedule/apply": Rule(method: .post, path: "/api/v1/barcamps/{bc}/schedule/apply", body: nil,
+                                                               needsVersion: true, allowed: [.coordinator, .admin]),
+        "POST /api/v1/barcamps/{barcamp}/publish": Rule(method: .post, path: "/api/v1/barcamps/{bc}/publish", body: nil, needsVersion: true,
+                                                        allowed: [.coordinator, .admin]),
+        "POST /api/v1/barcamps/{barcamp}/close": Rule(method: .post, path: "/api/v1/barcamps/{bc}/close", body: nil, needsVersion: false,
+                                                      allowed: [.coordinator, .admin]),
+        "GET /api/v1/barcamps/{barcamp}/agenda": Rule(method: .get, path: "/api/v1/barcamps/{bc}/agenda", body: nil, needsVersion: false, allowed: members),
+        "GET /api/v1/barcamps/{barcamp}/agenda.ics": Rule(method: .get, path: "/api/v1/barcamps/{bc}/agenda.ics", body: nil, needsVersion: false,
+                                                          allowed: members),
+        "GET /api/v1/barcamps/{barcamp}/documentation": Rule(method: .get, path: "/api/v1/barcamps/{bc}/documentation?format=html", body: nil,
+                                                             needsVersion: false, allowed: members),
     ]
 
     @Test("Every route in the router has a rule")
@@ -245,6 +286,8 @@ struct AuthorizationMatrixTests {
         let outsider = try #require(try await hub.graph.store.credentials(email: "aussen@roundtable.example")?.0.id)
         let field = try #require(try await hub.graph.store.policyFields().value.first?.id)
         try await hub.application().test(.router) { client in
+            // One administrator session for the board and barcamp fixtures (signing in for each would hit the sign-in throttle).
+            let fixtureAdmin = try await client.token(.admin)
             for (route, rule) in Self.rules.sorted(by: { $0.key < $1.key }) {
                 // Start every rule from the same memberships: the outsider belongs nowhere.
                 if try await hub.graph.store.membership(hub.integration, outsider) != nil {
@@ -283,8 +326,13 @@ struct AuthorizationMatrixTests {
                 }
                 let year = LocalDate.berlin(Date()).year
                 path = path.replacingOccurrences(of: "{ref}", with: "HE-\(year)-001").replacingOccurrences(of: "{year}", with: "\(year)")
+                if path.contains("{lc}") || path.contains("{bc}"), let w = try await hub.graph.store.workspace(hub.integration), w.archived {
+                    // Board fixtures need an active workspace (the archive rules may have left it archived).
+                    _ = try await client.call(.post, "/api/v1/workspaces/\(hub.integration)/restore", token: fixtureAdmin,
+                                              headers: [.ifMatch: "\"v\(w.version)\""])
+                }
                 if path.contains("{lc}") {
-                    let admin = try await client.token(.admin)
+                    let admin = fixtureAdmin
                     let (board, topic, takeaway) = try await LeanCoffeeAPITests.matrixBoard(client, admin: admin, workspace: hub.integration,
                                                                                              discussing: path.contains("{lctk}"))
                     path = path.replacingOccurrences(of: "{lc}", with: board).replacingOccurrences(of: "{lct}", with: topic)
@@ -292,7 +340,16 @@ struct AuthorizationMatrixTests {
                     if rule.needsVersion { headers[.ifMatch] = "\"v1\"" }
                     headers[HTTPField.Name("Idempotency-Key")!] = "matrix-\(UUID().uuidString)"
                 }
-                if rule.needsVersion && !path.contains("/recommendations/") && !path.contains("/lean-coffee/") {
+                var barcampIDs: [String: String] = [:]
+                if path.contains("{bc}") {
+                    let admin = fixtureAdmin
+                    let made = try await BarcampAPITests.matrixBarcamp(client, admin: admin, workspace: hub.integration)
+                    barcampIDs = ["{bc}": made.barcamp, "{bcs}": made.session, "{bcr}": made.room, "{bct}": made.slot]
+                    // Longest placeholder first: `{bc}` is a prefix of the others.
+                    for key in ["{bcs}", "{bcr}", "{bct}", "{bc}"] { path = path.replacingOccurrences(of: key, with: barcampIDs[key] ?? "") }
+                    if rule.needsVersion { headers[.ifMatch] = "\"v1\"" }
+                }
+                if rule.needsVersion && !path.contains("/recommendations/") && !path.contains("/lean-coffee/") && !path.contains("/barcamps/") {
                     let version: Int
                     if path.contains("/policy-fields/") {
                         version = try #require(try await hub.graph.store.policyField(field)).version
@@ -302,11 +359,21 @@ struct AuthorizationMatrixTests {
                     headers[.ifMatch] = "\"v\(version)\""
                 }
                 var body: Any? = rule.body
+                if route.contains("/api/v1/barcamps"), var b = rule.body {
+                    for (k, v) in b {
+                        var value = v.replacingOccurrences(of: "{ws}", with: hub.integration.description)
+                        for key in ["{bcs}", "{bcr}", "{bct}", "{bc}"] { value = value.replacingOccurrences(of: key, with: barcampIDs[key] ?? key) }
+                        b[k] = value
+                    }
+                    var full: [String: Any] = b
+                    if route.hasSuffix("/notes") { full["baseVersion"] = 0 }
+                    body = full
+                }
                 if route.hasPrefix("POST /api/v1/lean-coffee"), var b = rule.body {
                     for (k, v) in b { b[k] = v.replacingOccurrences(of: "{ws}", with: hub.integration.description) }
                     if let topic = path.split(separator: "/").dropFirst(3).first, b["topicId"] != nil {
                         // The board's first topic: read it back.
-                        let detail = JSON.object(try await client.call(.get, "/api/v1/lean-coffee/\(topic)", token: try await client.token(.admin)).body)
+                        let detail = JSON.object(try await client.call(.get, "/api/v1/lean-coffee/\(topic)", token: fixtureAdmin).body)
                         b["topicId"] = ((detail["topics"] as? [[String: Any]])?.first?["id"] as? String) ?? "none"
                     }
                     var full: [String: Any] = b

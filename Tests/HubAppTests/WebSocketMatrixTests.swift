@@ -130,4 +130,38 @@ struct WebSocketMatrixTests {
             }
         }
     }
+
+    @Test("Barcamp topics per role and for guests")
+    func barcampTopics() async throws {
+        let hub = try await TestHub()
+        try await hub.application().test(.live) { client in
+            let coordinator = try await client.token(.coordinator)
+            let made = try await BarcampAPITests.matrixBarcamp(client, admin: coordinator, workspace: hub.integration)
+            let joined = JSON.object(try await client.call(.post, "/api/v1/barcamps/\(made.barcamp)/guests", token: nil, json: ["displayName": "Gast"]).body)
+            let guestToken = try #require(joined["token"] as? String)
+            let allowed: Set<Role> = [.observer, .member, .coordinator, .admin]
+            for role in Role.allCases {
+                let token = try await client.token(role)
+                try await client.live(token: token) { out, inbox in
+                    _ = try await inbox.next(type: "hello")
+                    try await out.send(["type": "subscribe", "topic": "barcamp:\(made.barcamp)"])
+                    let answer = try await inbox.next(timeout: .seconds(5))
+                    #expect((answer["type"] as? String == "subscribed") == allowed.contains(role), "\(role.rawValue): \(answer)")
+                }
+            }
+            try await client.live { out, inbox in
+                _ = try await inbox.next(type: "hello")
+                try await out.send(["type": "subscribe", "topic": "barcamp:\(made.barcamp)", "guest": guestToken])
+                #expect(try await inbox.next(timeout: .seconds(5))["type"] as? String == "subscribed")
+                while let extra = try? await inbox.next(timeout: .milliseconds(100)), extra["type"] as? String == "presence" {}
+                // Interest arrives as a count, never who marked.
+                _ = try await client.call(.put, "/api/v1/barcamps/\(made.barcamp)/sessions/\(made.session)/interest", token: nil,
+                                          headers: [BarcampAPITests.guest: guestToken])
+                let event = try await inbox.events(1)[0]
+                #expect(event["name"] as? String == "barcamp.interestChanged")
+                let data = event["data"] as? [String: Any] ?? [:]
+                #expect(data.keys.sorted() == ["barcampId", "interest", "sessionId"] && data["interest"] as? Int == 1)
+            }
+        }
+    }
 }

@@ -27,6 +27,8 @@ public enum DomainEvent: Sendable, Hashable {
     case commentChanged(RecommendationComment, workspace: WorkspaceID)
     /// Something on a Lean Coffee board (the wire name is the inner one, `leanCoffee.topicAdded`).
     case leanCoffee(LeanCoffeeEvent)
+    /// Something at a barcamp (the wire name is `barcamp.<inner name>`).
+    case barcamp(BarcampEvent)
 
     /// The wire name of the event (`workspace.created`).
     public var name: String {
@@ -53,6 +55,7 @@ public enum DomainEvent: Sendable, Hashable {
         case .reportAdded: "catalogue.reportAdded"
         case .commentChanged: "recommendation.commentChanged"
         case .leanCoffee(let e): e.name
+        case .barcamp(let e): e.name
         }
     }
 
@@ -89,6 +92,13 @@ public enum DomainEvent: Sendable, Hashable {
                 [.leanCoffee(b.id)] + (b.workspaceID.map { [Topic.workspace($0)] } ?? [])
             default:
                 [.leanCoffee(e.boardID)]
+            }
+        case .barcamp(let e):
+            switch e {
+            case .barcampCreated(let b), .schedulePublished(let b), .barcampClosed(let b):
+                [.barcamp(b.id)] + (b.workspaceID.map { [Topic.workspace($0)] } ?? [])
+            default:
+                [.barcamp(e.barcampID)]
             }
         }
     }

@@ -46,7 +46,7 @@ public enum Permissions {
         case .catalogue: true
         case .steering: canReadSteeringWork(actor)
         // Board topics need the board (who leads, its workspace, guests): the gateway asks the services.
-        case .leanCoffee: false
+        case .leanCoffee, .barcamp: false
         }
     }
 }

@@ -11,6 +11,8 @@ public enum Topic: Hashable, Sendable, CustomStringConvertible {
     case steering
     /// One Lean Coffee board: topics, tallies (never who voted), the discussion.
     case leanCoffee(LeanCoffeeBoardID)
+    /// One barcamp: proposals, interest counts (never who marked), the grid, notes.
+    case barcamp(BarcampID)
 
     /// Parses the wire form (`directory`, `workspace:<uuid>`).
     public init?(_ text: String) {
@@ -29,6 +31,9 @@ public enum Topic: Hashable, Sendable, CustomStringConvertible {
         case "leanCoffee":
             guard let id = LeanCoffeeBoardID(String(parts[1])) else { return nil }
             self = .leanCoffee(id)
+        case "barcamp":
+            guard let id = BarcampID(String(parts[1])) else { return nil }
+            self = .barcamp(id)
         default:
             return nil
         }
@@ -41,6 +46,7 @@ public enum Topic: Hashable, Sendable, CustomStringConvertible {
         case .catalogue: "catalogue"
         case .steering: "steering"
         case .leanCoffee(let id): "leanCoffee:\(id)"
+        case .barcamp(let id): "barcamp:\(id)"
         }
     }
 

@@ -44,6 +44,8 @@ public enum EventEncoding {
             WireJSON.string(ReportEventView(reference: r.reference.description, report: ReportView(r, indicators: [])))
         case .leanCoffee(let e):
             LeanCoffeeViews.payload(of: e, names: [:])
+        case .barcamp(let e):
+            BarcampViews.payload(of: e, names: [:])
         }
     }
 }
