@@ -98,6 +98,7 @@ public enum DemoData {
             deps: deps, workspaces: byName, fields: fieldIDs, coordinator: userIDs[1], member: userIDs[2], admin: userIDs[0], organization: district.id)
         changes += recommendationChanges
         events += recommendationEvents
+        changes += try DemoBarcamp.changes(deps: deps, coordinator: userIDs[1], member: userIDs[2], admin: userIDs[0])
         changes += try DemoLeanCoffee.changes(deps: deps, workspace: byName["Integration"], coordinator: userIDs[1], member: userIDs[2], admin: userIDs[0])
         try await deps.commit(ChangeSet(changes: changes, events: EventEncoding.newEvents(events)))
         return true
