@@ -274,21 +274,41 @@ struct LeanCoffeeAPITests {
                             }
                             progress.voted.withLock { $0 += 1 }
                             while progress.voted.withLock({ $0 }) < 50 { try await Task.sleep(for: .milliseconds(50)) }
-                            // Apply every tally event (values, not increments), until the stream is quiet.
-                            var counts: [String: Int] = [:]
-                            var lastSeq = 0
-                            while let message = try? await inbox.next(timeout: .seconds(2)) {
-                                let events: [[String: Any]] = message["type"] as? String == "batch"
-                                    ? message["events"] as? [[String: Any]] ?? [] : (message["type"] as? String == "event" ? [message] : [])
-                                for event in events {
-                                    let seq = event["seq"] as? Int ?? 0
-                                    #expect(seq == lastSeq + 1 || lastSeq == 0, "no gap, no duplicate")
-                                    lastSeq = seq
-                                    guard event["name"] as? String == "leanCoffee.tallyChanged", let data = event["data"] as? [String: Any] else { continue }
-                                    #expect(data.keys.sorted() == ["boardId", "dots", "topicId"], "a tally never says who voted")
-                                    counts[data["topicId"] as? String ?? ""] = data["dots"] as? Int
+                            // Wait (checking every 50 ms, not busily) until this client holds the topic's head, then apply every
+                            // tally event in order (values, not increments).
+                            let head = try #require((JSON.object(try await client.call(.get, "/api/v1/lean-coffee/\(board)", token: coordinator).body)["cursor"]
+                                as? [String: Any])?["seq"] as? Int)
+                            func flatten(_ messages: [String]) -> [[String: Any]] {
+                                messages.map { JSON.object($0) }.flatMap { message -> [[String: Any]] in
+                                    switch message["type"] as? String {
+                                    case "event": [message]
+                                    case "batch": message["events"] as? [[String: Any]] ?? []
+                                    default: []
+                                    }
                                 }
                             }
+                            // Parse each message once, as it arrives.
+                            var events: [[String: Any]] = []
+                            var parsed = 0
+                            let deadline = ContinuousClock.now + .seconds(30)
+                            while ContinuousClock.now < deadline {
+                                let all = inbox.all
+                                events += flatten(Array(all[parsed...]))
+                                parsed = all.count
+                                if (events.last?["seq"] as? Int ?? 0) >= head { break }
+                                try await Task.sleep(for: .milliseconds(50))
+                            }
+                            var counts: [String: Int] = [:]
+                            var lastSeq = 0
+                            for event in events {
+                                let seq = event["seq"] as? Int ?? 0
+                                #expect(seq == lastSeq + 1 || lastSeq == 0, "no gap, no duplicate")
+                                lastSeq = seq
+                                guard event["name"] as? String == "leanCoffee.tallyChanged", let data = event["data"] as? [String: Any] else { continue }
+                                #expect(data.keys.sorted() == ["boardId", "dots", "topicId"], "a tally never says who voted")
+                                counts[data["topicId"] as? String ?? ""] = data["dots"] as? Int
+                            }
+                            #expect(lastSeq >= head, "client \(i) received every event up to the head")
                             let server = JSON.object(try await client.call(.get, "/api/v1/lean-coffee/\(board)", token: coordinator).body)
                             for topic in Self.topics(server) {
                                 let id = topic["id"] as? String ?? ""
