@@ -82,7 +82,8 @@ public struct HubGraph: Sendable {
         self.hasher = BcryptHasher(cost: UInt8(configuration.bcryptCost))
         self.digest = digest
         self.authenticator = authenticator
-        self.gateway = LiveGateway(hub: hub, store: store, authenticator: authenticator, clock: clock, logger: logger)
+        self.gateway = LiveGateway(hub: hub, store: store, authenticator: authenticator, clock: clock, logger: logger,
+                                   boards: BoardTopics(deps: deps, digest: digest))
         self.settings = HTTPSettings(
             publicOrigin: configuration.effectiveOrigin, allowedOrigins: configuration.allowedOrigins,
             wsMaxMessageBytes: configuration.wsMaxMessageBytes, wsMessageRate: configuration.wsMessageRate,

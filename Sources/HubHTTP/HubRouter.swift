@@ -66,6 +66,8 @@ public enum HubRouter {
         DossierController(deps: d.deps).add(to: http)
         PanelController(panels: Panels(deps: d.deps, crypto: SwiftCryptoPanelCrypto(), mailer: d.mailer, publicOrigin: d.settings.publicOrigin),
                         submissions: PanelSubmissions(deps: d.deps, crypto: SwiftCryptoPanelCrypto()), settings: d.settings, ids: d.deps.ids).add(to: http)
+        LeanCoffeeController(service: LeanCoffeeService(deps: d.deps, digest: SHA256TokenDigest()), settings: d.settings).add(to: http)
+        BarcampController(service: BarcampService(deps: d.deps, digest: SHA256TokenDigest()), settings: d.settings).add(to: http)
         // Unknown API paths are a JSON 404, never the web page.
         http.get("/api/**") { _, _ -> Response in throw HTTPError(.notFound) }
 

@@ -181,6 +181,10 @@ extension PostgresStore {
             try await apply(change, on: db, logger)
         case .panel(let change):
             try await apply(change, on: db, logger)
+        case .leanCoffee(let write):
+            try await apply(write, on: db, logger)
+        case .barcamp(let write):
+            try await apply(write, on: db, logger)
         }
     }
 

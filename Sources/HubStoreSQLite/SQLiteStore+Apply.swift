@@ -124,6 +124,10 @@ extension SQLiteStore {
             try apply(change, in: db)
         case .panel(let change):
             try apply(change, in: db)
+        case .leanCoffee(let write):
+            try apply(write, in: db)
+        case .barcamp(let write):
+            try apply(write, in: db)
         }
     }
 

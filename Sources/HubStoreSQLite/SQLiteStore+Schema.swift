@@ -172,6 +172,8 @@ extension SQLiteStore {
         }
         registerRecommendationMigrations(&migrator)
         registerPanelMigrations(&migrator)
+        registerLeanCoffeeMigrations(&migrator)
+        registerBarcampMigrations(&migrator)
         return migrator
     }
 }

@@ -48,6 +48,8 @@ public enum Permissions {
         // Public pages of published public-link panels; the gateway also checks that the
         // panel is one (`PanelPermissions.canFollowPublicTopic`).
         case .panel: true
+        // Board topics need the board (who leads, its workspace, guests): the gateway asks the services.
+        case .leanCoffee, .barcamp: false
         }
     }
 }

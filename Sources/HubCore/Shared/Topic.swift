@@ -12,6 +12,10 @@ public enum Topic: Hashable, Sendable, CustomStringConvertible {
     /// A published feedback panel's public page: lifecycle and public responses, open to
     /// everyone, no presence (like the catalogue).
     case panel(PanelID)
+    /// One Lean Coffee board: topics, tallies (never who voted), the discussion.
+    case leanCoffee(LeanCoffeeBoardID)
+    /// One barcamp: proposals, interest counts (never who marked), the grid, notes.
+    case barcamp(BarcampID)
 
     /// Parses the wire form (`directory`, `workspace:<uuid>`).
     public init?(_ text: String) {
@@ -30,6 +34,12 @@ public enum Topic: Hashable, Sendable, CustomStringConvertible {
         case "panel":
             guard let id = PanelID(String(parts[1])) else { return nil }
             self = .panel(id)
+        case "leanCoffee":
+            guard let id = LeanCoffeeBoardID(String(parts[1])) else { return nil }
+            self = .leanCoffee(id)
+        case "barcamp":
+            guard let id = BarcampID(String(parts[1])) else { return nil }
+            self = .barcamp(id)
         default:
             return nil
         }
@@ -42,6 +52,8 @@ public enum Topic: Hashable, Sendable, CustomStringConvertible {
         case .catalogue: "catalogue"
         case .steering: "steering"
         case .panel(let id): "panel:\(id)"
+        case .leanCoffee(let id): "leanCoffee:\(id)"
+        case .barcamp(let id): "barcamp:\(id)"
         }
     }
 

@@ -103,6 +103,8 @@ public enum DemoData {
             changes += panelChanges
             events += panelEvents
         }
+        changes += try DemoBarcamp.changes(deps: deps, coordinator: userIDs[1], member: userIDs[2], admin: userIDs[0])
+        changes += try DemoLeanCoffee.changes(deps: deps, workspace: byName["Integration"], coordinator: userIDs[1], member: userIDs[2], admin: userIDs[0])
         try await deps.commit(ChangeSet(changes: changes, events: EventEncoding.newEvents(events)))
         return true
     }

@@ -46,6 +46,10 @@ public enum EventEncoding {
         case .panel(let e):
             // The phase as of the change; clients that care about later days recompute it.
             e.payload(now: e.panel?.updatedAt ?? Date(timeIntervalSince1970: 0))
+        case .leanCoffee(let e):
+            LeanCoffeeViews.payload(of: e, names: [:])
+        case .barcamp(let e):
+            BarcampViews.payload(of: e, names: [:])
         }
     }
 }
