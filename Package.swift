@@ -35,6 +35,8 @@ let package = Package(
     targets: [
         // Pure domain: entities, lifecycles, permissions. No I/O, no async, no packages.
         .target(name: "HubCore", swiftSettings: upcoming),
+        // Debian's libqrencode (libqrencode-dev) for the QR codes of feedback panels.
+        .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
         // Use cases and the ports they need (store, event sink, clock, ids).
         .target(
             name: "HubServices",
@@ -91,7 +93,7 @@ let package = Package(
         .target(
             name: "HubHTTP",
             dependencies: [
-                "HubCore", "HubServices", "HubRealtime",
+                "HubCore", "HubServices", "HubRealtime", "CQRencode",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),

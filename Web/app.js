@@ -32,9 +32,12 @@ import { createMemberAdmin } from './views/members.js';
 import { describeEvent } from './state/announce.js';
 import { createRecommendationList } from './views/recommendation-list.js';
 import { mountRecommendationEditor } from './views/recommendation-editor.js';
+import { mountPanelList, mountPanel } from './views/panels.js';
 import { mountRecommendationHistory } from './views/recommendation-history.js';
 import { mountCatalogue, mountCatalogueEntry } from './views/catalogue.js';
 import { mountSteering } from './views/steering.js';
+import { mountLeanCoffeeList, mountLeanCoffeeBoard, mountLeanCoffeeJoin } from './views/lean-coffee.js';
+import { mountBarcampList, mountBarcamp } from './views/barcamp.js';
 
 const app = {
   session: null, // { user, memberships, session, totpEnabled } from /api/v1/me
@@ -118,6 +121,8 @@ function renderHeader() {
           <li><a href="#/" ${attrs({ 'aria-current': route === 'directory' ? 'page' : null })}>${t('nav.directory')}</a></li>
           <li><a href="#/catalogue" data-testid="nav-catalogue" ${attrs({ 'aria-current': inCatalogue ? 'page' : null })}>${t('nav.catalogue')}</a></li>
           ${isSteering() || isAdmin() ? html`<li><a href="#/steering" data-testid="nav-steering" ${attrs({ 'aria-current': route === 'steering' ? 'page' : null })}>${t('nav.steering')}</a></li>` : ''}
+          <li><a href="#/lean-coffee" data-testid="nav-lean-coffee" ${attrs({ 'aria-current': route && route.startsWith('leanCoffee') ? 'page' : null })}>${t('nav.leanCoffee')}</a></li>
+          <li><a href="#/barcamps" data-testid="nav-barcamps" ${attrs({ 'aria-current': route && route.startsWith('barcamp') ? 'page' : null })}>${t('nav.barcamps')}</a></li>
           <li><a href="#/account" data-testid="nav-account" ${attrs({ 'aria-current': route === 'account' ? 'page' : null })}>${t('nav.account')}</a></li>
           ${isAdmin() ? html`<li><a href="#/admin" data-testid="nav-admin" ${attrs({ 'aria-current': route === 'admin' ? 'page' : null })}>${t('nav.admin')}</a></li>` : ''}
         </ul>
@@ -307,8 +312,21 @@ function parseRoute(hash) {
   if (path === '/forgot') return { name: 'forgot' };
   if (path === '/catalogue') return { name: 'catalogue' };
   if (path === '/steering') return { name: 'steering' };
+  if (path === '/lean-coffee') return { name: 'leanCoffeeList' };
+  if (path === '/barcamps') return { name: 'barcampList' };
+  const camp = /^\/barcamps\/([A-Za-z0-9-]{1,64})(\/projector)?$/.exec(path);
+  if (camp) return { name: camp[2] ? 'barcampProjector' : 'barcamp', id: camp[1] };
+  const board = /^\/lean-coffee\/([A-Za-z0-9-]{1,64})(?:\/(projector|join))?$/.exec(path);
+  if (board) {
+    const names = { projector: 'leanCoffeeProjector', join: 'leanCoffeeJoin' };
+    return { name: names[board[2]] ?? 'leanCoffee', id: board[1] };
+  }
   const entry = /^\/catalogue\/(HE-\d{4}-\d{3,})$/.exec(path);
   if (entry) return { name: 'catalogueEntry', reference: entry[1] };
+  const panels = /^\/recommendations\/([A-Za-z0-9-]{1,64})\/panels$/.exec(path);
+  if (panels) return { name: 'panelList', id: panels[1] };
+  const panel = /^\/panels\/([A-Za-z0-9-]{1,64})$/.exec(path);
+  if (panel) return { name: 'panel', id: panel[1] };
   const recommendation = /^\/recommendations\/([A-Za-z0-9-]{1,64})(?:\/history(?:\/(\d{1,6}))?)?$/.exec(path);
   if (recommendation) {
     if (path.includes('/history')) return { name: 'recommendationHistory', id: recommendation[1], revision: recommendation[2] ? Number(recommendation[2]) : null };
@@ -324,7 +342,9 @@ function parseRoute(hash) {
 }
 
 /** Routes that work without a session. */
-const PUBLIC_ROUTES = new Set(['signin', 'invitation', 'forgot', 'reset', 'catalogue', 'catalogueEntry']);
+const PUBLIC_ROUTES = new Set(['signin', 'invitation', 'forgot', 'reset', 'catalogue', 'catalogueEntry',
+  // Lean Coffee boards: guests take part with a board token instead of a session.
+  'leanCoffee', 'leanCoffeeProjector', 'leanCoffeeJoin']);
 
 function navigate(hash, { replace = false } = {}) {
   if (replace) {
@@ -367,8 +387,17 @@ function showRoute({ keep = null } = {}) {
     catalogue: (el, r, k) => mountCatalogue(el, r, k, viewContext),
     catalogueEntry: (el, r, k) => mountCatalogueEntry(el, r, k, viewContext),
     steering: (el, r, k) => mountSteering(el, r, k, viewContext),
+    leanCoffeeList: (el, r, k) => mountLeanCoffeeList(el, r, k, viewContext),
+    leanCoffee: (el, r, k) => mountLeanCoffeeBoard(el, r, k, viewContext),
+    leanCoffeeProjector: (el, r, k) => mountLeanCoffeeBoard(el, r, k, viewContext),
+    leanCoffeeJoin: (el, r, k) => mountLeanCoffeeJoin(el, r, k, viewContext),
+    barcampList: (el, r, k) => mountBarcampList(el, r, k, viewContext),
+    barcamp: (el, r, k) => mountBarcamp(el, r, k, viewContext),
+    barcampProjector: (el, r, k) => mountBarcamp(el, r, k, viewContext),
     recommendation: (el, r, k) => mountRecommendationEditor(el, r, k, viewContext),
     recommendationHistory: (el, r, k) => mountRecommendationHistory(el, r, k, viewContext),
+    panelList: (el, r, k) => mountPanelList(el, r, k, viewContext),
+    panel: (el, r, k) => mountPanel(el, r, k, viewContext),
     notfound: mountNotFound,
   };
   app.view = mounts[route.name](target, route, keep);

@@ -5,6 +5,8 @@ set -euo pipefail
 
 missing=()
 [ -f /usr/include/sqlite3.h ] || missing+=(libsqlite3-dev)
+# QR codes for feedback panels (Sources/CQRencode, a system-library target).
+[ -f /usr/include/qrencode.h ] || missing+=(libqrencode-dev)
 if [ "${1:-}" = "--tests" ]; then
     command -v node >/dev/null 2>&1 || missing+=(nodejs)
     python3 -c 'import venv' 2>/dev/null || missing+=(python3-venv)
@@ -12,6 +14,8 @@ if [ "${1:-}" = "--tests" ]; then
     [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || missing+=(nginx)
     # pdftotext and pdfinfo check the dossier PDF (Tests/HubAppTests/DossierTests.swift, scripts/system/test_dossier.py).
     command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+    # zbarimg decodes the feedback panels' QR codes (scripts/system/test_panel_qr.py).
+    command -v zbarimg >/dev/null 2>&1 || missing+=(zbar-tools)
     # libfiu's fiu-run/fiu-ctrl inject write and fsync failures (scripts/system/test_faults.py).
     command -v fiu-run >/dev/null 2>&1 || missing+=(fiu-utils)
 fi

@@ -82,7 +82,8 @@ public struct HubGraph: Sendable {
         self.hasher = BcryptHasher(cost: UInt8(configuration.bcryptCost))
         self.digest = digest
         self.authenticator = authenticator
-        self.gateway = LiveGateway(hub: hub, store: store, authenticator: authenticator, clock: clock, logger: logger)
+        self.gateway = LiveGateway(hub: hub, store: store, authenticator: authenticator, clock: clock, logger: logger,
+                                   boards: BoardTopics(deps: deps, digest: digest))
         self.settings = HTTPSettings(
             publicOrigin: configuration.effectiveOrigin, allowedOrigins: configuration.allowedOrigins,
             wsMaxMessageBytes: configuration.wsMaxMessageBytes, wsMessageRate: configuration.wsMessageRate,
@@ -98,7 +99,8 @@ public struct HubGraph: Sendable {
     func backgroundServices() -> [any Service] {
         var services: [any Service] = [
             MaintenanceService(store: store, clock: deps.clock, retentionDays: configuration.eventRetentionDays, logger: logger,
-                               reminders: ReportReminders(deps: deps, mailer: mailer, publicOrigin: configuration.effectiveOrigin)),
+                               reminders: ReportReminders(deps: deps, mailer: mailer, publicOrigin: configuration.effectiveOrigin),
+                               panels: PanelMaintenance(deps: deps, crypto: SwiftCryptoPanelCrypto())),
             SessionExpiryService(hub: hub, store: store, policy: policy, clock: deps.clock),
         ]
         if let postgres = store as? PostgresStore { services.append(PostgresBackplane(store: postgres, hub: hub, logger: logger)) }
@@ -142,7 +144,7 @@ public struct HubGraph: Sendable {
                                      publicOrigin: configuration.effectiveOrigin),
             passwordResets: PasswordResets(deps: deps, digest: digest, hasher: hasher, mailer: mailer, throttle: throttle,
                                            publicOrigin: configuration.effectiveOrigin),
-            addressKeyer: keyer, settings: settings, metricsText: { AppMetrics.render() }, openAPIPath: configuration.openAPIPath))
+            addressKeyer: keyer, settings: settings, metricsText: { AppMetrics.render() }, openAPIPath: configuration.openAPIPath, mailer: mailer))
     }
 
     /// The Hummingbird application: routes, the WebSocket endpoint and background services.

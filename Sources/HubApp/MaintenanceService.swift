@@ -12,6 +12,8 @@ struct MaintenanceService: Service {
     let retentionDays: Int
     let logger: Logger
     let reminders: ReportReminders
+    /// Feedback panels: close due panels, erase personal data, expire limiter state, rotate day secrets.
+    var panels: PanelMaintenance? = nil
 
     func run() async throws {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
@@ -21,6 +23,10 @@ struct MaintenanceService: Service {
                 if removed > 0 { logger.info("pruned event log", metadata: ["events": "\(removed)"]) }
                 let reminded = try await reminders.run()
                 if reminded > 0 { logger.info("sent report reminders", metadata: ["entries": "\(reminded)"]) }
+                if let report = try await panels?.run(), report != PanelMaintenance.Report() {
+                    logger.info("panel maintenance", metadata: ["closed": "\(report.closed)", "erased": "\(report.erased)",
+                                                                 "secretsDeleted": "\(report.secretsDeleted)"])
+                }
             } catch {
                 logger.error("maintenance failed", metadata: ["error": "\(error)"])
             }

@@ -21,10 +21,13 @@ public struct HTTPDependencies: Sendable {
     public let settings: HTTPSettings
     public let metricsText: @Sendable () -> String
     public let openAPIPath: String
+    /// For the feedback panels' response notices.
+    public let mailer: any Mailer
 
     public init(deps: ServiceDependencies, hub: TopicHub, gateway: LiveGateway, authenticator: Authenticator, signIn: SignIn,
                 secondFactor: SecondFactor, account: Account, invitations: Invitations, passwordResets: PasswordResets, addressKeyer: AddressKeyer,
-                settings: HTTPSettings, metricsText: @escaping @Sendable () -> String, openAPIPath: String) {
+                settings: HTTPSettings, metricsText: @escaping @Sendable () -> String, openAPIPath: String, mailer: any Mailer = NoMailer()) {
+        self.mailer = mailer
         self.deps = deps
         self.hub = hub
         self.gateway = gateway
@@ -61,6 +64,10 @@ public enum HubRouter {
         CatalogueController(deps: d.deps).add(to: http)
         OParlController(deps: d.deps, settings: d.settings).add(to: http)
         DossierController(deps: d.deps).add(to: http)
+        PanelController(panels: Panels(deps: d.deps, crypto: SwiftCryptoPanelCrypto(), mailer: d.mailer, publicOrigin: d.settings.publicOrigin),
+                        submissions: PanelSubmissions(deps: d.deps, crypto: SwiftCryptoPanelCrypto()), settings: d.settings, ids: d.deps.ids).add(to: http)
+        LeanCoffeeController(service: LeanCoffeeService(deps: d.deps, digest: SHA256TokenDigest()), settings: d.settings).add(to: http)
+        BarcampController(service: BarcampService(deps: d.deps, digest: SHA256TokenDigest()), settings: d.settings).add(to: http)
         // Unknown API paths are a JSON 404, never the web page.
         http.get("/api/**") { _, _ -> Response in throw HTTPError(.notFound) }
 

@@ -3,7 +3,8 @@ import Foundation
 /// A message from a client, parsed strictly: unknown types and malformed fields are errors.
 public enum ClientMessage: Sendable, Equatable {
     case auth(token: String)
-    case subscribe(id: String?, topic: String, epoch: String?, seq: Int64?)
+    /// `guest`: the guest token of a board's guest (board topics only).
+    case subscribe(id: String?, topic: String, epoch: String?, seq: Int64?, guest: String? = nil)
     case unsubscribe(id: String?, topic: String)
     case ping(id: String?)
     /// Where the client works within a subscribed topic (nil: nowhere in particular).
@@ -18,6 +19,7 @@ public enum ClientMessage: Sendable, Equatable {
         let seq: Int64?
         let focus: String?
         let section: String?
+        let guest: String?
     }
 
     /// Parses one text frame. Throws `ParseError` with a message safe to send back.
@@ -33,7 +35,7 @@ public enum ClientMessage: Sendable, Equatable {
         case "subscribe":
             guard let topic = wire.topic else { throw ParseError(message: "\"subscribe\" needs \"topic\".") }
             if let seq = wire.seq, seq < 0 { throw ParseError(message: "\"seq\" must not be negative.") }
-            return .subscribe(id: wire.id, topic: topic, epoch: wire.epoch, seq: wire.seq)
+            return .subscribe(id: wire.id, topic: topic, epoch: wire.epoch, seq: wire.seq, guest: wire.guest)
         case "unsubscribe":
             guard let topic = wire.topic else { throw ParseError(message: "\"unsubscribe\" needs \"topic\".") }
             return .unsubscribe(id: wire.id, topic: topic)

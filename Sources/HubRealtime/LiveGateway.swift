@@ -17,8 +17,12 @@ public struct LiveGateway: Sendable {
     let clock: any HubServices.Clock
     /// How many events a subscribe may replay; a client further behind reloads the snapshot.
     let maxReplay: Int
+    /// Authorizes the topics of live boards (they need the board to decide).
+    let boards: (any BoardTopicAuthorizer)?
 
-    public init(hub: TopicHub, store: any HubStore, authenticator: Authenticator, clock: any HubServices.Clock, logger: Logger, maxReplay: Int = 1000) {
+    public init(hub: TopicHub, store: any HubStore, authenticator: Authenticator, clock: any HubServices.Clock, logger: Logger, maxReplay: Int = 1000,
+                boards: (any BoardTopicAuthorizer)? = nil) {
+        self.boards = boards
         self.clock = clock
         self.hub = hub
         self.log = store
@@ -54,8 +58,8 @@ public struct LiveGateway: Sendable {
             connection.endSubscription(topic)
             hub.remove(connection, from: topic)
             connection.send(Frames.control(ServerMessage.Unsubscribed(id: id, topic: topic, reason: nil)))
-        case .subscribe(let id, let topicText, let epoch, let seq):
-            await subscribe(id: id, topicText: topicText, epoch: epoch, seq: seq, connection)
+        case .subscribe(let id, let topicText, let epoch, let seq, let guest):
+            await subscribe(id: id, topicText: topicText, epoch: epoch, seq: seq, guest: guest, connection)
         case .focus(let topic, let focus):
             // Only on a topic the connection follows (so it was authorized) and that shows presence.
             guard Topic(topic)?.hasPresence == true, hub.setFocus(focus, of: connection, on: topic) else {
@@ -84,7 +88,7 @@ public struct LiveGateway: Sendable {
         }
     }
 
-    private func subscribe(id: String?, topicText: String, epoch: String?, seq: Int64?, _ connection: LiveConnection) async {
+    private func subscribe(id: String?, topicText: String, epoch: String?, seq: Int64?, guest: String?, _ connection: LiveConnection) async {
         guard let topic = Topic(topicText) else {
             return reject(connection, id: id, topic: topicText, code: "subscription.unknownTopic", message: "There is no such topic.")
         }
@@ -95,8 +99,20 @@ public struct LiveGateway: Sendable {
                 connection.close(code: 4401, reason: "session ended")
                 return
             }
-            guard Permissions.canSubscribe(principal, to: topic) else {
+            var allowed = Permissions.canSubscribe(principal, to: topic)
+            if !allowed, let boards {
+                allowed = try await boards.canSubscribe(topic, principal: principal, guestToken: guest)
+            }
+            guard allowed else {
                 return reject(connection, id: id, topic: topicText, code: "subscription.forbidden", message: "You may not follow this topic.")
+            }
+            if case .panel(let panelID) = topic {
+                // A panel's public topic exists for published public-link panels (and for the
+                // workspace's members); drafts and invite-only panels are not found, as over HTTP.
+                let panel = try await store.panel(panelID)
+                guard let panel, PanelPermissions.canViewPage(panel, by: principal, invite: nil, holdsReceipt: false) else {
+                    return reject(connection, id: id, topic: topicText, code: "subscription.forbidden", message: "You may not follow this topic.")
+                }
             }
             let key = topic.description
             connection.beginSubscription(key)

@@ -179,6 +179,12 @@ extension PostgresStore {
             guard n == 1 else { throw StoreError.conflict }
         case .recommendation(let change):
             try await apply(change, on: db, logger)
+        case .panel(let change):
+            try await apply(change, on: db, logger)
+        case .leanCoffee(let write):
+            try await apply(write, on: db, logger)
+        case .barcamp(let write):
+            try await apply(write, on: db, logger)
         }
     }
 

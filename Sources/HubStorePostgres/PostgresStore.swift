@@ -147,13 +147,20 @@ public final class PostgresStore: HubStore {
     // MARK: Commit
 
     public func commit(_ changeSet: ChangeSet) async throws -> [StoredEvent] {
+        try await commit { _ in changeSet }
+    }
+
+    /// Commits the change set `prepare` makes inside the transaction (it may read and lock rows
+    /// first); `prepare` runs again when the transaction is retried.
+    func commit(_ prepare: @escaping @Sendable (PostgresConnection) async throws -> ChangeSet) async throws -> [StoredEvent] {
         var attempt = 1
         while true {
             let ticket = sequencer.begin()
             do {
                 let at = clock.now().millis
                 let events = try await client.withTransaction(logger: logger) { [sequencer, logger] connection in
-                    try await Self.apply(changeSet, at: at, ticket: ticket, sequencer: sequencer, on: connection, logger: logger)
+                    let changeSet = try await prepare(connection)
+                    return try await Self.apply(changeSet, at: at, ticket: ticket, sequencer: sequencer, on: connection, logger: logger)
                 }
                 await sequencer.commit(ticket, events: events)
                 return events
@@ -199,6 +206,7 @@ public final class PostgresStore: HubStore {
             case "catalogue_entry_pkey", "catalogue_entry_year_number_key": return StoreError.duplicate("catalogueReference")
             case "sign_off_pkey": return StoreError.duplicate("signOff")
             case "rating_round_pkey": return StoreError.duplicate("ratingRound")
+            case "lc_dot_board_id_participant_key_key", "lc_dot_board_id_participant_withdraw_key_key": return StoreError.duplicate("idempotencyKey")
             default: return StoreError.duplicate("record")
             }
         case "23503": // foreign_key_violation

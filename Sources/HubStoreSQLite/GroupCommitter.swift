@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import HubServices
 import Synchronization
 
@@ -9,8 +10,12 @@ import Synchronization
 /// Durability stays at `synchronous=FULL` (see Docs/decisions/0002-durability-group-commit.md);
 /// throughput comes from amortizing the fsync, not from skipping it.
 final class GroupCommitter: Sendable {
+    /// Makes the change set inside the write transaction (most jobs return a fixed one; a
+    /// decision that must see the current rows reads them here).
+    typealias Work = @Sendable (Database) throws -> ChangeSet
+
     struct Job: Sendable {
-        let changeSet: ChangeSet
+        let work: Work
         let continuation: CheckedContinuation<[StoredEvent], any Error>
     }
 
@@ -22,12 +27,12 @@ final class GroupCommitter: Sendable {
     private let state = Mutex(State())
     private let maxGroup: Int
     /// Runs one group in one transaction; returns one result per job, in order.
-    private let runGroup: @Sendable ([ChangeSet]) async throws -> [Result<[StoredEvent], any Error>]
+    private let runGroup: @Sendable ([Work]) async throws -> [Result<[StoredEvent], any Error>]
     /// Called after each durable commit with the group's events, in commit order.
     private let afterCommit: @Sendable ([StoredEvent]) -> Void
 
     init(maxGroup: Int = 256,
-         runGroup: @escaping @Sendable ([ChangeSet]) async throws -> [Result<[StoredEvent], any Error>],
+         runGroup: @escaping @Sendable ([Work]) async throws -> [Result<[StoredEvent], any Error>],
          afterCommit: @escaping @Sendable ([StoredEvent]) -> Void) {
         self.maxGroup = maxGroup
         self.runGroup = runGroup
@@ -35,9 +40,13 @@ final class GroupCommitter: Sendable {
     }
 
     func submit(_ changeSet: ChangeSet) async throws -> [StoredEvent] {
+        try await submit { _ in changeSet }
+    }
+
+    func submit(_ work: @escaping Work) async throws -> [StoredEvent] {
         try await withCheckedThrowingContinuation { continuation in
             let start = state.withLock { state -> Bool in
-                state.jobs.append(Job(changeSet: changeSet, continuation: continuation))
+                state.jobs.append(Job(work: work, continuation: continuation))
                 guard !state.draining else { return false }
                 state.draining = true
                 return true
@@ -61,7 +70,7 @@ final class GroupCommitter: Sendable {
             }
             guard !group.isEmpty else { return }
             do {
-                let results = try await runGroup(group.map(\.changeSet))
+                let results = try await runGroup(group.map(\.work))
                 // Publish before resuming callers: events reach subscribers in commit order.
                 afterCommit(results.flatMap { (try? $0.get()) ?? [] })
                 for (job, result) in zip(group, results) { job.continuation.resume(with: result) }

@@ -122,6 +122,12 @@ extension SQLiteStore {
             guard db.changesCount == 1 else { throw StoreError.conflict }
         case .recommendation(let change):
             try apply(change, in: db)
+        case .panel(let change):
+            try apply(change, in: db)
+        case .leanCoffee(let write):
+            try apply(write, in: db)
+        case .barcamp(let write):
+            try apply(write, in: db)
         }
     }
 

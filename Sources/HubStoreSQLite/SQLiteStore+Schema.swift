@@ -171,6 +171,9 @@ extension SQLiteStore {
                 """)
         }
         registerRecommendationMigrations(&migrator)
+        registerPanelMigrations(&migrator)
+        registerLeanCoffeeMigrations(&migrator)
+        registerBarcampMigrations(&migrator)
         return migrator
     }
 }

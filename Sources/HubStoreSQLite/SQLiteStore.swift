@@ -38,24 +38,25 @@ public final class SQLiteStore: HubStore {
         self.logger = logger
         self.epoch = epoch
         self.committer = GroupCommitter(
-            runGroup: { [pool, clock] changeSets in
+            runGroup: { [pool, clock] works in
                 // A failing COMMIT (I/O error, full disk) fails the whole group: translated too.
-                do { return try await Self.writeGroup(changeSets, pool: pool, clock: clock) } catch { throw Self.translate(error) }
+                do { return try await Self.writeGroup(works, pool: pool, clock: clock) } catch { throw Self.translate(error) }
             },
             afterCommit: { [observer] events in
                 if !events.isEmpty { observer.didCommit(events) }
             })
     }
 
-    /// One write transaction for a group of change sets, each in its own savepoint.
-    private static func writeGroup(_ changeSets: [ChangeSet], pool: DatabasePool, clock: any HubServices.Clock) async throws -> [Result<[StoredEvent], any Error>] {
+    /// One write transaction for a group of works (each computes its change set inside the
+    /// transaction), each in its own savepoint.
+    private static func writeGroup(_ works: [GroupCommitter.Work], pool: DatabasePool, clock: any HubServices.Clock) async throws -> [Result<[StoredEvent], any Error>] {
         try await pool.write { db in
             let at = clock.now().millis
-            return changeSets.map { changeSet in
+            return works.map { work in
                 Result {
                     var events: [StoredEvent] = []
                     try db.inSavepoint {
-                        events = try Self.apply(changeSet, at: at, in: db)
+                        events = try Self.apply(try work(db), at: at, in: db)
                         return .commit
                     }
                     return events
@@ -78,6 +79,11 @@ public final class SQLiteStore: HubStore {
         try await committer.submit(changeSet)
     }
 
+    /// Commits the change set `work` makes inside the write transaction (after the earlier jobs of its group).
+    func commit(_ work: @escaping @Sendable (Database) throws -> ChangeSet) async throws -> [StoredEvent] {
+        try await committer.submit(work)
+    }
+
     /// Maps SQLite constraint failures to the store port's errors.
     static func translate(_ error: any Error) -> any Error {
         guard let dbError = error as? DatabaseError else { return error }
@@ -89,6 +95,7 @@ public final class SQLiteStore: HubStore {
             if message.contains("catalogue_entry.") { return StoreError.duplicate("catalogueReference") }
             if message.contains("sign_off.") { return StoreError.duplicate("signOff") }
             if message.contains("rating_round.") { return StoreError.duplicate("ratingRound") }
+            if message.contains("lc_dot.") { return StoreError.duplicate("idempotencyKey") }
             return StoreError.duplicate("record")
         case .SQLITE_CONSTRAINT_FOREIGNKEY:
             return StoreError.missingReference("reference")

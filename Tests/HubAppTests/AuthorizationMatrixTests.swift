@@ -173,6 +173,136 @@ struct AuthorizationMatrixTests {
                                                 needsVersion: false, allowed: [.admin]),
         "GET /api/v1/rating-rounds/{year}/summary": Rule(method: .get, path: "/api/v1/rating-rounds/{year}/summary", body: nil, needsVersion: false,
                                                         allowed: [.steering, .admin]),
+        // Feedback panels (issue 7): members read panels, items and results; coordinators and administrators
+        // manage, moderate and respond; the public pages /p are for everyone (a published public-link panel).
+        // `{panel}`, `{open}`, `{closed}`, `{invitePanel}`, `{item}`, `{approved}`, `{invite}` are fresh objects (see PanelMatrixFixture).
+        "GET /api/v1/workspaces/{id}/panels": Rule(method: .get, path: "/api/v1/workspaces/{ws}/panels", body: nil, needsVersion: false, allowed: members),
+        "POST /api/v1/workspaces/{id}/panels": Rule(method: .post, path: "/api/v1/workspaces/{ws}/panels?{newPanel}", body: nil, needsVersion: false,
+                                                    allowed: [.coordinator, .admin]),
+        "GET /api/v1/recommendations/{rid}/panels": Rule(method: .get, path: "/api/v1/recommendations/{panelRec}/panels", body: nil, needsVersion: false,
+                                                         allowed: members),
+        "GET /api/v1/panels/{pid}": Rule(method: .get, path: "/api/v1/panels/{panel}", body: nil, needsVersion: false, allowed: members),
+        "PATCH /api/v1/panels/{pid}": Rule(method: .patch, path: "/api/v1/panels/{panel}", body: nil, needsVersion: true, allowed: [.coordinator, .admin]),
+        "POST /api/v1/panels/{pid}/open": Rule(method: .post, path: "/api/v1/panels/{panel}/open", body: nil, needsVersion: true, allowed: [.coordinator, .admin]),
+        "POST /api/v1/panels/{pid}/close": Rule(method: .post, path: "/api/v1/panels/{open}/close", body: nil, needsVersion: true, allowed: [.coordinator, .admin]),
+        "POST /api/v1/panels/{pid}/archive": Rule(method: .post, path: "/api/v1/panels/{closed}/archive", body: nil, needsVersion: true,
+                                                  allowed: [.coordinator, .admin]),
+        "GET /api/v1/panels/{pid}/invites": Rule(method: .get, path: "/api/v1/panels/{invitePanel}/invites", body: nil, needsVersion: false,
+                                                 allowed: [.coordinator, .admin]),
+        "POST /api/v1/panels/{pid}/invites": Rule(method: .post, path: "/api/v1/panels/{invitePanel}/invites", body: ["label": "Jugendrat"], needsVersion: false,
+                                                  allowed: [.coordinator, .admin]),
+        "POST /api/v1/panels/{pid}/invites/{iid}/revoke": Rule(method: .post, path: "/api/v1/panels/{invitePanel}/invites/{invite}/revoke", body: nil,
+                                                               needsVersion: false, allowed: [.coordinator, .admin]),
+        "GET /api/v1/panels/{pid}/items": Rule(method: .get, path: "/api/v1/panels/{open}/items", body: nil, needsVersion: false, allowed: members),
+        "GET /api/v1/panels/{pid}/queue": Rule(method: .get, path: "/api/v1/panels/{open}/queue", body: nil, needsVersion: false, allowed: [.coordinator, .admin]),
+        "POST /api/v1/panels/{pid}/items/{sid}/approve": Rule(method: .post, path: "/api/v1/panels/{open}/items/{item}/approve", body: [:], needsVersion: true,
+                                                              allowed: [.coordinator, .admin]),
+        "POST /api/v1/panels/{pid}/items/{sid}/hide": Rule(method: .post, path: "/api/v1/panels/{open}/items/{item}/hide", body: ["reason": "Beleidigend."],
+                                                           needsVersion: true, allowed: [.coordinator, .admin]),
+        "PUT /api/v1/panels/{pid}/items/{sid}/response": Rule(method: .put, path: "/api/v1/panels/{open}/items/{approved}/response",
+                                                              body: ["text": "Danke, wir nehmen das auf."], needsVersion: false, allowed: [.coordinator, .admin]),
+        "GET /api/v1/panels/{pid}/results": Rule(method: .get, path: "/api/v1/panels/{open}/results", body: nil, needsVersion: false, allowed: members),
+        "GET /api/v1/panels/{pid}/export.csv": Rule(method: .get, path: "/api/v1/panels/{open}/export.csv?kind=items", body: nil, needsVersion: false,
+                                                    allowed: members),
+        "GET /api/v1/panels/{pid}/export.json": Rule(method: .get, path: "/api/v1/panels/{open}/export.json?kind=summary", body: nil, needsVersion: false,
+                                                     allowed: members),
+        "GET /api/v1/panels/{pid}/qr.svg": Rule(method: .get, path: "/api/v1/panels/{open}/qr.svg", body: nil, needsVersion: false, allowed: members),
+        "GET /api/v1/panels/{pid}/qr.png": Rule(method: .get, path: "/api/v1/panels/{open}/qr.png", body: nil, needsVersion: false, allowed: members),
+        "GET /p/{pid}": Rule(method: .get, path: "/p/{open}", body: nil, needsVersion: false, allowed: everyone),
+        "POST /p/{pid}": Rule(method: .post, path: "/p/{open}?{form}", body: nil, needsVersion: false, allowed: everyone),
+        "GET /p/{pid}/receipt": Rule(method: .get, path: "/p/{open}/receipt", body: nil, needsVersion: false, allowed: everyone),
+        "POST /p/{pid}/receipt": Rule(method: .post, path: "/p/{open}/receipt?{receipt}", body: nil, needsVersion: false, allowed: everyone),
+        "GET /p/{pid}/responses": Rule(method: .get, path: "/p/{open}/responses", body: nil, needsVersion: false, allowed: everyone),
+        // Lean Coffee: `{lc}` is a fresh board in Integration (started by an administrator, guests allowed) with one topic `{lct}`
+        // by the administrator; `{lctk}` a takeaway by the administrator on a board in discussion. Leads: the coordinator and
+        // administrators; members take part; observers read; outsiders (and the steering member, not in Integration) see nothing.
+        // A wrong phase is a 409, which still counts as allowed: authorization comes first.
+        "GET /api/v1/lean-coffee": Rule(method: .get, path: "/api/v1/lean-coffee?workspace={ws}", body: nil, needsVersion: false, allowed: members),
+        "POST /api/v1/lean-coffee": Rule(method: .post, path: "/api/v1/lean-coffee", body: ["title": "Lean Coffee Matrix", "workspaceId": "{ws}"],
+                                         needsVersion: false, allowed: writers),
+        "GET /api/v1/lean-coffee/{board}": Rule(method: .get, path: "/api/v1/lean-coffee/{lc}", body: nil, needsVersion: false, allowed: members),
+        "PATCH /api/v1/lean-coffee/{board}": Rule(method: .patch, path: "/api/v1/lean-coffee/{lc}", body: ["title": "Neuer Titel"], needsVersion: true,
+                                                  allowed: [.coordinator, .admin]),
+        "DELETE /api/v1/lean-coffee/{board}": Rule(method: .delete, path: "/api/v1/lean-coffee/{lc}", body: nil, needsVersion: false,
+                                                   allowed: [.coordinator, .admin]),
+        "GET /api/v1/lean-coffee/{board}/invitation": Rule(method: .get, path: "/api/v1/lean-coffee/{lc}/invitation", body: nil, needsVersion: false,
+                                                           allowed: everyone),
+        "POST /api/v1/lean-coffee/{board}/guests": Rule(method: .post, path: "/api/v1/lean-coffee/{lc}/guests", body: ["displayName": "Gast"],
+                                                        needsVersion: false, allowed: everyone),
+        "POST /api/v1/lean-coffee/{board}/phase": Rule(method: .post, path: "/api/v1/lean-coffee/{lc}/phase", body: ["phase": "vote"], needsVersion: false,
+                                                       allowed: [.coordinator, .admin]),
+        "POST /api/v1/lean-coffee/{board}/reveal": Rule(method: .post, path: "/api/v1/lean-coffee/{lc}/reveal", body: nil, needsVersion: false,
+                                                        allowed: [.coordinator, .admin]),
+        "POST /api/v1/lean-coffee/{board}/topics": Rule(method: .post, path: "/api/v1/lean-coffee/{lc}/topics", body: ["title": "Ein Thema"],
+                                                        needsVersion: false, allowed: writers),
+        "PATCH /api/v1/lean-coffee/{board}/topics/{topic}": Rule(method: .patch, path: "/api/v1/lean-coffee/{lc}/topics/{lct}", body: ["title": "Anders"],
+                                                                 needsVersion: false, allowed: [.coordinator, .admin]),
+        "POST /api/v1/lean-coffee/{board}/topics/{topic}/withdraw": Rule(method: .post, path: "/api/v1/lean-coffee/{lc}/topics/{lct}/withdraw", body: nil,
+                                                                         needsVersion: false, allowed: [.coordinator, .admin]),
+        "POST /api/v1/lean-coffee/{board}/topics/{topic}/dots": Rule(method: .post, path: "/api/v1/lean-coffee/{lc}/topics/{lct}/dots", body: nil,
+                                                                     needsVersion: false, allowed: writers),
+        "DELETE /api/v1/lean-coffee/{board}/topics/{topic}/dots": Rule(method: .delete, path: "/api/v1/lean-coffee/{lc}/topics/{lct}/dots", body: nil,
+                                                                       needsVersion: false, allowed: writers),
+        "POST /api/v1/lean-coffee/{board}/topics/{topic}/takeaways": Rule(method: .post, path: "/api/v1/lean-coffee/{lc}/topics/{lct}/takeaways",
+                                                                          body: ["text": "Erkenntnis"], needsVersion: false, allowed: writers),
+        "POST /api/v1/lean-coffee/{board}/topics/{topic}/draft": Rule(method: .post, path: "/api/v1/lean-coffee/{lc}/topics/{lct}/draft", body: nil,
+                                                                      needsVersion: false, allowed: writers),
+        "PATCH /api/v1/lean-coffee/{board}/takeaways/{takeaway}": Rule(method: .patch, path: "/api/v1/lean-coffee/{lc}/takeaways/{lctk}",
+                                                                       body: ["text": "Geändert"], needsVersion: false, allowed: [.coordinator, .admin]),
+        "DELETE /api/v1/lean-coffee/{board}/takeaways/{takeaway}": Rule(method: .delete, path: "/api/v1/lean-coffee/{lc}/takeaways/{lctk}", body: nil,
+                                                                        needsVersion: false, allowed: [.coordinator, .admin]),
+        "POST /api/v1/lean-coffee/{board}/continue": Rule(method: .post, path: "/api/v1/lean-coffee/{lc}/continue", body: ["topicId": "{lct}", "vote": "up"],
+                                                          needsVersion: false, allowed: writers),
+        "POST /api/v1/lean-coffee/{board}/conclude": Rule(method: .post, path: "/api/v1/lean-coffee/{lc}/conclude", body: ["topicId": "{lct}"],
+                                                          needsVersion: false, allowed: [.coordinator, .admin]),
+        "POST /api/v1/lean-coffee/{board}/next": Rule(method: .post, path: "/api/v1/lean-coffee/{lc}/next", body: ["topicId": "{lct}"], needsVersion: false,
+                                                      allowed: [.coordinator, .admin]),
+        "POST /api/v1/lean-coffee/{board}/minutes": Rule(method: .post, path: "/api/v1/lean-coffee/{lc}/minutes",
+                                                         body: ["meetingId": "5f0c6f5e-0000-4000-8000-000000000001"], needsVersion: false,
+                                                         allowed: [.coordinator, .admin]),
+        "GET /api/v1/lean-coffee/{board}/export": Rule(method: .get, path: "/api/v1/lean-coffee/{lc}/export?format=csv", body: nil, needsVersion: false,
+                                                       allowed: members),
+        // Barcamps: `{bc}` is a fresh barcamp in Integration (by an administrator, guests allowed) with one room `{bcr}`, a
+        // session slot `{bct}`, a pause, and one session `{bcs}` proposed by the administrator. Moderators: the coordinator and
+        // administrators; members take part; observers read.
+        "GET /api/v1/barcamps": Rule(method: .get, path: "/api/v1/barcamps?workspace={ws}", body: nil, needsVersion: false, allowed: members),
+        "POST /api/v1/barcamps": Rule(method: .post, path: "/api/v1/barcamps", body: ["title": "Barcamp Matrix", "workspaceId": "{ws}"],
+                                      needsVersion: false, allowed: writers),
+        "GET /api/v1/barcamps/{barcamp}": Rule(method: .get, path: "/api/v1/barcamps/{bc}", body: nil, needsVersion: false, allowed: members),
+        "PATCH /api/v1/barcamps/{barcamp}": Rule(method: .patch, path: "/api/v1/barcamps/{bc}", body: ["title": "Umbenannt"], needsVersion: true,
+                                                 allowed: [.coordinator, .admin]),
+        "GET /api/v1/barcamps/{barcamp}/invitation": Rule(method: .get, path: "/api/v1/barcamps/{bc}/invitation", body: nil, needsVersion: false,
+                                                          allowed: everyone),
+        "POST /api/v1/barcamps/{barcamp}/guests": Rule(method: .post, path: "/api/v1/barcamps/{bc}/guests", body: ["displayName": "Gast"],
+                                                       needsVersion: false, allowed: everyone),
+        "POST /api/v1/barcamps/{barcamp}/sessions": Rule(method: .post, path: "/api/v1/barcamps/{bc}/sessions", body: ["title": "Eine Session"],
+                                                         needsVersion: false, allowed: writers),
+        "PATCH /api/v1/barcamps/{barcamp}/sessions/{session}": Rule(method: .patch, path: "/api/v1/barcamps/{bc}/sessions/{bcs}",
+                                                                    body: ["title": "Anders"], needsVersion: true, allowed: [.coordinator, .admin]),
+        "POST /api/v1/barcamps/{barcamp}/sessions/{session}/withdraw": Rule(method: .post, path: "/api/v1/barcamps/{bc}/sessions/{bcs}/withdraw",
+                                                                            body: nil, needsVersion: false, allowed: [.coordinator, .admin]),
+        "PUT /api/v1/barcamps/{barcamp}/sessions/{session}/interest": Rule(method: .put, path: "/api/v1/barcamps/{bc}/sessions/{bcs}/interest",
+                                                                           body: nil, needsVersion: false, allowed: writers),
+        "DELETE /api/v1/barcamps/{barcamp}/sessions/{session}/interest": Rule(method: .delete, path: "/api/v1/barcamps/{bc}/sessions/{bcs}/interest",
+                                                                              body: nil, needsVersion: false, allowed: writers),
+        "PUT /api/v1/barcamps/{barcamp}/sessions/{session}/notes": Rule(method: .put, path: "/api/v1/barcamps/{bc}/sessions/{bcs}/notes",
+                                                                        body: ["text": "Notizen"], needsVersion: false, allowed: writers),
+        "POST /api/v1/barcamps/{barcamp}/grid": Rule(method: .post, path: "/api/v1/barcamps/{bc}/grid?action=assign",
+                                                     body: ["sessionId": "{bcs}", "roomId": "{bcr}", "slotId": "{bct}"], needsVersion: true,
+                                                     allowed: [.coordinator, .admin]),
+        "POST /api/v1/barcamps/{barcamp}/schedule/proposal": Rule(method: .post, path: "/api/v1/barcamps/{bc}/schedule/proposal", body: nil,
+                                                                  needsVersion: false, allowed: [.coordinator, .admin]),
+        "POST /api/v1/barcamps/{barcamp}/schedule/apply": Rule(method: .post, path: "/api/v1/barcamps/{bc}/schedule/apply", body: nil,
+                                                               needsVersion: true, allowed: [.coordinator, .admin]),
+        "POST /api/v1/barcamps/{barcamp}/publish": Rule(method: .post, path: "/api/v1/barcamps/{bc}/publish", body: nil, needsVersion: true,
+                                                        allowed: [.coordinator, .admin]),
+        "POST /api/v1/barcamps/{barcamp}/close": Rule(method: .post, path: "/api/v1/barcamps/{bc}/close", body: nil, needsVersion: false,
+                                                      allowed: [.coordinator, .admin]),
+        "GET /api/v1/barcamps/{barcamp}/agenda": Rule(method: .get, path: "/api/v1/barcamps/{bc}/agenda", body: nil, needsVersion: false, allowed: members),
+        "GET /api/v1/barcamps/{barcamp}/agenda.ics": Rule(method: .get, path: "/api/v1/barcamps/{bc}/agenda.ics", body: nil, needsVersion: false,
+                                                          allowed: members),
+        "GET /api/v1/barcamps/{barcamp}/documentation": Rule(method: .get, path: "/api/v1/barcamps/{bc}/documentation?format=html", body: nil,
+                                                             needsVersion: false, allowed: members),
     ]
 
     @Test("Every route in the router has a rule")
@@ -196,6 +326,8 @@ struct AuthorizationMatrixTests {
         let outsider = try #require(try await hub.graph.store.credentials(email: "aussen@roundtable.example")?.0.id)
         let field = try #require(try await hub.graph.store.policyFields().value.first?.id)
         try await hub.application().test(.router) { client in
+            // One administrator session for the board and barcamp fixtures (signing in for each would hit the sign-in throttle).
+            let fixtureAdmin = try await client.token(.admin)
             for (route, rule) in Self.rules.sorted(by: { $0.key < $1.key }) {
                 // Start every rule from the same memberships: the outsider belongs nowhere.
                 if try await hub.graph.store.membership(hub.integration, outsider) != nil {
@@ -234,7 +366,40 @@ struct AuthorizationMatrixTests {
                 }
                 let year = LocalDate.berlin(Date()).year
                 path = path.replacingOccurrences(of: "{ref}", with: "HE-\(year)-001").replacingOccurrences(of: "{year}", with: "\(year)")
-                if rule.needsVersion && !path.contains("/recommendations/") {
+                var body: Any? = rule.body
+                var panelForm: String?
+                if path.contains("{") && (route.contains("/panels") || route.hasPrefix("GET /p/") || route.hasPrefix("POST /p/")) {
+                    let fixture = try await PanelMatrixFixture.prepare(path, route: route, client: client, hub: hub)
+                    path = fixture.path
+                    panelForm = fixture.form
+                    if let version = fixture.version, rule.needsVersion { headers[.ifMatch] = "\"v\(version)\"" }
+                    if let json = fixture.json { body = json }
+                }
+                if path.contains("{lc}") || path.contains("{bc}"), let w = try await hub.graph.store.workspace(hub.integration), w.archived {
+                    // Board fixtures need an active workspace (the archive rules may have left it archived).
+                    _ = try await client.call(.post, "/api/v1/workspaces/\(hub.integration)/restore", token: fixtureAdmin,
+                                              headers: [.ifMatch: "\"v\(w.version)\""])
+                }
+                if path.contains("{lc}") {
+                    let admin = fixtureAdmin
+                    let (board, topic, takeaway) = try await LeanCoffeeAPITests.matrixBoard(client, admin: admin, workspace: hub.integration,
+                                                                                             discussing: path.contains("{lctk}"))
+                    path = path.replacingOccurrences(of: "{lc}", with: board).replacingOccurrences(of: "{lct}", with: topic)
+                        .replacingOccurrences(of: "{lctk}", with: takeaway)
+                    if rule.needsVersion { headers[.ifMatch] = "\"v1\"" }
+                    headers[HTTPField.Name("Idempotency-Key")!] = "matrix-\(UUID().uuidString)"
+                }
+                var barcampIDs: [String: String] = [:]
+                if path.contains("{bc}") {
+                    let admin = fixtureAdmin
+                    let made = try await BarcampAPITests.matrixBarcamp(client, admin: admin, workspace: hub.integration)
+                    barcampIDs = ["{bc}": made.barcamp, "{bcs}": made.session, "{bcr}": made.room, "{bct}": made.slot]
+                    // Longest placeholder first: `{bc}` is a prefix of the others.
+                    for key in ["{bcs}", "{bcr}", "{bct}", "{bc}"] { path = path.replacingOccurrences(of: key, with: barcampIDs[key] ?? "") }
+                    if rule.needsVersion { headers[.ifMatch] = "\"v1\"" }
+                }
+                if rule.needsVersion && !path.contains("/recommendations/") && !path.contains("/lean-coffee/") && !path.contains("/barcamps/")
+                    && !path.contains("/panels/") {
                     let version: Int
                     if path.contains("/policy-fields/") {
                         version = try #require(try await hub.graph.store.policyField(field)).version
@@ -243,7 +408,27 @@ struct AuthorizationMatrixTests {
                     }
                     headers[.ifMatch] = "\"v\(version)\""
                 }
-                var body: Any? = rule.body
+                if route.contains("/api/v1/barcamps"), var b = rule.body {
+                    for (k, v) in b {
+                        var value = v.replacingOccurrences(of: "{ws}", with: hub.integration.description)
+                        for key in ["{bcs}", "{bcr}", "{bct}", "{bc}"] { value = value.replacingOccurrences(of: key, with: barcampIDs[key] ?? key) }
+                        b[k] = value
+                    }
+                    var full: [String: Any] = b
+                    if route.hasSuffix("/notes") { full["baseVersion"] = 0 }
+                    body = full
+                }
+                if route.hasPrefix("POST /api/v1/lean-coffee"), var b = rule.body {
+                    for (k, v) in b { b[k] = v.replacingOccurrences(of: "{ws}", with: hub.integration.description) }
+                    if let topic = path.split(separator: "/").dropFirst(3).first, b["topicId"] != nil {
+                        // The board's first topic: read it back.
+                        let detail = JSON.object(try await client.call(.get, "/api/v1/lean-coffee/\(topic)", token: fixtureAdmin).body)
+                        b["topicId"] = ((detail["topics"] as? [[String: Any]])?.first?["id"] as? String) ?? "none"
+                    }
+                    var full: [String: Any] = b
+                    if b["topicId"] != nil { full["timebox"] = 0 }
+                    body = full
+                }
                 if path.hasSuffix("/priorities") { body = ["prioritisedYears": [2026]] }
                 if route == "PATCH /api/v1/users/{userId}" { body = ["isSteering": true] }
                 if route == "POST /api/v1/recommendations/{rid}/comments" { body = ["section": "goals", "body": "Gut so.", "baseRevision": 1] }
@@ -288,7 +473,12 @@ struct AuthorizationMatrixTests {
                     let admin = try await client.token(.admin)
                     _ = try await client.call(.put, "/api/v1/workspaces/\(hub.integration)/members/\(outsider)", token: admin, json: ["role": "member"])
                 }
-                let response = try await client.call(rule.method, path, token: token, json: body, headers: headers)
+                let response = if let panelForm {
+                    try await client.execute(uri: path, method: rule.method, headers: PanelMatrixFixture.formHeaders(headers, token: token),
+                                             body: ByteBuffer(string: panelForm))
+                } else {
+                    try await client.call(rule.method, path, token: token, json: body, headers: headers)
+                }
                 let denied = [401, 403, 404].contains(response.status.code)
                 if rule.allowed.contains(role) {
                     #expect(!denied && response.status.code < 500, "\(role.rawValue) should be allowed: \(route) → \(response.status.code) \(String(buffer: response.body))")

@@ -40,7 +40,7 @@ struct TestHub {
         }
     }
 
-    init(clock: any HubServices.Clock = SystemClock(), configure: (inout HubConfiguration) -> Void = { _ in }) async throws {
+    init(clock: any HubServices.Clock = SystemClock(), logger custom: Logger? = nil, configure: (inout HubConfiguration) -> Void = { _ in }) async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("rt-app-\(UUID().uuidString)")
         var configuration = HubConfiguration()
         configuration.dataDir = directory.path
@@ -54,7 +54,7 @@ struct TestHub {
         AppMetrics.bootstrap()
         var logger = Logger(label: "test")
         logger.logLevel = ProcessInfo.processInfo.environment["RT_TEST_LOG"] == "debug" ? .debug : .warning
-        graph = try HubGraph(configuration: configuration, clock: clock, logger: logger)
+        graph = try HubGraph(configuration: configuration, clock: clock, logger: custom ?? logger)
         try await graph.prepareData()
         let workspaces = try await graph.store.workspaces().value
         integration = try #require(workspaces.first { $0.name == "Integration" }).id

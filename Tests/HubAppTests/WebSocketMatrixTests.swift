@@ -39,9 +39,20 @@ struct WebSocketMatrixTests {
         let hub = try await TestHub()
         try await hub.application().test(.live) { client in
             let token = try await client.token(role)
+            // Feedback panels: a published public-link panel is public (no presence); a draft and an
+            // invite-only panel exist on the public topic only for the workspace's members.
+            let open = try await PanelAPITests.panel(client, hub).id
+            let draft = try await PanelAPITests.panel(client, hub, open: false).id
+            let invite = try await PanelAPITests.panel(client, hub, access: "inviteOnly").id
+            let panelRules: [(String, Set<Role>)] = [
+                ("panel:\(open)", Set(Role.allCases)),
+                ("panel:\(draft)", [.observer, .member, .coordinator, .admin]),
+                ("panel:\(invite)", [.observer, .member, .coordinator, .admin]),
+                ("panel:\(UUID())", []),
+            ]
             try await client.live(token: token) { out, inbox in
                 _ = try await inbox.next(type: "hello")
-                for (topic, allowed) in Self.topicRules(hub) {
+                for (topic, allowed) in Self.topicRules(hub) + panelRules {
                     try await out.send(["type": "subscribe", "topic": topic, "id": topic])
                     let answer = try await inbox.next(timeout: .seconds(5))
                     let type = answer["type"] as? String
@@ -71,6 +82,99 @@ struct WebSocketMatrixTests {
                 }
                 try await out.send(["type": "focus", "topic": "catalogue", "focus": "x"])
                 #expect(try await inbox.next(type: "error")["code"] as? String == "focus.notSubscribed")
+                // Nor on a panel's public page: its readers stay unseen.
+                try await out.send(["type": "focus", "topic": "panel:\(open)", "focus": "x"])
+                #expect(try await inbox.next(type: "error")["code"] as? String == "focus.notSubscribed")
+            }
+        }
+    }
+
+    /// Lean Coffee board topics: who may follow a board in Integration and a standalone board, and
+    /// guests with the token of one board (`subscribe` with `guest`).
+    @Test("Board topics per role and for guests")
+    func boardTopics() async throws {
+        let hub = try await TestHub()
+        try await hub.application().test(.live) { client in
+            let coordinator = try await client.token(.coordinator)
+            let (board, _, _) = try await LeanCoffeeAPITests.matrixBoard(client, admin: coordinator, workspace: hub.integration, discussing: false)
+            let standalone = JSON.object(try await client.call(.post, "/api/v1/lean-coffee", token: coordinator, json: ["title": "Planungskonferenz"]).body)
+            let open = try #require((standalone["board"] as? [String: Any])?["id"] as? String)
+            let joined = JSON.object(try await client.call(.post, "/api/v1/lean-coffee/\(board)/guests", token: nil, json: ["displayName": "Gast"]).body)
+            let guestToken = try #require(joined["token"] as? String)
+            let rules: [(String, Set<Role>)] = [
+                // In a workspace: its members (observers read) and administrators.
+                ("leanCoffee:\(board)", [.observer, .member, .coordinator, .admin]),
+                // Standalone: everyone signed in.
+                ("leanCoffee:\(open)", Set(Role.allCases).subtracting([.anonymous])),
+                ("leanCoffee:\(UUID().uuidString.lowercased())", []),
+            ]
+            for role in Role.allCases {
+                let token = try await client.token(role)
+                try await client.live(token: token) { out, inbox in
+                    _ = try await inbox.next(type: "hello")
+                    for (topic, allowed) in rules {
+                        try await out.send(["type": "subscribe", "topic": topic, "id": topic])
+                        let answer = try await inbox.next(timeout: .seconds(5))
+                        if allowed.contains(role) {
+                            #expect(answer["type"] as? String == "subscribed", "\(role.rawValue) may follow \(topic), got \(answer)")
+                        } else {
+                            #expect(answer["code"] as? String == "subscription.forbidden", "\(role.rawValue) may not follow \(topic), got \(answer)")
+                        }
+                        while let extra = try? await inbox.next(timeout: .milliseconds(100)), extra["type"] as? String == "presence" {}
+                    }
+                }
+            }
+            // A guest follows the board of their token, nothing else; a made-up token follows nothing.
+            try await client.live { out, inbox in
+                _ = try await inbox.next(type: "hello")
+                let cases: [(String, String, Bool)] = [
+                    ("leanCoffee:\(board)", guestToken, true), ("leanCoffee:\(open)", guestToken, false),
+                    ("leanCoffee:\(board)", "erfunden", false), ("workspace:\(hub.integration)", guestToken, false),
+                ]
+                for (topic, token, allowed) in cases {
+                    try await out.send(["type": "subscribe", "topic": topic, "guest": token])
+                    let answer = try await inbox.next(timeout: .seconds(5))
+                    #expect((answer["type"] as? String == "subscribed") == allowed, "guest on \(topic): \(answer)")
+                    while let extra = try? await inbox.next(timeout: .milliseconds(100)), extra["type"] as? String == "presence" {}
+                }
+                // Live events reach the guest: a topic added by the coordinator.
+                _ = try await client.call(.post, "/api/v1/lean-coffee/\(board)/topics", token: coordinator, json: ["title": "Neu für Gäste"])
+                let events = try await inbox.events(1)
+                #expect(events[0]["name"] as? String == "leanCoffee.topicAdded")
+            }
+        }
+    }
+
+    @Test("Barcamp topics per role and for guests")
+    func barcampTopics() async throws {
+        let hub = try await TestHub()
+        try await hub.application().test(.live) { client in
+            let coordinator = try await client.token(.coordinator)
+            let made = try await BarcampAPITests.matrixBarcamp(client, admin: coordinator, workspace: hub.integration)
+            let joined = JSON.object(try await client.call(.post, "/api/v1/barcamps/\(made.barcamp)/guests", token: nil, json: ["displayName": "Gast"]).body)
+            let guestToken = try #require(joined["token"] as? String)
+            let allowed: Set<Role> = [.observer, .member, .coordinator, .admin]
+            for role in Role.allCases {
+                let token = try await client.token(role)
+                try await client.live(token: token) { out, inbox in
+                    _ = try await inbox.next(type: "hello")
+                    try await out.send(["type": "subscribe", "topic": "barcamp:\(made.barcamp)"])
+                    let answer = try await inbox.next(timeout: .seconds(5))
+                    #expect((answer["type"] as? String == "subscribed") == allowed.contains(role), "\(role.rawValue): \(answer)")
+                }
+            }
+            try await client.live { out, inbox in
+                _ = try await inbox.next(type: "hello")
+                try await out.send(["type": "subscribe", "topic": "barcamp:\(made.barcamp)", "guest": guestToken])
+                #expect(try await inbox.next(timeout: .seconds(5))["type"] as? String == "subscribed")
+                while let extra = try? await inbox.next(timeout: .milliseconds(100)), extra["type"] as? String == "presence" {}
+                // Interest arrives as a count, never who marked.
+                _ = try await client.call(.put, "/api/v1/barcamps/\(made.barcamp)/sessions/\(made.session)/interest", token: nil,
+                                          headers: [BarcampAPITests.guest: guestToken])
+                let event = try await inbox.events(1)[0]
+                #expect(event["name"] as? String == "barcamp.interestChanged")
+                let data = event["data"] as? [String: Any] ?? [:]
+                #expect(data.keys.sorted() == ["barcampId", "interest", "sessionId"] && data["interest"] as? Int == 1)
             }
         }
     }

@@ -40,8 +40,9 @@ export function socketUrl(location, path = '/ws') {
 }
 
 /** Builds the subscribe message for a topic and cursor. */
-export function subscribeMessage(topic, cursor, id) {
+export function subscribeMessage(topic, cursor, id, guest = null) {
   const msg = { type: 'subscribe', topic };
+  if (guest) msg.guest = guest;
   if (cursor && cursor.seq !== null && cursor.seq !== undefined) {
     msg.seq = cursor.seq;
     if (cursor.epoch) msg.epoch = cursor.epoch;
@@ -142,9 +143,10 @@ export class LiveClient extends EventTarget {
    * the head); `reload` is an async function that reloads the snapshot and returns its
    * cursor (or null).
    */
-  subscribe(topic, { cursor = null, reload = null } = {}) {
+  subscribe(topic, { cursor = null, reload = null, guest = null } = {}) {
     const entry = {
       topic,
+      guest,
       cursor: cursor && cursor.seq !== undefined ? { epoch: cursor.epoch ?? null, seq: cursor.seq } : null,
       reload,
       state: 'pending',
@@ -359,7 +361,7 @@ export class LiveClient extends EventTarget {
 
   #sendSubscribe(entry) {
     if (entry.state === 'reloading') return;
-    const msg = subscribeMessage(entry.topic, entry.cursor, this.#newId());
+    const msg = subscribeMessage(entry.topic, entry.cursor, this.#newId(), entry.guest);
     if (this.#send(msg)) {
       entry.state = 'subscribing';
       entry.sentWithCursor = msg.seq !== undefined;

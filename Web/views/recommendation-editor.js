@@ -323,6 +323,10 @@ export function mountRecommendationEditor(target, route, keep, ctx) {
       <section class="card" id="rec-history" aria-labelledby="rec-history-title">
         <h2 id="rec-history-title">${t('rec.history.title')}</h2>
         <p><a href="#/recommendations/${encodeURIComponent(id)}/history" data-testid="history-link">${t('rec.history.link')}</a></p>
+      </section>
+      <section class="card" id="rec-panels" aria-labelledby="rec-panels-title">
+        <h2 id="rec-panels-title">${t('panel.rec.title')}</h2>
+        <p><a href="#/recommendations/${encodeURIComponent(id)}/panels" data-testid="panels-link">${t('panel.rec.link')}</a></p>
       </section>`;
   }
 

@@ -25,6 +25,12 @@ public enum DomainEvent: Sendable, Hashable {
     case reportAdded(ImplementationReport, workspace: WorkspaceID)
     /// A comment or suggestion was added, resolved, accepted or rejected.
     case commentChanged(RecommendationComment, workspace: WorkspaceID)
+    /// Feedback panels (issue 7): one case for the component's events.
+    case panel(PanelEvent)
+    /// Something on a Lean Coffee board (the wire name is the inner one, `leanCoffee.topicAdded`).
+    case leanCoffee(LeanCoffeeEvent)
+    /// Something at a barcamp (the wire name is `barcamp.<inner name>`).
+    case barcamp(BarcampEvent)
 
     /// The wire name of the event (`workspace.created`).
     public var name: String {
@@ -50,6 +56,9 @@ public enum DomainEvent: Sendable, Hashable {
         case .decisionRecorded: "catalogue.decisionRecorded"
         case .reportAdded: "catalogue.reportAdded"
         case .commentChanged: "recommendation.commentChanged"
+        case .panel(let e): e.name
+        case .leanCoffee(let e): e.name
+        case .barcamp(let e): e.name
         }
     }
 
@@ -79,6 +88,28 @@ public enum DomainEvent: Sendable, Hashable {
             [.catalogue, .workspace(w)]
         case .commentChanged(_, let w):
             [.workspace(w)]
+        case .panel(let e):
+            e.audiences.map { audience -> Topic in
+                switch audience {
+                case .workspace(let w): .workspace(w)
+                case .publicPanel(let p): .panel(p)
+                }
+            }
+        case .leanCoffee(let e):
+            // The workspace page lists its boards: it hears when one starts or closes.
+            switch e {
+            case .boardCreated(let b), .boardClosed(let b, _):
+                [.leanCoffee(b.id)] + (b.workspaceID.map { [Topic.workspace($0)] } ?? [])
+            default:
+                [.leanCoffee(e.boardID)]
+            }
+        case .barcamp(let e):
+            switch e {
+            case .barcampCreated(let b), .schedulePublished(let b), .barcampClosed(let b):
+                [.barcamp(b.id)] + (b.workspaceID.map { [Topic.workspace($0)] } ?? [])
+            default:
+                [.barcamp(e.barcampID)]
+            }
         }
     }
 }

@@ -45,6 +45,11 @@ public enum Permissions {
         case .workspace(let id): canReadWorkspaceContent(actor, id)
         case .catalogue: true
         case .steering: canReadSteeringWork(actor)
+        // Public pages of published public-link panels; the gateway also checks that the
+        // panel is one (`PanelPermissions.canFollowPublicTopic`).
+        case .panel: true
+        // Board topics need the board (who leads, its workspace, guests): the gateway asks the services.
+        case .leanCoffee, .barcamp: false
         }
     }
 }

@@ -9,6 +9,13 @@ public enum Topic: Hashable, Sendable, CustomStringConvertible {
     case catalogue
     /// The steering group's rating work: rounds and individual ratings.
     case steering
+    /// A published feedback panel's public page: lifecycle and public responses, open to
+    /// everyone, no presence (like the catalogue).
+    case panel(PanelID)
+    /// One Lean Coffee board: topics, tallies (never who voted), the discussion.
+    case leanCoffee(LeanCoffeeBoardID)
+    /// One barcamp: proposals, interest counts (never who marked), the grid, notes.
+    case barcamp(BarcampID)
 
     /// Parses the wire form (`directory`, `workspace:<uuid>`).
     public init?(_ text: String) {
@@ -24,6 +31,15 @@ public enum Topic: Hashable, Sendable, CustomStringConvertible {
         case "workspace":
             guard let id = WorkspaceID(String(parts[1])) else { return nil }
             self = .workspace(id)
+        case "panel":
+            guard let id = PanelID(String(parts[1])) else { return nil }
+            self = .panel(id)
+        case "leanCoffee":
+            guard let id = LeanCoffeeBoardID(String(parts[1])) else { return nil }
+            self = .leanCoffee(id)
+        case "barcamp":
+            guard let id = BarcampID(String(parts[1])) else { return nil }
+            self = .barcamp(id)
         default:
             return nil
         }
@@ -35,6 +51,9 @@ public enum Topic: Hashable, Sendable, CustomStringConvertible {
         case .workspace(let id): "workspace:\(id)"
         case .catalogue: "catalogue"
         case .steering: "steering"
+        case .panel(let id): "panel:\(id)"
+        case .leanCoffee(let id): "leanCoffee:\(id)"
+        case .barcamp(let id): "barcamp:\(id)"
         }
     }
 
@@ -42,7 +61,7 @@ public enum Topic: Hashable, Sendable, CustomStringConvertible {
     /// the public catalogue stay unseen.
     public var hasPresence: Bool {
         switch self {
-        case .catalogue: false
+        case .catalogue, .panel: false
         default: true
         }
     }

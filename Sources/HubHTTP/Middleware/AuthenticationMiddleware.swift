@@ -44,7 +44,10 @@ struct AuthenticationMiddleware: RouterMiddleware {
     }
 
     /// The TCP peer, or behind a trusted proxy the address it reports last.
-    func clientAddress(_ request: Request, _ context: Context) -> String {
+    func clientAddress(_ request: Request, _ context: Context) -> String { Self.clientAddress(request, context, settings: settings) }
+
+    /// The same, for the feedback panels, which hand it to `ClientKeyring.derive` and nowhere else.
+    static func clientAddress(_ request: Request, _ context: Context, settings: HTTPSettings) -> String {
         if settings.trustForwardedFor, let forwarded = request.headers[HTTPField.Name("X-Forwarded-For")!],
            let last = forwarded.split(separator: ",").last?.trimmingCharacters(in: .whitespaces), !last.isEmpty {
             return last
@@ -67,7 +70,12 @@ struct AuthenticationMiddleware: RouterMiddleware {
         if let site = request.headers[HTTPField.Name("Sec-Fetch-Site")!], !["same-origin", "none"].contains(site) {
             throw DomainError(.forbidden, code: "csrf.crossSite", message: "Cross-site requests may not change data.")
         }
-        if let origin = request.headers[.origin], !settings.allows(origin: origin, host: request.head.authority) {
+        // Under `Referrer-Policy: no-referrer` a browser sends `Origin: null` with a plain form
+        // POST (the feedback panels' pages work without JavaScript); the browser-set
+        // `Sec-Fetch-Site: same-origin` (no page can forge it) then vouches for it.
+        let site = request.headers[HTTPField.Name("Sec-Fetch-Site")!]
+        if let origin = request.headers[.origin], !(origin == "null" && site == "same-origin"),
+           !settings.allows(origin: origin, host: request.head.authority) {
             throw DomainError(.forbidden, code: "csrf.crossSite", message: "Cross-site requests may not change data.")
         }
     }

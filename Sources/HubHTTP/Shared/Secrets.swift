@@ -112,3 +112,17 @@ public struct AddressKeyer: Sendable {
         HMAC<SHA256>.authenticationCode(for: Data(address.utf8), using: key).prefix(12).map { String(format: "%02x", $0) }.joined()
     }
 }
+
+/// SHA-256, HMAC-SHA-256 and secure random bytes for the feedback panels (receipt and invite
+/// digests, client keys, day secrets, codes).
+public struct SwiftCryptoPanelCrypto: PanelCrypto {
+    public init() {}
+    public func sha256(_ data: Data) -> Data { Data(SHA256.hash(data: data)) }
+    public func hmacSHA256(key: Data, message: Data) -> Data {
+        Data(HMAC<SHA256>.authenticationCode(for: message, using: SymmetricKey(data: key)))
+    }
+    public func randomBytes(_ count: Int) -> [UInt8] {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<count).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+    }
+}

@@ -98,6 +98,13 @@ public enum DemoData {
             deps: deps, workspaces: byName, fields: fieldIDs, coordinator: userIDs[1], member: userIDs[2], admin: userIDs[0], organization: district.id)
         changes += recommendationChanges
         events += recommendationEvents
+        for case .recommendation(.insert(let draft, _)) in recommendationChanges where draft.profile.title == DemoPanels.title {
+            let (panelChanges, panelEvents) = DemoPanels.changes(deps: deps, workspace: draft.workspaceID, recommendation: draft, coordinator: userIDs[1])
+            changes += panelChanges
+            events += panelEvents
+        }
+        changes += try DemoBarcamp.changes(deps: deps, coordinator: userIDs[1], member: userIDs[2], admin: userIDs[0])
+        changes += try DemoLeanCoffee.changes(deps: deps, workspace: byName["Integration"], coordinator: userIDs[1], member: userIDs[2], admin: userIDs[0])
         try await deps.commit(ChangeSet(changes: changes, events: EventEncoding.newEvents(events)))
         return true
     }

@@ -1,3 +1,4 @@
+import Foundation
 import HubCore
 
 /// Turns domain events into log entries: one entry per topic the event belongs to, each
@@ -42,6 +43,13 @@ public enum EventEncoding {
         case .reportAdded(let r, _):
             // Indicator names come with the catalogue entry; the event carries the values by position.
             WireJSON.string(ReportEventView(reference: r.reference.description, report: ReportView(r, indicators: [])))
+        case .panel(let e):
+            // The phase as of the change; clients that care about later days recompute it.
+            e.payload(now: e.panel?.updatedAt ?? Date(timeIntervalSince1970: 0))
+        case .leanCoffee(let e):
+            LeanCoffeeViews.payload(of: e, names: [:])
+        case .barcamp(let e):
+            BarcampViews.payload(of: e, names: [:])
         }
     }
 }

@@ -1,0 +1,64 @@
+import Foundation
+import HubCore
+
+/// Row-level changes of the Lean Coffee component, carried in a `ChangeSet` as
+/// `Change.leanCoffee(_)`.
+public enum LeanCoffeeWrite: Sendable {
+    case insertBoard(LeanCoffeeBoard)
+    /// Refused (`StoreError.conflict`) unless the stored board has `version - 1`.
+    case updateBoard(LeanCoffeeBoard)
+    /// Upserts one record of a decision (topic, dot, ballot, takeaway, guest name).
+    case record(LeanCoffeeChange)
+    /// A guest who joined by link; the token is stored only as its hash (unique).
+    case insertGuest(BoardGuest, tokenHash: String)
+    /// Deletes the board with everything on it, its guests included.
+    case deleteBoard(LeanCoffeeBoardID)
+}
+
+/// A board with all its records, as read in one transaction.
+public struct LeanCoffeeState: Sendable, Hashable {
+    public let board: LeanCoffeeBoard
+    public let content: LeanCoffeeContent
+
+    public init(board: LeanCoffeeBoard, content: LeanCoffeeContent) {
+        self.board = board
+        self.content = content
+    }
+}
+
+/// Reads and the decision-inside-the-transaction write of the Lean Coffee component. Part of
+/// `HubStore`; both adapters implement it.
+public protocol LeanCoffeeReads: Sendable {
+    func leanCoffeeBoard(_ id: LeanCoffeeBoardID) async throws -> LeanCoffeeBoard?
+    /// The board and its records with the cursor of its topic, from one read transaction.
+    func leanCoffeeSnapshot(_ id: LeanCoffeeBoardID) async throws -> Snapshot<LeanCoffeeState>?
+    /// The boards of a workspace, or (nil) the standalone boards, newest first.
+    func leanCoffeeBoards(workspace: WorkspaceID?) async throws -> [LeanCoffeeBoard]
+    /// The guest a token was issued to (looked up by the token's hash).
+    func boardGuest(tokenHash: String) async throws -> BoardGuest?
+
+    /// Loads the board and its records inside the write transaction (on PostgreSQL with the
+    /// board row locked `FOR UPDATE`, so one participant's concurrent requests are decided one
+    /// after the other; SQLite has a single writer), lets `decide` turn them into a change set
+    /// and commits it in that transaction. `decide` gets nil when the board does not exist; it
+    /// may run more than once (a transaction retried after a deadlock) and must be pure.
+    func commitLeanCoffee(_ id: LeanCoffeeBoardID,
+                          _ decide: @escaping @Sendable (LeanCoffeeState?) throws -> ChangeSet) async throws -> [StoredEvent]
+}
+
+/// The JSON form in which adapters keep board records (dates as milliseconds).
+public enum BoardRecordCoding {
+    public static func encode<T: Encodable>(_ value: T) -> String {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .millisecondsSince1970
+        encoder.outputFormatting = [.sortedKeys]
+        // Encoding our own value types cannot fail.
+        return String(decoding: (try? encoder.encode(value)) ?? Data("{}".utf8), as: UTF8.self)
+    }
+
+    public static func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .millisecondsSince1970
+        return try decoder.decode(type, from: Data(text.utf8))
+    }
+}

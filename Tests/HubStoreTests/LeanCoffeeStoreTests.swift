@@ -1,0 +1,143 @@
+import Foundation
+import HubCore
+import HubServices
+import Synchronization
+import Testing
+
+/// The Lean Coffee component's part of the store contract, on every backend.
+@Suite("Store contract: Lean Coffee", .cleansUpStores)
+struct LeanCoffeeStoreTests {
+    struct Fixture {
+        let h: StoreHarness
+        let creator: User
+        let workspace: Workspace
+        let board: LeanCoffeeBoard
+
+        init(_ backend: StoreBackend, settings: LeanCoffeeSettings = LeanCoffeeSettings()) async throws {
+            h = try await StoreHarness(backend)
+            creator = h.user()
+            workspace = h.workspace()
+            board = LeanCoffeeBoard(id: LeanCoffeeBoardID(UUID()), workspaceID: workspace.id, title: "Lean Coffee Integration",
+                                    facilitators: [creator.id], settings: settings, phase: .collect, votingOpened: false, votesRevealed: false,
+                                    discussion: nil, createdBy: creator.id, createdAt: h.clock.now(), updatedAt: h.clock.now(), closedAt: nil,
+                                    version: 1)
+            _ = try await h.store.commit(ChangeSet(changes: [.insertUser(creator, passwordHash: "x"), .insertWorkspace(workspace),
+                                                             .leanCoffee(.insertBoard(board))]))
+        }
+
+        var lead: BoardActor { .user(Principal(userID: creator.id, displayName: "Leitung", isAdmin: true, memberships: [:])) }
+
+        func topic(_ title: String, by author: ParticipantRef) -> LeanCoffeeTopic {
+            LeanCoffeeTopic(id: LeanCoffeeTopicID(UUID()), boardID: board.id, title: title, description: "Beschreibung „\(title)“",
+                            author: author, anonymous: false, status: .open, createdAt: h.clock.now(), updatedAt: h.clock.now())
+        }
+    }
+
+    @Test("A board and all its records round-trip", arguments: StoreBackend.all)
+    func roundTrip(backend: StoreBackend) async throws {
+        let f = try await Fixture(backend)
+        let me = ParticipantRef.user(f.creator.id)
+        let topic = f.topic("Übergänge Kita – Schule", by: me)
+        let dot = LeanCoffeeDot(id: LeanCoffeeDotID(UUID()), boardID: f.board.id, topicID: topic.id, participant: me,
+                                key: IdempotencyKey("key-00000001")!, placedAt: f.h.clock.now())
+        let ballot = ContinueBallot(boardID: f.board.id, topicID: topic.id, timebox: 0, participant: me, vote: .up, at: f.h.clock.now())
+        let takeaway = LeanCoffeeTakeaway(id: LeanCoffeeTakeawayID(UUID()), boardID: f.board.id, topicID: topic.id, text: "Nächster Schritt",
+                                          author: me, createdAt: f.h.clock.now(), updatedAt: f.h.clock.now())
+        let guest = BoardGuest(id: GuestID(UUID()), scope: f.board.id.uuid, displayName: "Gast Anna", joinedAt: f.h.clock.now())
+        _ = try await f.h.store.commit(ChangeSet(changes: [
+            .leanCoffee(.record(.topic(topic))), .leanCoffee(.record(.dot(dot))), .leanCoffee(.record(.ballot(ballot))),
+            .leanCoffee(.record(.takeaway(takeaway))), .leanCoffee(.insertGuest(guest, tokenHash: "hash-of-token")),
+        ], events: [f.h.event(.leanCoffee(f.board.id), "leanCoffee.topicAdded")]))
+        let snapshot = try #require(try await f.h.store.leanCoffeeSnapshot(f.board.id))
+        #expect(snapshot.value.board == f.board)
+        #expect(snapshot.value.content == LeanCoffeeContent(topics: [topic], dots: [dot], ballots: [ballot], takeaways: [takeaway], guests: [guest]))
+        #expect(snapshot.cursor.topic == "leanCoffee:\(f.board.id)")
+        #expect(snapshot.cursor.seq == 1)
+        #expect(try await f.h.store.boardGuest(tokenHash: "hash-of-token") == guest)
+        #expect(try await f.h.store.boardGuest(tokenHash: "other") == nil)
+        #expect(try await f.h.store.leanCoffeeBoards(workspace: f.workspace.id).map(\.id) == [f.board.id])
+        #expect(try await f.h.store.leanCoffeeBoards(workspace: nil).isEmpty)
+
+        // Deleting the board deletes everything on it, the guests' names included.
+        _ = try await f.h.store.commit(ChangeSet(changes: [.leanCoffee(.deleteBoard(f.board.id))]))
+        #expect(try await f.h.store.leanCoffeeSnapshot(f.board.id) == nil)
+        #expect(try await f.h.store.boardGuest(tokenHash: "hash-of-token") == nil)
+    }
+
+    @Test("The board is written only on the version it was based on", arguments: StoreBackend.all)
+    func conditionalBoard(backend: StoreBackend) async throws {
+        let f = try await Fixture(backend)
+        var next = f.board
+        next.title = "Neuer Titel"
+        next.version = 2
+        _ = try await f.h.store.commit(ChangeSet(changes: [.leanCoffee(.updateBoard(next))]))
+        var stale = f.board
+        stale.title = "Verloren"
+        stale.version = 2
+        await #expect(throws: StoreError.conflict) {
+            _ = try await f.h.store.commit(ChangeSet(changes: [.leanCoffee(.updateBoard(stale))]))
+        }
+        #expect(try await f.h.store.leanCoffeeBoard(f.board.id)?.title == "Neuer Titel")
+    }
+
+    @Test("A dot's idempotency key is unique per board and participant", arguments: StoreBackend.all)
+    func uniqueKeys(backend: StoreBackend) async throws {
+        let f = try await Fixture(backend)
+        let me = ParticipantRef.user(f.creator.id)
+        let topic = f.topic("Thema", by: me)
+        let key = IdempotencyKey("same-key-123")!
+        func dot() -> LeanCoffeeDot {
+            LeanCoffeeDot(id: LeanCoffeeDotID(UUID()), boardID: f.board.id, topicID: topic.id, participant: me, key: key, placedAt: f.h.clock.now())
+        }
+        _ = try await f.h.store.commit(ChangeSet(changes: [.leanCoffee(.record(.topic(topic))), .leanCoffee(.record(.dot(dot())))]))
+        await #expect(throws: StoreError.duplicate("idempotencyKey")) {
+            _ = try await f.h.store.commit(ChangeSet(changes: [.leanCoffee(.record(.dot(dot())))]))
+        }
+        // Another participant may use the same key.
+        let other = LeanCoffeeDot(id: LeanCoffeeDotID(UUID()), boardID: f.board.id, topicID: topic.id, participant: .guest(GuestID(UUID())),
+                                  key: key, placedAt: f.h.clock.now())
+        _ = try await f.h.store.commit(ChangeSet(changes: [.leanCoffee(.record(.dot(other)))]))
+        #expect(try await f.h.store.leanCoffeeSnapshot(f.board.id)?.value.content.dots.count == 2)
+    }
+
+    @Test("Concurrent dots of one participant decided inside the transaction never exceed the limit", arguments: StoreBackend.all)
+    func concurrentLimit(backend: StoreBackend) async throws {
+        var settings = LeanCoffeeSettings()
+        settings.dotsPerParticipant = 3
+        let f = try await Fixture(backend, settings: settings)
+        let me = ParticipantRef.user(f.creator.id)
+        let topic = f.topic("Thema", by: me)
+        var voting = f.board
+        voting.phase = .vote
+        voting.votingOpened = true
+        voting.version = 2
+        _ = try await f.h.store.commit(ChangeSet(changes: [.leanCoffee(.record(.topic(topic))), .leanCoffee(.updateBoard(voting))]))
+        let lead = f.lead
+        let now = f.h.clock.now()
+        // Ten requests at once with ten keys: exactly three count, the others are refused.
+        let results = await withTaskGroup(of: Bool.self) { group in
+            for i in 0..<10 {
+                group.addTask {
+                    do {
+                        _ = try await f.h.store.commitLeanCoffee(f.board.id) { state in
+                            let state = try #require(state)
+                            let outcome = try LeanCoffeeVoteRules.placeDot(on: topic.id, key: IdempotencyKey("concurrent-\(i)")!,
+                                                                           id: LeanCoffeeDotID(UUID()), board: state.board, content: state.content,
+                                                                           by: lead, now: now)
+                            return ChangeSet(changes: outcome.changes.map { .leanCoffee(.record($0)) })
+                        }
+                        return true
+                    } catch {
+                        return false
+                    }
+                }
+            }
+            var ok = 0
+            for await result in group where result { ok += 1 }
+            return ok
+        }
+        #expect(results == 3)
+        let dots = try #require(try await f.h.store.leanCoffeeSnapshot(f.board.id)).value.content.dots
+        #expect(dots.count == 3)
+    }
+}
