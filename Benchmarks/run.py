@@ -73,15 +73,16 @@ class Server:
         self.topic = None
         self.log = open(HERE / "results" / f"{name}.log", "wb")
         env = dict(os.environ)
-        if name in ("hub", "hub-task"):
+        if name in ("hub", "hub-direct"):
             data = Path(f"/tmp/roundtable-bench-{os.getpid()}")
             subprocess.run(["rm", "-rf", str(data)], check=True)
             env = {k: v for k, v in os.environ.items() if not k.startswith("ROUNDTABLE_")}
             env.update({"ROUNDTABLE_BCRYPT_COST": "4", "ROUNDTABLE_ADMIN_SECOND_FACTOR": "optional",
                         "ROUNDTABLE_WEB_ROOT": str(ROOT / "Web"), "ROUNDTABLE_LOG_LEVEL": "warning",
                         "ROUNDTABLE_WS_BUFFER": "4096",
-                        # hub-task: the async writer task per connection, for comparison with the default.
-                        "ROUNDTABLE_WS_WRITER": "task" if name == "hub-task" else "direct"})
+                        # hub: the default writer (an async task per connection); hub-direct: the
+                        # event-loop writer, side by side.
+                        "ROUNDTABLE_WS_WRITER": "direct" if name == "hub-direct" else "task"})
             command = [str(ROOT / ".build" / "release" / "roundtable"), "serve", "--demo", "--port", str(self.port), "--data-dir", str(data)]
         elif name == "go-gorilla":
             command = [str(PEERS / "bin" / "peer-go"), str(self.port)]
@@ -103,7 +104,7 @@ class Server:
                     break
             except OSError:
                 time.sleep(0.1)
-        if name in ("hub", "hub-task"):
+        if name in ("hub", "hub-direct"):
             self.wait_ready()
             self.token = self.sign_in()
             self.topic = "directory"
@@ -361,7 +362,7 @@ def summary(results: list):
                 return r
         return None
 
-    servers = [s for s in ["hub", "hub-task", "go-gorilla", "node-ws", "py-websockets", "py-picows"] if one("S1", s)]
+    servers = [s for s in ["hub", "hub-direct", "go-gorilla", "node-ws", "py-websockets", "py-picows"] if one("S1", s)]
     floor_record = one("floor", "C send loop")
     print("\n## Summary (server CPU per delivery: with subscribers minus without, at the same rate)\n")
     print("| server | S1 KB/socket | S1 idle CPU % | " + " | ".join(
@@ -393,7 +394,7 @@ def summary(results: list):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--servers", default="hub,hub-task,go-gorilla,node-ws,py-websockets,py-picows")
+    parser.add_argument("--servers", default="hub,hub-direct,go-gorilla,node-ws,py-websockets,py-picows")
     options = parser.parse_args()
     (HERE / "results").mkdir(exist_ok=True)
     stamp = time.strftime("%Y%m%dT%H%M%S")

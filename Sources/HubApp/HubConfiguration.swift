@@ -34,9 +34,10 @@ public struct HubConfiguration: Sendable {
     public var wsMaxMessageBytes = 16 * 1024
     public var wsMessageRate = 20.0
     public var wsBufferEvents = 256
-    /// `direct` (default): WebSocket frames are written on the connection's event loop;
-    /// `task`: through an async writer task per connection (kept for comparison).
-    public var wsWriter = "direct"
+    /// `task` (default): an async writer task per connection drains its outbox;
+    /// `direct`: frames are written on the connection's event loop (measured slower as it
+    /// stands, see Docs/benchmarks.md; kept to be improved and compared).
+    public var wsWriter = "task"
     /// Events older than this are pruned from the log; clients further behind reload.
     public var eventRetentionDays = 30
     /// Behind a reverse proxy: take the client address for sign-in throttling from the last
