@@ -100,9 +100,10 @@ public final class SQLiteStore: HubStore {
         case .SQLITE_CONSTRAINT_FOREIGNKEY:
             return StoreError.missingReference("reference")
         default:
-            // I/O errors (a failed write or fsync), a full disk, a file that cannot be opened:
-            // the transaction was rolled back; the client hears 503, never a success.
-            let unavailable: [ResultCode] = [.SQLITE_IOERR, .SQLITE_FULL, .SQLITE_CANTOPEN, .SQLITE_NOMEM, .SQLITE_READONLY, .SQLITE_CORRUPT, .SQLITE_NOTADB]
+            // I/O errors (a failed write or fsync), a full disk, a file that cannot be opened,
+            // a transaction SQLite aborted after such an error (SQLITE_ABORT), a lock it could
+            // not get in time: the transaction was rolled back; the client hears 503, never a success.
+            let unavailable: [ResultCode] = [.SQLITE_IOERR, .SQLITE_ABORT, .SQLITE_BUSY, .SQLITE_LOCKED, .SQLITE_FULL, .SQLITE_CANTOPEN, .SQLITE_NOMEM, .SQLITE_READONLY, .SQLITE_CORRUPT, .SQLITE_NOTADB]
             return unavailable.contains(dbError.resultCode) ? StoreError.unavailable : error
         }
     }
