@@ -36,7 +36,8 @@ import { mountPanelList, mountPanel } from './views/panels.js';
 import { mountRecommendationHistory } from './views/recommendation-history.js';
 import { mountCatalogue, mountCatalogueEntry } from './views/catalogue.js';
 import { mountSteering } from './views/steering.js';
-import { mountLeanCoffeeList, mountLeanCoffeeBoard, mountLeanCoffeeJoin } from './views/lean-coffee.js';
+import { mountLeanCoffeeList, mountLeanCoffeeBoard } from './views/lean-coffee.js';
+import { mountBoardJoin } from './views/board-invite.js';
 import { mountBarcampList, mountBarcamp } from './views/barcamp.js';
 
 const app = {
@@ -314,12 +315,15 @@ function parseRoute(hash) {
   if (path === '/steering') return { name: 'steering' };
   if (path === '/lean-coffee') return { name: 'leanCoffeeList' };
   if (path === '/barcamps') return { name: 'barcampList' };
-  const camp = /^\/barcamps\/([A-Za-z0-9-]{1,64})(\/projector)?$/.exec(path);
-  if (camp) return { name: camp[2] ? 'barcampProjector' : 'barcamp', id: camp[1] };
+  const camp = /^\/barcamps\/([A-Za-z0-9-]{1,64})(?:\/(projector|join))?$/.exec(path);
+  if (camp) {
+    const names = { projector: 'barcampProjector', join: 'barcampJoin' };
+    return { name: names[camp[2]] ?? 'barcamp', id: camp[1], kind: 'barcamps' };
+  }
   const board = /^\/lean-coffee\/([A-Za-z0-9-]{1,64})(?:\/(projector|join))?$/.exec(path);
   if (board) {
     const names = { projector: 'leanCoffeeProjector', join: 'leanCoffeeJoin' };
-    return { name: names[board[2]] ?? 'leanCoffee', id: board[1] };
+    return { name: names[board[2]] ?? 'leanCoffee', id: board[1], kind: 'lean-coffee' };
   }
   const entry = /^\/catalogue\/(HE-\d{4}-\d{3,})$/.exec(path);
   if (entry) return { name: 'catalogueEntry', reference: entry[1] };
@@ -344,7 +348,7 @@ function parseRoute(hash) {
 /** Routes that work without a session. */
 const PUBLIC_ROUTES = new Set(['signin', 'invitation', 'forgot', 'reset', 'catalogue', 'catalogueEntry',
   // Lean Coffee boards: guests take part with a board token instead of a session.
-  'leanCoffee', 'leanCoffeeProjector', 'leanCoffeeJoin']);
+  'leanCoffee', 'leanCoffeeProjector', 'leanCoffeeJoin', 'barcamp', 'barcampProjector', 'barcampJoin']);
 
 function navigate(hash, { replace = false } = {}) {
   if (replace) {
@@ -390,7 +394,8 @@ function showRoute({ keep = null } = {}) {
     leanCoffeeList: (el, r, k) => mountLeanCoffeeList(el, r, k, viewContext),
     leanCoffee: (el, r, k) => mountLeanCoffeeBoard(el, r, k, viewContext),
     leanCoffeeProjector: (el, r, k) => mountLeanCoffeeBoard(el, r, k, viewContext),
-    leanCoffeeJoin: (el, r, k) => mountLeanCoffeeJoin(el, r, k, viewContext),
+    leanCoffeeJoin: (el, r, k) => mountBoardJoin(el, r, k, viewContext),
+    barcampJoin: (el, r, k) => mountBoardJoin(el, r, k, viewContext),
     barcampList: (el, r, k) => mountBarcampList(el, r, k, viewContext),
     barcamp: (el, r, k) => mountBarcamp(el, r, k, viewContext),
     barcampProjector: (el, r, k) => mountBarcamp(el, r, k, viewContext),

@@ -260,6 +260,8 @@ struct AuthorizationMatrixTests {
         "POST /api/v1/lean-coffee/{board}/minutes": Rule(method: .post, path: "/api/v1/lean-coffee/{lc}/minutes",
                                                          body: ["meetingId": "5f0c6f5e-0000-4000-8000-000000000001"], needsVersion: false,
                                                          allowed: [.coordinator, .admin]),
+        "GET /api/v1/lean-coffee/{board}/qr.svg": Rule(method: .get, path: "/api/v1/lean-coffee/{lc}/qr.svg", body: nil, needsVersion: false, allowed: members),
+        "GET /api/v1/lean-coffee/{board}/qr.png": Rule(method: .get, path: "/api/v1/lean-coffee/{lc}/qr.png", body: nil, needsVersion: false, allowed: members),
         "GET /api/v1/lean-coffee/{board}/export": Rule(method: .get, path: "/api/v1/lean-coffee/{lc}/export?format=csv", body: nil, needsVersion: false,
                                                        allowed: members),
         // Barcamps: `{bc}` is a fresh barcamp in Integration (by an administrator, guests allowed) with one room `{bcr}`, a
@@ -301,6 +303,8 @@ struct AuthorizationMatrixTests {
         "GET /api/v1/barcamps/{barcamp}/agenda": Rule(method: .get, path: "/api/v1/barcamps/{bc}/agenda", body: nil, needsVersion: false, allowed: members),
         "GET /api/v1/barcamps/{barcamp}/agenda.ics": Rule(method: .get, path: "/api/v1/barcamps/{bc}/agenda.ics", body: nil, needsVersion: false,
                                                           allowed: members),
+        "GET /api/v1/barcamps/{barcamp}/qr.svg": Rule(method: .get, path: "/api/v1/barcamps/{bc}/qr.svg", body: nil, needsVersion: false, allowed: members),
+        "GET /api/v1/barcamps/{barcamp}/qr.png": Rule(method: .get, path: "/api/v1/barcamps/{bc}/qr.png", body: nil, needsVersion: false, allowed: members),
         "GET /api/v1/barcamps/{barcamp}/documentation": Rule(method: .get, path: "/api/v1/barcamps/{bc}/documentation?format=html", body: nil,
                                                              needsVersion: false, allowed: members),
     ]

@@ -123,6 +123,20 @@ struct BarcampAPITests {
             #expect(html.contains("<strong>Ergebnis:</strong>") && !html.contains("<script>"))
             let markdown = String(buffer: try await client.call(.get, "/api/v1/barcamps/\(id)/documentation", token: member).body)
             #expect(markdown.contains("Quartiersbüros"))
+            #expect(markdown.hasPrefix("# ") && markdown.components(separatedBy: "\n# ").count == 1, "the title once")
+            // The same documentation as PDF (German unless lang=en), a structurally valid file.
+            let pdfResponse = try await client.call(.get, "/api/v1/barcamps/\(id)/documentation?format=pdf", token: member)
+            #expect(pdfResponse.status == .ok && pdfResponse.headers[.contentType] == "application/pdf")
+            let pdf = Array(buffer: pdfResponse.body)
+            #expect(pdf.starts(with: Array("%PDF-1.4".utf8)))
+            DossierTests.checkStructure(pdf)
+            let pdfText = DossierTests.latin1(pdf)
+            #expect(pdfText.contains("(Barcamp-Dokumentation) Tj") && pdfText.contains("Quartiersb\\374ros"), "German labels, the notes' text in WinAnsi")
+            let english = DossierTests.latin1(Array(buffer: try await client.call(.get, "/api/v1/barcamps/\(id)/documentation?format=pdf&lang=en",
+                                                                                 token: member).body))
+            #expect(english.contains("(Barcamp documentation) Tj") && english.contains("Page 1 of"))
+            let unknown = try await client.call(.get, "/api/v1/barcamps/\(id)/documentation?format=docx", token: member)
+            #expect(unknown.status == .unprocessableContent && String(buffer: unknown.body).contains("barcamp.formatUnknown"))
         }
     }
 

@@ -214,9 +214,9 @@ struct BarcampSessionTests {
 
             ### Sprachstand Kita (Raum 3)
 
-            No notes.
+            Keine Notizen.
 
-            ## Further sessions
+            ## Weitere Sessions
 
             ### Ohne Platz
 

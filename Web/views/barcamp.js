@@ -5,10 +5,11 @@
 
 import { html, render, attrs } from '../lib/html.js';
 import { ApiError, ifMatch } from '../lib/api.js';
-import { t, formatDateTime } from '../lib/i18n.js';
+import { t, formatDateTime, getLang } from '../lib/i18n.js';
 import { renderMarkdown } from '../lib/markdown.js';
 import { $, announce, setTitle, errorNotice, errorText, renderKeepingFocus, busyButton } from '../lib/ui.js';
 import * as bc from '../state/barcamp.js';
+import { qrFigure } from './board-invite.js';
 
 function guestToken(id) {
   try { return localStorage.getItem(bc.guestKey(id)); } catch { return null; }
@@ -134,6 +135,8 @@ export function mountBarcamp(target, route, keep, ctx) {
   }
 
   const lead = () => state?.me?.role === 'lead';
+  /** The documentation in the reader's language (German is the default). */
+  const docLang = (sep = '&') => (getLang() === 'en' ? `${sep}lang=en` : '');
   const takesPart = () => ['guest', 'participant', 'lead'].includes(state?.me?.role);
   const sessionTitle = (sid) => state.sessions.find((s) => s.id === sid)?.title ?? '';
 
@@ -213,6 +216,10 @@ export function mountBarcamp(target, route, keep, ctx) {
         ${state.capacityWarnings.length ? html`<ul>${state.capacityWarnings.map((w) => html`<li>${t('bc.capacity', { title: sessionTitle(w.sessionId), interest: String(w.interest), capacity: String(w.capacity) })}</li>`)}</ul>` : ''}
         ${gridTemplate(true)}
         <p class="hint">${t('bc.grid.hint')}</p>
+        <div class="field checkbox">
+          <input type="checkbox" id="bc-guests" ${attrs({ checked: b.settings.guestsAllowed })}>
+          <label for="bc-guests">${t('lc.settings.guests')}</label>
+        </div>
       </section>` : (b.status !== 'planning' ? gridTemplate(false) : '')}
       ${takesPart() && b.settings.proposalsOpen && b.status !== 'closed' ? html`<section class="card" aria-labelledby="bc-add-title">
         <h2 id="bc-add-title">${t('bc.add.title')}</h2>
@@ -225,10 +232,16 @@ export function mountBarcamp(target, route, keep, ctx) {
         ${state.sessions.length ? html`<ul class="lc-topics">${state.sessions.map(sessionTemplate)}</ul>` : html`<p>${t('bc.noSessions')}</p>`}</section>
       <section aria-labelledby="bc-agenda-title"><h2 id="bc-agenda-title">${t('bc.agenda')}</h2><div id="bc-agenda"></div>
         <p><a href="/api/v1/barcamps/${id}/agenda.ics">${t('bc.agenda.ics')}</a></p></section>
+      ${lead() && b.settings.guestsAllowed && b.status !== 'closed' ? html`<section class="card lc-invite" aria-labelledby="bc-invite-title" data-testid="bc-invite">
+        <h2 id="bc-invite-title">${t('lc.invite.title')}</h2>
+        <p>${t('lc.invite.body')}</p>
+        ${qrFigure('barcamps', id, { signedIn: Boolean(app.session) })}
+      </section>` : ''}
       <nav class="lc-links" aria-label="${t('lc.links')}"><ul>
         <li><a href="#/barcamps/${id}/projector">${t('lc.projector')}</a></li>
-        <li><a href="/api/v1/barcamps/${id}/documentation?format=html">${t('bc.docs.html')}</a></li>
-        <li><a href="/api/v1/barcamps/${id}/documentation">${t('bc.docs.markdown')}</a></li>
+        <li><a href="/api/v1/barcamps/${id}/documentation?format=html${docLang()}">${t('bc.docs.html')}</a></li>
+        <li><a href="/api/v1/barcamps/${id}/documentation?format=pdf${docLang()}">${t('bc.docs.pdf')}</a></li>
+        <li><a href="/api/v1/barcamps/${id}/documentation${docLang('?')}" download>${t('bc.docs.markdown')}</a></li>
       </ul></nav>`;
   }
 
@@ -253,7 +266,9 @@ export function mountBarcamp(target, route, keep, ctx) {
     setTitle(state.barcamp.title);
     const h1 = $('#page-title');
     if (h1) h1.textContent = state.barcamp.title;
-    renderKeepingFocus(body, projector ? html`<p class="lc-status" data-testid="bc-status"><span class="badge">${t(`bc.status.${state.barcamp.status}`)}</span></p>${gridTemplate(false)}<p><a href="#/barcamps/${id}">${t('bc.back')}</a></p>` : boardTemplate());
+    const joinQR = state.barcamp.settings.guestsAllowed && state.barcamp.status !== 'closed'
+      ? html`<section class="lc-projector-join" aria-label="${t('lc.invite.title')}">${qrFigure('barcamps', id, { signedIn: Boolean(app.session), size: 260 })}</section>` : '';
+    renderKeepingFocus(body, projector ? html`<p class="lc-status" data-testid="bc-status"><span class="badge">${t(`bc.status.${state.barcamp.status}`)}</span></p>${gridTemplate(false)}${joinQR}<p><a href="#/barcamps/${id}">${t('bc.back')}</a></p>` : boardTemplate());
     loadAgenda();
   }
 
@@ -284,6 +299,11 @@ export function mountBarcamp(target, route, keep, ctx) {
   });
 
   target.addEventListener('change', (e) => {
+    if (e.target.id === 'bc-guests' && state) {
+      const settings = { ...state.barcamp.settings, guestsAllowed: e.target.checked };
+      act('PATCH', '', { settings }, { version: true }).catch(() => {});
+      return;
+    }
     const select = e.target.closest('select[data-place]');
     if (!select || !state) return;
     const [roomId, slotId] = select.value ? select.value.split('|') : [];

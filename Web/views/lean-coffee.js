@@ -13,6 +13,7 @@ import { t } from '../lib/i18n.js';
 import { renderMarkdown } from '../lib/markdown.js';
 import { $, announce, setTitle, errorNotice, errorText, renderKeepingFocus, busyButton } from '../lib/ui.js';
 import * as lc from '../state/lean-coffee.js';
+import { qrFigure } from './board-invite.js';
 
 function guestToken(boardId) {
   try {
@@ -121,59 +122,6 @@ export function mountLeanCoffeeList(target, route, keep, ctx) {
   return { name: 'leanCoffeeList', destroy() { destroyed = true; } };
 }
 
-// ------------------------------------------------------------------ guest join
-
-export function mountLeanCoffeeJoin(target, route, keep, ctx) {
-  const id = route.id;
-  let destroyed = false;
-  setTitle(t('lc.join.title'));
-  render(target, html`
-    <h1 id="page-title" tabindex="-1">${t('lc.join.title')}</h1>
-    <div id="lc-join"><p class="loading">${t('app.loading')}</p></div>`);
-
-  async function load() {
-    try {
-      const { data } = await ctx.api.get(`/api/v1/lean-coffee/${encodeURIComponent(id)}/invitation`);
-      if (destroyed) return;
-      if (!data.guestsAllowed) {
-        render($('#lc-join'), html`<div class="notice notice-info"><p>${t('lc.join.closed', { title: data.title })}</p></div>
-          <p><a href="#/signin">${t('nav.signIn')}</a></p>`);
-        return;
-      }
-      render($('#lc-join'), html`
-        <p class="lead">${t('lc.join.intro', { title: data.title })}</p>
-        <form id="lc-join-form" novalidate>
-          <div id="lc-join-error"></div>
-          <div class="field">
-            <label for="lc-join-name">${t('lc.join.name')}</label>
-            <p class="hint" id="lc-join-hint">${t('lc.join.hint')}</p>
-            <input id="lc-join-name" name="displayName" required maxlength="60" autocomplete="nickname" aria-describedby="lc-join-hint">
-          </div>
-          <div class="actions"><button type="submit" class="button primary" id="lc-join-submit">${t('lc.join.submit')}</button></div>
-        </form>`);
-      $('#lc-join-form').addEventListener('submit', async (e) => {
-        e.preventDefault();
-        const done = busyButton($('#lc-join-submit'), t('app.loading'));
-        try {
-          const answer = await ctx.api.post(`/api/v1/lean-coffee/${encodeURIComponent(id)}/guests`, { displayName: $('#lc-join-name').value });
-          try { localStorage.setItem(lc.guestKey(id), answer.data.token); } catch { /* private mode: the token lives for this page only */ }
-          ctx.navigate(`#/lean-coffee/${id}`);
-        } catch (err) {
-          render($('#lc-join-error'), errorNotice(err));
-          $('#lc-join-name').setAttribute('aria-invalid', 'true');
-          $('#lc-join-name').focus();
-        } finally {
-          done();
-        }
-      });
-    } catch (err) {
-      if (!destroyed) render($('#lc-join'), errorNotice(err));
-    }
-  }
-  load();
-  return { name: 'leanCoffeeJoin', destroy() { destroyed = true; } };
-}
-
 // ------------------------------------------------------------------ the board
 
 export function mountLeanCoffeeBoard(target, route, keep, ctx) {
@@ -265,9 +213,6 @@ export function mountLeanCoffeeBoard(target, route, keep, ctx) {
     tick();
   }
 
-  function joinLink() {
-    return `${location.origin}${location.pathname}#/lean-coffee/${id}/join`;
-  }
 
   function statusLine() {
     const b = state.board;
@@ -324,8 +269,7 @@ export function mountLeanCoffeeBoard(target, route, keep, ctx) {
     return html`<section class="card lc-invite" aria-labelledby="lc-invite-title">
       <h2 id="lc-invite-title">${t('lc.invite.title')}</h2>
       <p>${t('lc.invite.body')}</p>
-      <p class="lc-link"><a href="${joinLink()}" data-testid="lc-join-link">${joinLink()}</a></p>
-      <p class="hint">${t('lc.invite.qrNote')}</p>
+      ${qrFigure('lean-coffee', id, { signedIn: Boolean(ctx.app.session) })}
     </section>`;
   }
 
@@ -411,7 +355,7 @@ export function mountLeanCoffeeBoard(target, route, keep, ctx) {
       <ol class="lc-projector-list" data-testid="lc-topics">${topics.map((x) => html`<li data-testid="lc-topic" data-topic="${x.id}" class="lc-status-${x.status}">
         <span class="lc-projector-title">${x.title}</span>
         <span class="lc-projector-dots" data-testid="lc-dots">${state.board.talliesVisible ? dotsText(x.dots ?? 0) : ''}</span></li>`)}</ol>
-      ${state.board.settings.guestsAllowed && state.board.phase !== 'closed' ? html`<p class="lc-projector-join">${t('lc.invite.title')}: <a href="${joinLink()}">${joinLink()}</a></p>` : ''}
+      ${state.board.settings.guestsAllowed && state.board.phase !== 'closed' ? html`<section class="lc-projector-join" aria-label="${t('lc.invite.title')}">${qrFigure('lean-coffee', id, { signedIn: Boolean(ctx.app.session), size: 260 })}</section>` : ''}
       <p><a href="#/lean-coffee/${id}">${t('lc.backToBoard')}</a></p>`;
   }
 

@@ -88,6 +88,51 @@ def test_barcamp_live_keyboard_grid_and_axe(open_page, api):
     screenshot(moderator, "bc-moderator")
 
 
+def test_barcamp_guests_join_by_qr_link_and_the_documentation_is_a_pdf(open_page, api):
+    camp = create_barcamp(api, unique("Werkstatt"))
+    bid = camp["id"]
+    moderator, _ = open_camp(open_page, bid, COORDINATOR, viewport="mobile")
+    # The moderator allows guests with the checkbox (keyboard: Space); the invitation with its QR code appears.
+    box = moderator.get_by_label("Gäste ohne Konto dürfen per Link teilnehmen")
+    box.focus()
+    moderator.keyboard.press("Space")
+    invite = moderator.get_by_test_id("bc-invite")
+    invite.wait_for(timeout=5_000)
+    qr = invite.get_by_test_id("board-qr")
+    qr.wait_for()
+    moderator.wait_for_function("(img) => img.complete && img.naturalWidth > 100", arg=qr.element_handle())
+    link = invite.get_by_test_id("board-join-link").inner_text()
+    assert link.endswith(f"#/barcamps/{bid}/join"), link
+    assert "QR-Code" in (qr.get_attribute("alt") or "")
+    assert_no_violations(moderator, "bc-invite-moderator")
+    projector, _ = open_camp(open_page, bid, COORDINATOR, viewport="desktop", suffix="/projector")
+    projector.get_by_test_id("board-qr").wait_for()
+    assert_no_violations(projector, "bc-projector-qr")
+
+    # A guest on a phone: the join page, an empty name is refused, then the barcamp as guest.
+    guest, _ = open_page(None, viewport="mobile", path=f"/#/barcamps/{bid}/join", wait_ready=False)
+    guest.get_by_role("heading", name="Am Barcamp teilnehmen").wait_for()
+    assert_no_violations(guest, "bc-join")
+    guest.get_by_role("button", name="Teilnehmen").click()
+    guest.get_by_role("alert").wait_for()
+    assert_no_violations(guest, "bc-join-error")
+    guest.get_by_label("Anzeigename").fill("Gast Jana")
+    guest.get_by_role("button", name="Teilnehmen").click()
+    guest.get_by_test_id("bc-status").wait_for()
+    guest.get_by_label("Titel der Session").fill("Mehrsprachige Beratung")
+    guest.get_by_role("button", name="Session vorschlagen").click()
+    moderator.get_by_role("heading", name="Mehrsprachige Beratung").wait_for(timeout=5_000)
+    assert_no_violations(guest, "bc-guest")
+
+    # The documentation as PDF from the link on the page (German), and in English.
+    href = moderator.get_by_role("link", name="Dokumentation (PDF)").get_attribute("href")
+    pdf = api(COORDINATOR).get(href)
+    assert pdf.status_code == 200 and pdf.headers["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF-1.4")
+    assert b"(Barcamp-Dokumentation) Tj" in pdf.content
+    english = api(COORDINATOR).get(href + "&lang=en")
+    assert b"(Barcamp documentation) Tj" in english.content
+
+
 def test_barcamp_hostile_texts(open_page, api):
     camp = create_barcamp(api, unique("Injektion"))
     bid = camp["id"]
@@ -100,6 +145,6 @@ def test_barcamp_hostile_texts(open_page, api):
     page.reload()
     page.get_by_role("heading", name=PAYLOAD).wait_for()
     main = page.locator("main")
-    assert main.locator("img").count() == 0 and main.locator("script").count() == 0
+    assert main.locator("img:not([data-testid=board-qr])").count() == 0 and main.locator("script").count() == 0
     assert main.locator('a[href^="javascript"]').count() == 0
     assert probe.dialogs == []

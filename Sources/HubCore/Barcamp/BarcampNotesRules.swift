@@ -94,36 +94,81 @@ public enum BarcampAgenda {
         }.map(\.entry)
     }
 
-    /// The event documentation in Markdown: every placed session in schedule order with its
-    /// notes, then unplaced sessions that have notes. Notes are inserted as written (Markdown).
-    public static func documentation(barcamp: Barcamp, sessions: [BarcampSession], notes: [SessionNotes]) -> String {
+    /// The event documentation: every placed session in schedule order (grouped by slot) with
+    /// its notes, then unplaced proposals that have notes. German unless `english`.
+    public static func documentationModel(barcamp: Barcamp, sessions: [BarcampSession], notes: [SessionNotes],
+                                          english: Bool = false) -> BarcampDocumentation {
         let notesBySession = Dictionary(notes.map { ($0.sessionID, $0) }, uniquingKeysWith: { a, b in a.version >= b.version ? a : b })
         let sessionByID = Dictionary(sessions.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        var lines = ["# \(barcamp.title)", ""]
+        func entry(_ session: BarcampSession, room: String?) -> BarcampDocumentation.Entry {
+            let text = notesBySession[session.id]?.text ?? ""
+            return .init(title: session.title, room: room, description: session.description, notes: text.isEmpty ? nil : text)
+        }
+        var groups: [BarcampDocumentation.Group] = []
         var written = Set<BarcampSessionID>()
         for slot in barcamp.slots where !slot.kind.isCommon {
             let placed = barcamp.rooms.compactMap { room in barcamp.occupant(of: BarcampCell(roomID: room.id, slotID: slot.id)).map { (room, $0) } }
-            guard !placed.isEmpty else { continue }
-            lines += ["## \(slot.title.isEmpty ? "Slot" : slot.title)", ""]
+            var entries: [BarcampDocumentation.Entry] = []
             for (room, assignment) in placed {
                 guard let session = sessionByID[assignment.sessionID] else { continue }
                 written.insert(session.id)
-                lines += section(session, room: room.name, notes: notesBySession[session.id])
+                entries.append(entry(session, room: room.name))
             }
+            guard !entries.isEmpty else { continue }
+            groups.append(.init(heading: slot.title.isEmpty ? "Slot" : slot.title, entries: entries))
         }
         let rest = sessions.filter { !written.contains($0.id) && $0.status == .proposed && !(notesBySession[$0.id]?.text.isEmpty ?? true) }
             .sorted { ($0.title, $0.id.description) < ($1.title, $1.id.description) }
         if !rest.isEmpty {
-            lines += ["## Further sessions", ""]
-            for session in rest { lines += section(session, room: nil, notes: notesBySession[session.id]) }
+            groups.append(.init(heading: english ? "Further sessions" : "Weitere Sessions", entries: rest.map { entry($0, room: nil) }))
         }
-        return lines.joined(separator: "\n")
+        return BarcampDocumentation(title: barcamp.title, groups: groups, english: english)
     }
 
-    static func section(_ session: BarcampSession, room: String?, notes: SessionNotes?) -> [String] {
-        var lines = ["### \(session.title)" + (room.map { " (\($0))" } ?? ""), ""]
-        if !session.description.isEmpty { lines += ["_\(session.description.replacingOccurrences(of: "\n", with: " "))_", ""] }
-        lines += [notes.map { $0.text.isEmpty ? "No notes." : $0.text } ?? "No notes.", ""]
-        return lines
+    /// The event documentation in Markdown (see `documentationModel`). Notes are inserted as
+    /// written (Markdown); titles and descriptions are user text and rendered by the caller's
+    /// escaping Markdown renderer.
+    public static func documentation(barcamp: Barcamp, sessions: [BarcampSession], notes: [SessionNotes], english: Bool = false) -> String {
+        documentationModel(barcamp: barcamp, sessions: sessions, notes: notes, english: english).markdown
+    }
+}
+
+/// The documentation of a Barcamp as structure, so that Markdown, HTML and PDF say the same.
+public struct BarcampDocumentation: Sendable, Hashable {
+    public struct Entry: Sendable, Hashable {
+        public let title: String
+        /// The room it took place in; nil for sessions that were not placed.
+        public let room: String?
+        public let description: String
+        /// The notes as written (Markdown); nil when there are none.
+        public let notes: String?
+    }
+
+    public struct Group: Sendable, Hashable {
+        /// The slot's title, or "Weitere Sessions" for unplaced sessions with notes.
+        public let heading: String
+        public let entries: [Entry]
+    }
+
+    public let title: String
+    public let groups: [Group]
+    public let english: Bool
+
+    /// What stands where a session has no notes.
+    public var noNotes: String { english ? "No notes." : "Keine Notizen." }
+
+    public func heading(_ entry: Entry) -> String { entry.title + (entry.room.map { " (\($0))" } ?? "") }
+
+    public var markdown: String {
+        var lines = ["# \(title)", ""]
+        for group in groups {
+            lines += ["## \(group.heading)", ""]
+            for entry in group.entries {
+                lines += ["### \(heading(entry))", ""]
+                if !entry.description.isEmpty { lines += ["_\(entry.description.replacingOccurrences(of: "\n", with: " "))_", ""] }
+                lines += [entry.notes ?? noNotes, ""]
+            }
+        }
+        return lines.joined(separator: "\n")
     }
 }

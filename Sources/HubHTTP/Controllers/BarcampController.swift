@@ -86,6 +86,8 @@ struct BarcampController {
         router.get(RouterPath("\(base)/:barcamp/invitation")) { _, context in
             JSONIO.response(try await service.invitation(try Self.barcampID(context)))
         }
+        router.get(RouterPath("\(base)/:barcamp/qr.svg")) { request, context in try await qr(svg: true, request, context) }
+        router.get(RouterPath("\(base)/:barcamp/qr.png")) { request, context in try await qr(svg: false, request, context) }
         router.post(RouterPath("\(base)/:barcamp/guests")) { request, context in
             let body = try await JSONIO.decode(JoinBody.self, from: request, context: context, limit: settings.maxBodyBytes)
             return JSONIO.response(try await service.joinAsGuest(try Self.barcampID(context), displayName: body.displayName), status: .created)
@@ -170,11 +172,44 @@ struct BarcampController {
             return Response(status: .ok, headers: [.contentType: "text/calendar; charset=utf-8"], body: .init(byteBuffer: .init(string: text)))
         }
         router.get(RouterPath("\(base)/:barcamp/documentation")) { request, context -> Response in
-            let html = request.uri.queryParameters.get("format") == "html"
-            let text = try await service.documentation(try Self.barcampID(context), html: html, by: try await actor(request, context))
-            return Response(status: .ok, headers: [.contentType: html ? "text/html; charset=utf-8" : "text/markdown; charset=utf-8"],
-                            body: .init(byteBuffer: .init(string: text)))
+            let query = request.uri.queryParameters
+            let format = try Self.documentationFormat(query.get("format"))
+            let english = query.get("lang") == "en"
+            let bytes = try await service.documentation(try Self.barcampID(context), format: format, english: english,
+                                                        by: try await actor(request, context))
+            var headers: HTTPFields = [.contentType: Self.contentType(format)]
+            if format == .pdf {
+                headers[.contentDisposition] = "inline; filename=\"barcamp-\(context.parameters.get("barcamp") ?? "")-\(english ? "documentation" : "dokumentation").pdf\""
+            }
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
         }
+    }
+
+    static func documentationFormat(_ text: String?) throws -> BarcampService.DocumentationFormat {
+        guard let text else { return .markdown }
+        guard let format = BarcampService.DocumentationFormat(rawValue: text) else {
+            throw DomainError(.validation, code: "barcamp.formatUnknown", message: "The format must be markdown, html or pdf.",
+                              fields: [FieldIssue(field: "format", code: "barcamp.formatUnknown", message: "Use markdown, html or pdf.")])
+        }
+        return format
+    }
+
+    static func contentType(_ format: BarcampService.DocumentationFormat) -> String {
+        switch format {
+        case .markdown: "text/markdown; charset=utf-8"
+        case .html: "text/html; charset=utf-8"
+        case .pdf: "application/pdf"
+        }
+    }
+
+    /// The QR code of the guests' join link, for moderators to show or print. For those who may
+    /// read the barcamp.
+    func qr(svg: Bool, _ request: Request, _ context: HubRequestContext) async throws -> Response {
+        let barcamp = try Self.barcampID(context)
+        _ = try await service.get(barcamp, by: try await actor(request, context))
+        let url = settings.publicOrigin + "/#/barcamps/\(barcamp)/join"
+        guard let response = QRCodeImage.response(for: url, svg: svg, fileName: "barcamp-\(barcamp)") else { throw DomainError.notFound("barcamp") }
+        return response
     }
 
     func actor(_ request: Request, _ context: HubRequestContext) async throws -> BoardActor {

@@ -50,6 +50,8 @@ struct LeanCoffeeController {
         router.get("/api/v1/lean-coffee/:board/invitation") { _, context in
             JSONIO.response(try await service.invitation(try Self.boardID(context)))
         }
+        router.get("/api/v1/lean-coffee/:board/qr.svg") { request, context in try await qr(svg: true, request, context) }
+        router.get("/api/v1/lean-coffee/:board/qr.png") { request, context in try await qr(svg: false, request, context) }
         router.post("/api/v1/lean-coffee/:board/guests") { request, context in
             let body = try await JSONIO.decode(JoinBody.self, from: request, context: context, limit: settings.maxBodyBytes)
             return JSONIO.response(try await service.joinAsGuest(try Self.boardID(context), displayName: body.displayName), status: .created)
@@ -152,6 +154,16 @@ struct LeanCoffeeController {
             return Response(status: .ok, headers: [.contentType: type, .contentDisposition: "attachment; filename=\"lean-coffee-\(id).\(ext)\""],
                             body: .init(byteBuffer: .init(string: body)))
         }
+    }
+
+    /// The QR code of the guests' join link, for the facilitator to show or print. For those who
+    /// may read the board.
+    func qr(svg: Bool, _ request: Request, _ context: HubRequestContext) async throws -> Response {
+        let board = try Self.boardID(context)
+        _ = try await service.get(board, by: try await actor(request, context))
+        let url = settings.publicOrigin + "/#/lean-coffee/\(board)/join"
+        guard let response = QRCodeImage.response(for: url, svg: svg, fileName: "lean-coffee-\(board)") else { throw DomainError.notFound("leanCoffee") }
+        return response
     }
 
     func actor(_ request: Request, _ context: HubRequestContext) async throws -> BoardActor {

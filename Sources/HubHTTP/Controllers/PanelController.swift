@@ -194,14 +194,8 @@ struct PanelController {
         let view = try await panels.get(try Self.panelID(context), by: context.principal)
         let language = Self.language(request)
         let url = settings.publicOrigin + view.publicPath + (language == .en ? "?lang=en" : "")
-        guard let modules = QRCodeImage.modules(url) else { throw DomainError.notFound("panel") }
-        if svg {
-            return Response(status: .ok, headers: [.contentType: "image/svg+xml; charset=utf-8",
-                                                   .contentDisposition: "inline; filename=\"panel-\(view.id).svg\""],
-                            body: .init(byteBuffer: ByteBuffer(string: QRCodeImage.svg(modules, title: url))))
-        }
-        return Response(status: .ok, headers: [.contentType: "image/png", .contentDisposition: "inline; filename=\"panel-\(view.id).png\""],
-                        body: .init(byteBuffer: ByteBuffer(bytes: QRCodeImage.png(modules))))
+        guard let response = QRCodeImage.response(for: url, svg: svg, fileName: "panel-\(view.id)") else { throw DomainError.notFound("panel") }
+        return response
     }
 
     // MARK: Public pages

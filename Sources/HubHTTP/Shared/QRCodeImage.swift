@@ -1,5 +1,7 @@
 import CQRencode
 import Foundation
+import Hummingbird
+import NIOCore
 
 /// QR codes for a panel's public link, drawn by Debian's libqrencode and written here as SVG
 /// (a single path) or PNG (1-bit grey, stored deflate blocks: no compression library needed).
@@ -95,5 +97,18 @@ enum QRCodeImage {
         var c: UInt32 = 0xFFFF_FFFF
         for byte in bytes { c = crcTable[Int((c ^ UInt32(byte)) & 0xff)] ^ (c >> 8) }
         return c ^ 0xFFFF_FFFF
+    }
+}
+
+extension QRCodeImage {
+    /// An image answer with the QR code of `url` (SVG or PNG), or nil when the link does not fit.
+    static func response(for url: String, svg: Bool, fileName: String) -> Response? {
+        guard let modules = modules(url) else { return nil }
+        if svg {
+            return Response(status: .ok, headers: [.contentType: "image/svg+xml; charset=utf-8", .contentDisposition: "inline; filename=\"\(fileName).svg\""],
+                            body: .init(byteBuffer: ByteBuffer(string: self.svg(modules, title: url))))
+        }
+        return Response(status: .ok, headers: [.contentType: "image/png", .contentDisposition: "inline; filename=\"\(fileName).png\""],
+                        body: .init(byteBuffer: ByteBuffer(bytes: png(modules))))
     }
 }

@@ -228,15 +228,28 @@ public struct BarcampService: Sendable {
 
     /// The event documentation: every session's notes in schedule order, as Markdown or as a
     /// standalone HTML page (rendered by the safe Markdown renderer).
-    public func documentation(_ id: BarcampID, html: Bool, by actor: BoardActor) async throws -> String {
+    /// The documentation formats: Markdown, an HTML page, a PDF.
+    public enum DocumentationFormat: String, Sendable { case markdown, html, pdf }
+
+    /// The event documentation (every session's notes in schedule order), German unless `english`.
+    public func documentation(_ id: BarcampID, format: DocumentationFormat, english: Bool = false, by actor: BoardActor) async throws -> [UInt8] {
         let s = try await state(id, by: actor)
-        let markdown = "# \(s.barcamp.title)\n\n" + BarcampAgenda.documentation(barcamp: s.barcamp, sessions: s.sessions, notes: s.notes)
-        guard html else { return markdown }
-        return """
-            <!doctype html>
-            <html lang="de"><head><meta charset="utf-8"><title>\(Markdown.escapeHTML(s.barcamp.title))</title></head>
-            <body>\(Markdown.html(markdown))</body></html>
-            """
+        let model = BarcampAgenda.documentationModel(barcamp: s.barcamp, sessions: s.sessions, notes: s.notes, english: english)
+        switch format {
+        case .markdown:
+            return Array(model.markdown.utf8)
+        case .html:
+            let page = """
+                <!doctype html>
+                <html lang="\(english ? "en" : "de")"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+                <title>\(Markdown.escapeHTML(model.title))</title></head>
+                <body><main>\(Markdown.html(model.markdown))</main></body></html>
+                """
+            return Array(page.utf8)
+        case .pdf:
+            let latest = ([s.barcamp.updatedAt] + s.sessions.map(\.updatedAt) + s.notes.map(\.updatedAt)).max() ?? s.barcamp.updatedAt
+            return NotesPDF.render(NotesDocument(model, date: latest))
+        }
     }
 
     // MARK: Guests

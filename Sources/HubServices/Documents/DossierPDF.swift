@@ -222,30 +222,8 @@ public enum DossierPDF {
 
         /// User Markdown as plain blocks: paragraphs, bullet and numbered lists, quotes.
         func markdown(_ source: String) {
-            let blocks = PlainTextBlock.parse(markdown: source)
-            guard !blocks.isEmpty else {
+            if !t.markdown(source, style: body) {
                 t.paragraph(DossierText.none, style: body.with(color: .muted))
-                return
-            }
-            for (i, block) in blocks.enumerated() {
-                if i > 0 {
-                    if case .item = block, case .item = blocks[i - 1] { t.y -= 1 } else { t.y -= 5 }
-                }
-                switch block {
-                case .paragraph(let text):
-                    t.paragraph(text, style: body)
-                case .item(let level, let marker, let text):
-                    let indent = 4 + Double(min(level, 6)) * 14
-                    t.paragraph(text, style: body, indent: indent, marker: marker.isEmpty ? nil : marker, markerWidth: marker.count > 2 ? 22 : 14)
-                case .quote(let text):
-                    let top = t.y
-                    t.paragraph(text, style: body.with(color: .muted), indent: 12)
-                    if t.y < top { t.line(from: t.left + 3, top - 2, to: t.left + 3, t.y + 2, .line, lineWidth: 2) }
-                case .rule:
-                    t.ensure(8)
-                    t.line(from: t.left, t.y - 4, to: t.right, t.y - 4, .line)
-                    t.y -= 8
-                }
             }
         }
 

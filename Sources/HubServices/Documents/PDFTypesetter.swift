@@ -196,6 +196,35 @@ final class PDFTypesetter {
         if !lines.isEmpty { y -= spaceAfter }
     }
 
+    /// User Markdown as plain blocks: paragraphs, bullet and numbered lists, quotes, rules
+    /// (links, emphasis and raw HTML become plain text). False when there was nothing to show.
+    @discardableResult
+    func markdown(_ source: String, style: PDFTextStyle) -> Bool {
+        let blocks = PlainTextBlock.parse(markdown: source)
+        guard !blocks.isEmpty else { return false }
+        for (i, block) in blocks.enumerated() {
+            if i > 0 {
+                if case .item = block, case .item = blocks[i - 1] { y -= 1 } else { y -= 5 }
+            }
+            switch block {
+            case .paragraph(let text):
+                paragraph(text, style: style)
+            case .item(let level, let marker, let text):
+                let indent = 4 + Double(min(level, 6)) * 14
+                paragraph(text, style: style, indent: indent, marker: marker.isEmpty ? nil : marker, markerWidth: marker.count > 2 ? 22 : 14)
+            case .quote(let text):
+                let top = y
+                paragraph(text, style: style.with(color: .muted), indent: 12)
+                if y < top { line(from: left + 3, top - 2, to: left + 3, y + 2, .line, lineWidth: 2) }
+            case .rule:
+                ensure(8)
+                line(from: left, y - 4, to: right, y - 4, .line)
+                y -= 8
+            }
+        }
+        return true
+    }
+
     /// A heading kept on the page with at least `keep` points of what follows.
     func heading(_ text: String, style: PDFTextStyle, spaceBefore: Double, spaceAfter: Double, keep: Double = 40) {
         let lines = Self.wrap(WinAnsi.encode(text), font: style.font, size: style.size, width: width)
