@@ -272,3 +272,33 @@ struct FeedbackPanelSubmissionTests {
         #expect(try InviteRules.revoke(revoked, of: panel, in: F.workspace(), by: F.coordinator, now: F.now).1.isEmpty)
     }
 }
+
+@Suite("Answer values on the wire")
+struct AnswerValueCodingTests {
+    func json(_ value: AnswerValue) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    func decode(_ text: String) throws -> AnswerValue { try JSONDecoder().decode(AnswerValue.self, from: Data(text.utf8)) }
+
+    @Test("One key with the plain value, and back")
+    func roundTrip() throws {
+        let cases: [(AnswerValue, String)] = [(.scale(4), #"{"scale":4}"#), (.choice("bus"), #"{"choice":"bus"}"#),
+                                              (.choices(["bus", "rad"]), #"{"choices":["bus","rad"]}"#), (.text("Gut <b>so</b>"), #"{"text":"Gut <b>so<\/b>"}"#)]
+        for (value, expected) in cases {
+            #expect(try json(value) == expected)
+            #expect(try decode(expected) == value)
+        }
+    }
+
+    @Test("The older form with _0 is still read; anything else is refused")
+    func olderFormAndRefusals() throws {
+        #expect(try decode(#"{"scale":{"_0":4}}"#) == .scale(4))
+        #expect(try decode(#"{"choices":{"_0":["a"]}}"#) == .choices(["a"]))
+        for bad in [#"{}"#, #"{"scale":4,"text":"x"}"#, #"{"scale":"vier"}"#, #"{"rating":4}"#] {
+            #expect(throws: DecodingError.self) { try decode(bad) }
+        }
+    }
+}

@@ -111,11 +111,12 @@ export function tr(textObj, lang) {
   return (lang === 'en' && textObj.en) ? textObj.en : (textObj.de ?? '');
 }
 
-/** An answer value of the server's JSON ({scale: {_0: 4}}, {choices: {_0: [...]}}) as display text. */
+/** An answer value of the server's JSON ({scale: 4}, {choices: [...]}; the older {scale: {_0: 4}} too) as display text. */
 export function answerText(value, question, lang) {
   if (!value || typeof value !== 'object') return '';
   const kind = Object.keys(value)[0];
-  const inner = value[kind]?._0;
+  const raw = value[kind];
+  const inner = raw && typeof raw === 'object' && !Array.isArray(raw) && '_0' in raw ? raw._0 : raw;
   const label = (key) => tr((question?.options ?? []).find((o) => o.key === key)?.label, lang) || String(key);
   switch (kind) {
     case 'scale': {

@@ -53,6 +53,11 @@ test('answers of the server shape as text', () => {
   assert.equal(p.answerText({ scale: { _0: 2 } }, q, 'de'), '2 – zwei');
   assert.equal(p.answerText({ choices: { _0: ['a', 'zz'] } }, q, 'en'), 'Alpha EN, zz');
   assert.equal(p.answerText({ text: { _0: 'Hallo' } }, q, 'de'), 'Hallo');
+  // The server's form since the explicit encoding: one key with the plain value.
+  assert.equal(p.answerText({ scale: 2 }, q, 'de'), '2 – zwei');
+  assert.equal(p.answerText({ choices: ['a', 'zz'] }, q, 'en'), 'Alpha EN, zz');
+  assert.equal(p.answerText({ choice: 'a' }, q, 'en'), 'Alpha EN');
+  assert.equal(p.answerText({ text: 'Hallo' }, q, 'de'), 'Hallo');
   assert.equal(p.answerText(null, q, 'de'), '');
 });
 

@@ -2,7 +2,9 @@ import Foundation
 
 public typealias SubmissionID = Identifier<PanelSubmission>
 
-/// An answer to one question.
+/// An answer to one question. On the wire and in storage one key names the kind:
+/// `{"scale":4}`, `{"choice":"bus"}`, `{"choices":["bus","rad"]}`, `{"text":"…"}`. (The
+/// compiler's default form `{"scale":{"_0":4}}`, written before, is still read.)
 public enum AnswerValue: Sendable, Hashable, Codable {
     /// A point of a 1–5 scale.
     case scale(Int)
@@ -11,6 +13,36 @@ public enum AnswerValue: Sendable, Hashable, Codable {
     /// The keys of the chosen options (multiple choice).
     case choices([String])
     case text(String)
+
+    private enum Key: String, CodingKey { case scale, choice, choices, text }
+    private enum Wrapped: String, CodingKey { case value = "_0" }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: Key.self)
+        switch self {
+        case .scale(let v): try c.encode(v, forKey: .scale)
+        case .choice(let v): try c.encode(v, forKey: .choice)
+        case .choices(let v): try c.encode(v, forKey: .choices)
+        case .text(let v): try c.encode(v, forKey: .text)
+        }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: Key.self)
+        guard c.allKeys.count == 1, let key = c.allKeys.first else {
+            throw DecodingError.dataCorrupted(.init(codingPath: c.codingPath, debugDescription: "One of scale, choice, choices, text."))
+        }
+        func value<T: Decodable>(_ type: T.Type) throws -> T {
+            if let plain = try? c.decode(T.self, forKey: key) { return plain }
+            return try c.nestedContainer(keyedBy: Wrapped.self, forKey: key).decode(T.self, forKey: .value)
+        }
+        switch key {
+        case .scale: self = .scale(try value(Int.self))
+        case .choice: self = .choice(try value(String.self))
+        case .choices: self = .choices(try value([String].self))
+        case .text: self = .text(try value(String.self))
+        }
+    }
 }
 
 /// The answer to one question.
