@@ -55,7 +55,8 @@ public enum HubRouter {
         AccountController(account: d.account, secondFactor: d.secondFactor, store: d.deps.store, hub: d.hub).add(to: http)
         InvitationController(invitations: d.invitations, settings: d.settings).add(to: http)
         PasswordResetController(resets: d.passwordResets).add(to: http)
-        AdminController(administration: Administration(deps: d.deps), organizations: Organizations(deps: d.deps)).add(to: http)
+        AdminController(administration: Administration(deps: d.deps), organizations: Organizations(deps: d.deps),
+                        passwordResets: d.passwordResets).add(to: http)
         PolicyFieldController(queries: PolicyFieldQueries(deps: d.deps), setPriorities: SetPolicyFieldPriorities(deps: d.deps)).add(to: http)
         WorkspaceController(queries: WorkspaceQueries(deps: d.deps), create: CreateWorkspace(deps: d.deps), update: UpdateWorkspace(deps: d.deps),
                             archive: SetWorkspaceArchived(deps: d.deps), setMember: SetMember(deps: d.deps),

@@ -89,6 +89,8 @@ struct AuthorizationMatrixTests {
         "GET /api/v1/users": Rule(method: .get, path: "/api/v1/users", body: nil, needsVersion: false, allowed: [.admin]),
         "PATCH /api/v1/users/{userId}": Rule(method: .patch, path: "/api/v1/users/{user}", body: ["isSteering": "true"], needsVersion: false,
                                              allowed: [.admin]),
+        "POST /api/v1/users/{userId}/password-reset": Rule(method: .post, path: "/api/v1/users/{user}/password-reset", body: nil,
+                                                           needsVersion: false, allowed: [.admin]),
         "GET /api/v1/audit": Rule(method: .get, path: "/api/v1/audit", body: nil, needsVersion: false, allowed: [.admin]),
         "GET /api/v1/organizations": Rule(method: .get, path: "/api/v1/organizations", body: nil, needsVersion: false, allowed: signedIn),
         "POST /api/v1/organizations": Rule(method: .post, path: "/api/v1/organizations", body: ["name": "Neuer Träger", "kind": "agency"],

@@ -215,6 +215,44 @@ struct IdentityTests {
         }
     }
 
+    @Test("Reset access: an administrator gets a single-use link for another account; using it ends that account's sessions")
+    func resetAccess() async throws {
+        let hub = try await TestHub()
+        try await hub.application().test(.router) { client in
+            let admin = try await client.token(.admin)
+            let coordinator = try await client.token(.coordinator)
+            let memberSession = try await client.token(.member)
+            let member = try #require(try await hub.graph.store.credentials(email: "mitglied@roundtable.example")?.0.id)
+            let adminID = try #require(try await hub.graph.store.credentials(email: "admin@roundtable.example")?.0.id)
+            #expect(try await client.call(.post, "/api/v1/users/\(member)/password-reset", token: coordinator).status == .forbidden)
+            #expect(try await client.call(.post, "/api/v1/users/\(member)/password-reset", token: nil).status == .unauthorized)
+            let own = try await client.call(.post, "/api/v1/users/\(adminID)/password-reset", token: admin)
+            #expect(own.status == .conflict && Self.error(own) == "passwordReset.ownAccount")
+            #expect(try await client.call(.post, "/api/v1/users/\(UUID())/password-reset", token: admin).status == .notFound)
+
+            let issued = try await client.call(.post, "/api/v1/users/\(member)/password-reset", token: admin)
+            #expect(issued.status == .created)
+            let body = JSON.object(issued.body)
+            let link = try #require(body["link"] as? String)
+            #expect(link.contains("/#/reset/"))
+            let expires = try #require((body["expiresAt"] as? String).flatMap { try? Date($0, strategy: .iso8601.year().month().day().time(includingFractionalSeconds: true)) })
+            #expect(abs(expires.timeIntervalSinceNow - 24 * 3600) < 120, "valid for a day")
+            let token = String(link[link.range(of: "/#/reset/")!.upperBound...])
+            #expect(try await client.call(.get, "/api/v1/me", token: memberSession).status == .ok)
+            let confirm = try await client.call(.post, "/api/v1/password-reset/confirm", token: nil,
+                                                json: ["token": token, "newPassword": "ein neuer langer Satz"])
+            #expect(confirm.status == .noContent)
+            #expect(try await client.call(.get, "/api/v1/me", token: memberSession).status == .unauthorized, "the member's sessions ended")
+            #expect(try await client.call(.post, "/api/v1/session", token: nil,
+                                          json: ["email": "mitglied@roundtable.example", "password": "ein neuer langer Satz"]).status == .ok)
+            let again = try await client.call(.post, "/api/v1/password-reset/confirm", token: nil, json: ["token": token, "newPassword": "noch ein anderer Satz"])
+            #expect(again.status == .notFound, "single use")
+            let audit = JSON.object(try await client.call(.get, "/api/v1/audit?type=password.resetIssued", token: admin).body)["items"] as? [[String: Any]] ?? []
+            #expect(audit.count == 1 && audit.first?["subject"] as? String == member.description && audit.first?["actorId"] as? String == adminID.description)
+            #expect(!String(buffer: try await client.call(.get, "/api/v1/audit", token: admin).body).contains(token), "the link is not in the audit log")
+        }
+    }
+
     @Test("Audit log: security events with actor and address hash, never the raw address; filter by type")
     func audit() async throws {
         let hub = try await TestHub()

@@ -89,6 +89,7 @@ function mountUsers(host, ctx, keep) {
           <label for="user-steering-${u.id}">${t('admin.users.isSteering')}<span class="visually-hidden"> – ${u.displayName}</span></label>
         </div>
       </div>
+      ${self ? '' : html`<p><button type="button" class="button secondary" data-reset-user="${u.id}" id="user-reset-${u.id}">${t('admin.users.resetAccess')}<span class="visually-hidden"> – ${u.displayName}</span></button></p>`}
     </li>`;
   }
 
@@ -163,10 +164,50 @@ function mountUsers(host, ctx, keep) {
     }
   }
 
+  /** "Reset access": a single-use link for the person, shown here to hand over by another channel. */
+  async function resetAccess(button) {
+    const userId = button.getAttribute('data-reset-user');
+    const user = (users ?? []).find((u) => u.id === userId);
+    if (!user) return;
+    const status = $('#users-status');
+    const done = busyButton(button, t('app.loading'));
+    try {
+      const { data } = await ctx.call(ctx.api.post(`/api/v1/users/${encodeURIComponent(userId)}/password-reset`, {}));
+      render(status, html`<div class="notice notice-success" data-testid="reset-link">
+        <h3 id="reset-link-title" tabindex="-1">${t('admin.users.resetTitle', { name: user.displayName })}</h3>
+        <p>${t('admin.users.resetBody', { until: formatDateTime(data.expiresAt) })}</p>
+        <div class="field"><label for="reset-link-value">${t('admin.users.resetLink')}</label>
+          <input id="reset-link-value" type="text" readonly value="${data.link}" spellcheck="false"></div>
+        <p><button type="button" class="button secondary" id="reset-link-copy">${t('admin.users.resetCopy')}</button></p>
+      </div>`);
+      $('#reset-link-title')?.focus();
+      announce(t('admin.users.resetTitle', { name: user.displayName }));
+    } catch (err) {
+      render(status, errorNotice(err));
+      announce(errorText(err));
+    } finally {
+      done();
+    }
+  }
+
   load();
 
   return {
     name: 'admin',
+    onClick(el) {
+      if (el.hasAttribute && el.hasAttribute('data-reset-user')) {
+        resetAccess(el);
+        return true;
+      }
+      if (el.id === 'reset-link-copy') {
+        const input = $('#reset-link-value');
+        input?.select();
+        (navigator.clipboard ? navigator.clipboard.writeText(input?.value ?? '') : Promise.reject(new Error('no clipboard')))
+          .then(() => announce(t('admin.users.resetCopied')), () => announce(t('admin.users.resetSelect')));
+        return true;
+      }
+      return false;
+    },
     onSubmit(form) {
       if (form.id !== 'user-search') return;
       query = form.elements.namedItem('query').value.trim();

@@ -159,3 +159,41 @@ def test_a11y_sign_in_page_with_forgot_link(open_page, viewport):
     page, _ = open_page(None, viewport=viewport, path="/#/signin")
     assert page.get_by_test_id("forgot-link").is_visible()
     assert_no_violations(page, f"signin-forgot-link-{viewport}")
+
+
+@pytest.mark.parametrize("viewport", ["mobile", "desktop"])
+def test_administrator_resets_access_without_mail(open_page, make_user, hub, viewport):
+    """No mail server: the administrator issues a reset link on the people page (keyboard only) and
+    hands it over; the person sets a new password with it, and the link works only once."""
+    from conftest import ADMIN
+
+    person = make_user()
+    page, probe = open_page(ADMIN, viewport=viewport, path="/#/admin")
+    page.locator("#user-query").fill(person.email)
+    page.keyboard.press("Enter")
+    row = page.locator(f'[data-testid="user-row"][data-email="{person.email}"]')
+    row.wait_for()
+    page.wait_for_function("() => document.querySelectorAll('[data-testid=user-row]').length === 1")
+    button = row.get_by_role("button", name=f"Zugang zurücksetzen – {person.name}")
+    button.focus()
+    page.keyboard.press("Enter")
+    notice = page.get_by_test_id("reset-link")
+    notice.wait_for()
+    assert focused(page)["id"] == "reset-link-title"
+    link = page.locator("#reset-link-value").input_value()
+    assert "/#/reset/" in link
+    assert_no_violations(page, f"admin-reset-link-{viewport}")
+
+    stranger, _ = open_page(None, viewport=viewport, path=link[link.index("/#/"):], wait_ready=False)
+    stranger.get_by_role("heading", name="Neues Passwort festlegen", level=1).wait_for()
+    stranger.locator("#reset-password").fill("Brücke-Regen-Flöte-2027")
+    stranger.locator("#reset-password2").fill("Brücke-Regen-Flöte-2027")
+    stranger.get_by_role("button", name="Passwort speichern").click()
+    stranger.wait_for_function("() => !location.hash.startsWith('#/reset/')")
+    import requests
+
+    signed_in = requests.post(f"{hub.base_url}/api/v1/session", json={"email": person.email, "password": "Brücke-Regen-Flöte-2027", "mode": "token"}, timeout=10)
+    assert signed_in.status_code == 200, signed_in.text
+    again = requests.post(f"{hub.base_url}/api/v1/password-reset/confirm", json={"token": link.rsplit("/", 1)[1], "newPassword": "noch ein ganz anderer Satz"}, timeout=10)
+    assert again.status_code == 404
+    assert probe.page_errors == []

@@ -7,6 +7,7 @@ import Hummingbird
 struct AdminController {
     let administration: Administration
     let organizations: Organizations
+    let passwordResets: PasswordResets
 
     struct OrganizationBody: Decodable {
         let name: String?
@@ -67,6 +68,11 @@ struct AdminController {
             let user = try await administration.setRoles(of: id, isAdmin: body.isAdmin, isSteering: body.isSteering,
                                                          by: context.principal, clientKey: context.clientKey)
             return JSONIO.response(UserView(user))
+        }
+        router.post("/api/v1/users/:userId/password-reset") { _, context in
+            let id = try WorkspaceController.userID(context)
+            guard context.principal.isSignedIn else { throw DomainError.unauthenticated }
+            return JSONIO.response(try await passwordResets.issue(for: id, by: context.principal, clientKey: context.clientKey), status: .created)
         }
         router.get("/api/v1/organizations") { _, context in
             JSONIO.response(Items(items: try await organizations.list(by: context.principal).map(OrganizationView.init)))

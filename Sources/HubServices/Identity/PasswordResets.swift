@@ -12,6 +12,14 @@ public struct PasswordResets: Sendable {
     let throttle: LoginThrottle
     let publicOrigin: String
     public static let lifetime: TimeInterval = 3600
+    /// A link an administrator hands over (in person, by phone, by another channel) lives a day.
+    public static let issuedLifetime: TimeInterval = 24 * 3600
+
+    /// A reset link an administrator issued for someone who cannot receive mail.
+    public struct IssuedLink: Sendable, Encodable {
+        public let link: String
+        public let expiresAt: Date
+    }
 
     public init(deps: ServiceDependencies, digest: any TokenDigest, hasher: any PasswordHasher, mailer: any Mailer,
                 throttle: LoginThrottle, publicOrigin: String) {
@@ -57,6 +65,28 @@ public struct PasswordResets: Sendable {
         } catch {
             deps.logger.error("password reset mail failed", metadata: ["error": "\(error)"])
         }
+    }
+
+    /// "Reset access" for an account whose owner forgot the password where no mail server is
+    /// configured (or the mail does not arrive): an administrator gets a single-use link, valid
+    /// for a day, to hand over by another channel. The account's sessions end when the link is
+    /// used, as with a mailed one. Not for one's own account (that is the account page's job),
+    /// audited as `password.resetIssued` with the account as subject.
+    public func issue(for userID: UserID, by actor: Principal, clientKey: String?) async throws -> IssuedLink {
+        guard Permissions.canAdministerUsers(actor) else { throw actor.adminRefusal }
+        guard userID != actor.userID else {
+            throw DomainError(.invalidTransition, code: "passwordReset.ownAccount",
+                              message: "Change your own password on your account page.")
+        }
+        guard let user = try await deps.store.user(userID) else { throw DomainError.notFound("user") }
+        let now = deps.clock.now()
+        let token = digest.newToken()
+        let expiresAt = now.addingTimeInterval(Self.issuedLifetime)
+        try await deps.commit(ChangeSet(changes: [
+            .insertPasswordReset(PasswordReset(tokenHash: digest.digest(token), userID: user.id, createdAt: now, expiresAt: expiresAt, usedAt: nil)),
+            .appendAudit(AuditEntry(at: now, type: "password.resetIssued", actorID: actor.userID, addressHash: clientKey, subject: user.id.description)),
+        ]))
+        return IssuedLink(link: "\(publicOrigin)/#/reset/\(token)", expiresAt: expiresAt)
     }
 
     /// Sets the new password; ends every session of the account.
