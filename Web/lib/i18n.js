@@ -517,7 +517,7 @@ export const messages = {
     'reset.invalid.body': 'Links zum Zurücksetzen gelten eine Stunde und nur einmal. Vielleicht wurde der Link schon benutzt oder Sie haben inzwischen einen neueren angefordert.',
     'reset.invalid.requestNew': 'Neuen Link anfordern',
 
-    'errorCode.passwordReset.unavailable': 'Ihre Installation versendet keine E-Mails; die Administration (Stabsstelle Sozialplanung) kann Ihnen einen Link zum Zurücksetzen geben.',
+    'errorCode.passwordReset.unavailable': 'Ihre Installation versendet keine E-Mails; wenden Sie sich an die Stabsstelle Sozialplanung.',
     'errorCode.passwordReset.ownAccount': 'Ihr eigenes Passwort ändern Sie auf Ihrer Kontoseite.',
     'errorCode.passwordReset.invalid': 'Dieser Link ist ungültig oder abgelaufen. Fordern Sie einen neuen an.',
 
@@ -1825,7 +1825,7 @@ export const messages = {
     'reset.invalid.body': 'Reset links are valid for one hour and work once. Perhaps the link was used already, or you have requested a newer one since.',
     'reset.invalid.requestNew': 'Request a new link',
 
-    'errorCode.passwordReset.unavailable': 'Your installation sends no email; the administrators (Stabsstelle Sozialplanung) can give you a reset link.',
+    'errorCode.passwordReset.unavailable': 'Your installation sends no email; please contact the social planning staff (Stabsstelle Sozialplanung).',
     'errorCode.passwordReset.ownAccount': 'Change your own password on your account page.',
     'errorCode.passwordReset.invalid': 'This link is invalid or has expired. Request a new one.',
 
