@@ -64,6 +64,7 @@ struct AuthorizationMatrixTests {
         "DELETE /api/v1/me/sessions/{sessionId}": Rule(method: .delete, path: "/api/v1/me/sessions/{session}", body: nil, needsVersion: false,
                                                        allowed: signedIn),
         "POST /api/v1/me/totp": Rule(method: .post, path: "/api/v1/me/totp", body: nil, needsVersion: false, allowed: signedIn),
+        "GET /api/v1/me/totp/qr.svg": Rule(method: .get, path: "/api/v1/me/totp/qr.svg", body: nil, needsVersion: false, allowed: signedIn),
         "POST /api/v1/me/totp/confirm": Rule(method: .post, path: "/api/v1/me/totp/confirm", body: ["code": "000000"], needsVersion: false,
                                              allowed: signedIn),
         "DELETE /api/v1/me/totp": Rule(method: .delete, path: "/api/v1/me/totp", body: ["code": "000000"], needsVersion: false, allowed: signedIn),

@@ -38,10 +38,17 @@ struct IdentityTests {
             let enrolment = JSON.object(try await client.call(.post, "/api/v1/me/totp", token: first).body)
             let secret = try #require(enrolment["secret"] as? String)
             #expect((enrolment["otpauthUri"] as? String)?.hasPrefix("otpauth://totp/Roundtable:mitglied%40roundtable.example?secret=\(secret)") == true)
+            // The QR code of the enrolment carries the same URI (for the authenticator app's camera).
+            let qr = try await client.call(.get, "/api/v1/me/totp/qr.svg", token: first)
+            #expect(qr.status == .ok && qr.headers[.contentType]?.hasPrefix("image/svg+xml") == true)
+            #expect(String(buffer: qr.body).contains("secret=\(secret)&amp;issuer=Roundtable"))
+            #expect(qr.headers[.cacheControl]?.contains("no-store") == true, "the secret is never cached")
             #expect(try await client.call(.post, "/api/v1/me/totp/confirm", token: first, json: ["code": "000000"]).status == .unprocessableContent)
             let confirmed = try await client.call(.post, "/api/v1/me/totp/confirm", token: first, json: ["code": Self.code(secret)])
             let recovery = try #require(JSON.object(confirmed.body)["recoveryCodes"] as? [String])
             #expect(recovery.count == 10 && Set(recovery).count == 10)
+            let afterwards = try await client.call(.get, "/api/v1/me/totp/qr.svg", token: first)
+            #expect(afterwards.status == .conflict && Self.error(afterwards) == "totp.notStarted", "no QR code once the factor is on")
 
             // Sign in again: the session waits for the second factor.
             let signIn = try await client.call(.post, "/api/v1/session", token: nil,

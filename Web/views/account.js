@@ -149,6 +149,10 @@ export function mountAccount(target, route, keep, ctx) {
         <ol class="steps">
           <li>
             <p>${t('twoFactor.step1')}</p>
+            <figure class="totp-qr">
+              <img src="/api/v1/me/totp/qr.svg?n=${String(totp.started ?? 0)}" width="200" height="200" alt="${t('twoFactor.qrAlt')}" data-testid="totp-qr">
+              <figcaption class="hint">${t('twoFactor.qrHint')}</figcaption>
+            </figure>
             ${ident.isOtpauthUri(totp.uri) ? html`<p><a class="button secondary" href="${totp.uri}" id="totp-uri" data-testid="totp-uri">${t('twoFactor.openInApp')}</a></p>` : ''}
             <p id="totp-secret-label">${t('twoFactor.secretLabel')}</p>
             <p class="secret-box"><code class="secret" id="totp-secret" data-testid="totp-secret">${grouped}</code></p>
@@ -234,7 +238,7 @@ export function mountAccount(target, route, keep, ctx) {
     try {
       const { data } = await ctx.call(ctx.api.post('/api/v1/me/totp', {}));
       const secret = data?.secret || ident.secretFromOtpauth(data?.otpauthUri);
-      totp = { phase: 'enrolling', secret, uri: data?.otpauthUri ?? null, codes: null };
+      totp = { phase: 'enrolling', secret, uri: data?.otpauthUri ?? null, codes: null, started: Date.now() };
       drawTwoFactor();
       $('#two-factor-title')?.focus();
       announce(t('twoFactor.enrolling'));

@@ -73,6 +73,11 @@ def test_admin_enrols_totp_and_signs_in_with_it(open_page, make_user, api):
     uri = page.get_by_test_id("totp-uri").get_attribute("href")
     assert uri.startswith("otpauth://totp/"), uri
     assert f"secret={secret}" in uri, uri
+    # The QR code for the phone's camera: an image of the same URI, loaded with the session.
+    qr = page.get_by_test_id("totp-qr")
+    page.wait_for_function("(img) => img.complete && img.naturalWidth > 100", arg=qr.element_handle())
+    svg = page.evaluate("() => fetch('/api/v1/me/totp/qr.svg').then(r => r.text())")
+    assert f"secret={secret}&amp;" in svg
     code_input = page.locator("#totp-code")
     assert code_input.get_attribute("inputmode") == "numeric"
     assert code_input.get_attribute("autocomplete") == "one-time-code"

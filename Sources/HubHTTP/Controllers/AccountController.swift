@@ -105,6 +105,16 @@ struct AccountController {
             let enrolment = try await secondFactor.start(for: user)
             return JSONIO.response(Enrolment(secret: enrolment.secret, otpauthUri: enrolment.uri))
         }
+        // The QR code of the enrolment in progress (the otpauth URI with the secret): for the
+        // account owner only, never cached (every answer under /api/ is no-store).
+        router.get("/api/v1/me/totp/qr.svg") { _, context in
+            let (user, _) = try await current(context)
+            guard let enrolment = try await secondFactor.pending(for: user),
+                  let response = QRCodeImage.response(for: enrolment.uri, svg: true, fileName: "roundtable-totp") else {
+                throw DomainError(.invalidTransition, code: "totp.notStarted", message: "Start setting up two-factor authentication first.")
+            }
+            return response
+        }
         router.post("/api/v1/me/totp/confirm") { request, context in
             let (user, session) = try await current(context)
             let body = try await JSONIO.decode(CodeBody.self, from: request, context: context, limit: 4 << 10)

@@ -31,10 +31,21 @@ public struct SecondFactor: Sendable {
         let secret = totp.newSecret()
         try await deps.commit(ChangeSet(changes: [.upsertTOTP(TOTPCredential(
             userID: user.id, secret: secret, enabled: false, lastStep: 0, createdAt: deps.clock.now()))]))
+        return enrolment(secret: secret, email: user.email)
+    }
+
+    /// The enrolment that is waiting for its first code (for the QR code on the account page);
+    /// nil when none was started or the factor is already on.
+    public func pending(for user: User) async throws -> Enrolment? {
+        guard let credential = try await deps.store.totp(user.id), !credential.enabled else { return nil }
+        return enrolment(secret: credential.secret, email: user.email)
+    }
+
+    func enrolment(secret: String, email: String) -> Enrolment {
         // Key URI format: label "Issuer:account", each part percent-encoded, the colon literal.
         let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
         func encode(_ text: String) -> String { text.addingPercentEncoding(withAllowedCharacters: allowed) ?? "" }
-        let label = encode(issuer) + ":" + encode(user.email)
+        let label = encode(issuer) + ":" + encode(email)
         return Enrolment(secret: secret, uri: "otpauth://totp/\(label)?secret=\(secret)&issuer=\(encode(issuer))&algorithm=SHA1&digits=6&period=30")
     }
 
