@@ -17,6 +17,11 @@ export const AUDIT_TYPES = [
   'invitation.created',
   'invitation.accepted',
   'invitation.revoked',
+  'password.resetRequested',
+  'password.resetIssued',
+  'password.reset',
+  'organization.created',
+  'organization.updated',
 ];
 
 export const AUDIT_LIMITS = [50, 100, 200, 500];
@@ -76,6 +81,18 @@ export function auditDetailText(detail) {
     .filter(([, v]) => v !== null && v !== undefined && v !== '')
     .map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
     .join(', ');
+}
+
+/**
+ * The audit subject as text: an account's id becomes "name (email)" when the account is known,
+ * anything else is shown as recorded.
+ */
+export function auditSubjectText(subject, users = []) {
+  if (typeof subject === 'string') {
+    const user = users.find((u) => u.id === subject);
+    if (user) return `${user.displayName} (${user.email})`;
+  }
+  return auditDetailText(subject);
 }
 
 /** The first characters of an address hash: enough to tell entries apart, no more. */

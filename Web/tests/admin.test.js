@@ -80,3 +80,17 @@ test('every audit type has a label in both languages', () => {
     assert.ok(messages.en[`audit.type.${type}`], `en audit.type.${type}`);
   }
 });
+
+test('auditSubjectText names a known account and keeps anything else as recorded', () => {
+  const users = [{ id: 'u-1', displayName: 'Mia Mitglied', email: 'mia@example.org' }];
+  assert.equal(adm.auditSubjectText('u-1', users), 'Mia Mitglied (mia@example.org)');
+  assert.equal(adm.auditSubjectText('u-2', users), 'u-2');
+  assert.equal(adm.auditSubjectText(null, users), '');
+  assert.equal(adm.auditSubjectText('workspace=Integration'), 'workspace=Integration');
+});
+
+test('every audit type the server writes has a filter entry', () => {
+  for (const type of ['password.resetRequested', 'password.resetIssued', 'password.reset', 'organization.created', 'organization.updated']) {
+    assert.ok(adm.AUDIT_TYPES.includes(type), type);
+  }
+});

@@ -287,7 +287,7 @@ function mountAudit(host, ctx, keep) {
       <td class="nowrap"><time datetime="${e.at}">${formatDateTime(e.at, lang, { seconds: true })}</time></td>
       <td>${auditTypeLabel(e.type)}<br><code class="muted small">${e.type}</code></td>
       <td>${e.actorName || (e.actorId ? e.actorId : html`<span class="muted">${t('admin.audit.noActor')}</span>`)}</td>
-      <td>${adm.auditDetailText(e.subject) || '–'}</td>
+      <td>${adm.auditSubjectText(e.subject, users) || '–'}</td>
       <td>${adm.auditDetailText(e.detail) || '–'}</td>
       <td><code class="small">${adm.shortHash(e.addressHash) || '–'}</code></td>
     </tr>`;
