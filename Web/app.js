@@ -1129,6 +1129,12 @@ function mountDetail(target, route) {
       ${memberAdmin.invitationsTemplate()}`;
   }
 
+  /** Policy field names for the conflict comparison. */
+  function fieldNames(ids) {
+    const names = (ids ?? []).map((pid) => app.directory.policyFields[pid]).filter(Boolean).map((pf) => dir.policyFieldName(pf, getLang())).sort(compare);
+    return names.length ? names.join(', ') : '–';
+  }
+
   function conflictTemplate() {
     if (!conflict) return html``;
     const cur = conflict.current;
@@ -1140,12 +1146,16 @@ function mountDetail(target, route) {
           <div>
             <h4>${t('detail.conflict.current')}</h4>
             <dl class="facts"><div><dt>${t('create.name')}</dt><dd>${cur.name}</dd></div>
-            <div><dt>${t('create.description')}</dt><dd>${cur.description || '–'}</dd></div></dl>
+            <div><dt>${t('create.description')}</dt><dd>${cur.description || '–'}</dd></div>
+            <div><dt>${t('create.fields')}</dt><dd>${fieldNames(cur.policyFieldIds)}</dd></div>
+            <div><dt>${t('create.endsOn')}</dt><dd>${cur.endsOn ? formatDate(cur.endsOn, getLang()) : '–'}</dd></div></dl>
           </div>
           <div>
             <h4>${t('detail.conflict.yours')}</h4>
             <dl class="facts"><div><dt>${t('create.name')}</dt><dd>${conflict.mine.name}</dd></div>
-            <div><dt>${t('create.description')}</dt><dd>${conflict.mine.description || '–'}</dd></div></dl>
+            <div><dt>${t('create.description')}</dt><dd>${conflict.mine.description || '–'}</dd></div>
+            <div><dt>${t('create.fields')}</dt><dd>${fieldNames(conflict.mine.policyFieldIds)}</dd></div>
+            <div><dt>${t('create.endsOn')}</dt><dd>${conflict.mine.endsOn ? formatDate(conflict.mine.endsOn, getLang()) : (conflict.mine.endsOn === undefined ? (cur.endsOn ? formatDate(cur.endsOn, getLang()) : '–') : '–')}</dd></div></dl>
           </div>
         </div>
         <button type="button" class="button primary" id="conflict-reload">${t('detail.conflict.reload')}</button>
@@ -1176,6 +1186,21 @@ function mountDetail(target, route) {
           <p class="field-error" id="edit-description-error" hidden></p>
           <textarea id="edit-description" name="description" rows="5">${ws.description ?? ''}</textarea>
         </div>
+        <fieldset class="field" id="edit-fields-group">
+          <legend>${t('create.fields')}</legend>
+          <p class="field-error" id="edit-fields-error" hidden></p>
+          <div class="checks">${dir.selectPolicyFields(app.directory, getLang(), compare).map((pf) => html`
+            <div class="check">
+              <input type="checkbox" id="edit-pf-${pf.id}" name="policyFieldIds" value="${pf.id}" ${attrs({ checked: (ws.policyFieldIds ?? []).includes(pf.id) })}>
+              <label for="edit-pf-${pf.id}">${dir.policyFieldName(pf, getLang())}</label>
+            </div>`)}</div>
+        </fieldset>
+        ${ws.kind === 'taskForce' ? html`<div class="field">
+          <label for="edit-endsOn">${t('create.endsOn')}</label>
+          <p class="hint" id="edit-endsOn-hint">${t('create.endsOn.hint')}</p>
+          <p class="field-error" id="edit-endsOn-error" hidden></p>
+          <input id="edit-endsOn" name="endsOn" type="date" required aria-describedby="edit-endsOn-hint" value="${ws.endsOn ?? ''}">
+        </div>` : ''}
         <div class="actions">
           <button type="submit" class="button primary" id="edit-submit">${t('detail.save')}</button>
         </div>
@@ -1207,6 +1232,9 @@ function mountDetail(target, route) {
     const description = document.getElementById('edit-description');
     if (name) name.value = ws.name;
     if (description) description.value = ws.description ?? '';
+    for (const box of document.querySelectorAll('#edit-form input[name="policyFieldIds"]')) box.checked = (ws.policyFieldIds ?? []).includes(box.value);
+    const endsOn = document.getElementById('edit-endsOn');
+    if (endsOn) endsOn.value = ws.endsOn ?? '';
     baseVersion = ws.version;
     dirty = false;
   }
@@ -1267,6 +1295,8 @@ function mountDetail(target, route) {
   const editFieldMap = () => ({
     name: { input: 'edit-name', error: 'edit-name-error', label: t('create.name') },
     description: { input: 'edit-description', error: 'edit-description-error', label: t('create.description') },
+    policyFieldIds: { input: $('#edit-fields-group input')?.id ?? 'edit-fields-group', group: 'edit-fields-group', error: 'edit-fields-error', label: t('create.fields') },
+    endsOn: { input: 'edit-endsOn', error: 'edit-endsOn-error', label: t('create.endsOn') },
   });
 
   let busy = false;
@@ -1275,7 +1305,10 @@ function mountDetail(target, route) {
     const mine = {
       name: form.elements.namedItem('name').value.trim(),
       description: form.elements.namedItem('description').value.trim(),
+      policyFieldIds: [...form.querySelectorAll('input[name="policyFieldIds"]:checked')].map((x) => x.value),
     };
+    const endsOn = form.elements.namedItem('endsOn');
+    if (endsOn) mine.endsOn = endsOn.value || null;
     busy = true;
     const button = $('#edit-submit');
     button.setAttribute('aria-disabled', 'true');

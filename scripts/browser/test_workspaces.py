@@ -64,6 +64,39 @@ def test_edit_conflict_shows_current_version_and_offers_reload(open_page, api):
     assert probe.page_errors == []
 
 
+def test_coordinator_edits_policy_fields_and_a_task_forces_end(open_page, api):
+    """The edit form carries the policy fields (a fieldset of checkboxes) and, for task forces, the end date."""
+    client = api(ADMIN)
+    fields = sorted(client.get("/api/v1/policy-fields").json()["items"], key=lambda f: f["id"])
+    r = client.post("/api/v1/workspaces", {"kind": "taskForce", "name": unique("Task Force Bearbeiten"), "description": "",
+                                            "policyFieldIds": [fields[0]["id"]], "endsOn": "2099-03-31"})
+    assert r.status_code == 201, r.text
+    ws = r.json()
+    page, probe = open_page(ADMIN, viewport="mobile", path=f"/#/workspaces/{ws['id']}")
+    first = page.locator(f"#edit-pf-{fields[0]['id']}")
+    second = page.locator(f"#edit-pf-{fields[1]['id']}")
+    first.wait_for()
+    assert first.is_checked() and not second.is_checked()
+    assert page.locator("#edit-endsOn").input_value() == "2099-03-31"
+    # Keyboard: Space toggles the checkboxes.
+    first.focus()
+    page.keyboard.press("Space")
+    second.focus()
+    page.keyboard.press("Space")
+    page.locator("#edit-endsOn").fill("2099-09-30")
+    page.get_by_role("button", name="Änderungen speichern").click()
+    page.locator("#edit-status .notice-success").wait_for()
+    saved = client.get(f"/api/v1/workspaces/{ws['id']}").json()
+    assert saved["policyFieldIds"] == [fields[1]["id"]] and saved["endsOn"] == "2099-09-30", saved
+    page.locator("#detail-facts", has_text="30. September 2099").wait_for()
+    # A focus group has no end date in the form.
+    focus = client.create_workspace(unique("Fokus ohne Ende"))
+    other, _ = open_page(ADMIN, viewport="mobile", path=f"/#/workspaces/{focus['id']}")
+    other.locator("#edit-name").wait_for()
+    assert other.locator("#edit-endsOn").count() == 0
+    assert probe.page_errors == []
+
+
 def test_archive_and_restore_from_detail(open_page, api):
     ws = api(ADMIN).create_workspace(unique("Archivtest"))
     page, probe = open_page(ADMIN, viewport="desktop", path=f"/#/workspaces/{ws['id']}")
