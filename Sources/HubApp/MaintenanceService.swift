@@ -12,6 +12,8 @@ struct MaintenanceService: Service {
     let retentionDays: Int
     let logger: Logger
     let reminders: ReportReminders
+    /// Meetings: deemed approval of minutes at the deadline, and the mail outbox.
+    var meetings: (@Sendable () async throws -> Int)? = nil
 
     func run() async throws {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
@@ -21,6 +23,10 @@ struct MaintenanceService: Service {
                 if removed > 0 { logger.info("pruned event log", metadata: ["events": "\(removed)"]) }
                 let reminded = try await reminders.run()
                 if reminded > 0 { logger.info("sent report reminders", metadata: ["entries": "\(reminded)"]) }
+                if let meetings {
+                    let settled = try await meetings()
+                    if settled > 0 { logger.info("settled minutes", metadata: ["minutes": "\(settled)"]) }
+                }
             } catch {
                 logger.error("maintenance failed", metadata: ["error": "\(error)"])
             }

@@ -21,10 +21,12 @@ public struct HTTPDependencies: Sendable {
     public let settings: HTTPSettings
     public let metricsText: @Sendable () -> String
     public let openAPIPath: String
+    /// Meetings (issue 4); built by the composition root with the link signer.
+    public var meetings: MeetingServices?
 
     public init(deps: ServiceDependencies, hub: TopicHub, gateway: LiveGateway, authenticator: Authenticator, signIn: SignIn,
                 secondFactor: SecondFactor, account: Account, invitations: Invitations, passwordResets: PasswordResets, addressKeyer: AddressKeyer,
-                settings: HTTPSettings, metricsText: @escaping @Sendable () -> String, openAPIPath: String) {
+                settings: HTTPSettings, metricsText: @escaping @Sendable () -> String, openAPIPath: String, meetings: MeetingServices? = nil) {
         self.deps = deps
         self.hub = hub
         self.gateway = gateway
@@ -38,6 +40,7 @@ public struct HTTPDependencies: Sendable {
         self.settings = settings
         self.metricsText = metricsText
         self.openAPIPath = openAPIPath
+        self.meetings = meetings
     }
 }
 
@@ -61,6 +64,7 @@ public enum HubRouter {
         CatalogueController(deps: d.deps).add(to: http)
         OParlController(deps: d.deps, settings: d.settings).add(to: http)
         DossierController(deps: d.deps).add(to: http)
+        if let m = d.meetings { MeetingController(meetings: m.meetings, work: m.work, outbox: m.outbox, settings: d.settings).add(to: http) }
         // Unknown API paths are a JSON 404, never the web page.
         http.get("/api/**") { _, _ -> Response in throw HTTPError(.notFound) }
 

@@ -179,6 +179,8 @@ extension PostgresStore {
             guard n == 1 else { throw StoreError.conflict }
         case .recommendation(let change):
             try await apply(change, on: db, logger)
+        case .meeting(let change):
+            try await apply(change, on: db, logger)
         }
     }
 

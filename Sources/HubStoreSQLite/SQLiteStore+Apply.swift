@@ -122,6 +122,8 @@ extension SQLiteStore {
             guard db.changesCount == 1 else { throw StoreError.conflict }
         case .recommendation(let change):
             try apply(change, in: db)
+        case .meeting(let change):
+            try apply(change, in: db)
         }
     }
 

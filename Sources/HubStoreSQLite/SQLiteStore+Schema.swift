@@ -171,6 +171,7 @@ extension SQLiteStore {
                 """)
         }
         registerRecommendationMigrations(&migrator)
+        registerMeetingMigrations(&migrator)
         return migrator
     }
 }

@@ -98,6 +98,9 @@ public enum DemoData {
             deps: deps, workspaces: byName, fields: fieldIDs, coordinator: userIDs[1], member: userIDs[2], admin: userIDs[0], organization: district.id)
         changes += recommendationChanges
         events += recommendationEvents
+        if let integration = byName["Integration"] {
+            changes += DemoMeetings.changes(deps: deps, integration: integration, admin: userIDs[0], coordinator: userIDs[1], member: userIDs[2])
+        }
         try await deps.commit(ChangeSet(changes: changes, events: EventEncoding.newEvents(events)))
         return true
     }

@@ -35,6 +35,8 @@ public enum Change: Sendable {
     case deleteMembership(WorkspaceID, UserID)
     /// Drafts, revisions, sign-offs, the catalogue and ratings (see `RecommendationChange`).
     case recommendation(RecommendationChange)
+    /// Templates, meetings, series, agendas, minutes, answers, feed secrets, the mail outbox.
+    case meeting(MeetingStoreChange)
 }
 
 /// Everything one use case writes: state changes and their events, committed atomically.
@@ -178,7 +180,7 @@ public enum StoreError: Error, Sendable, Equatable {
 
 /// The persistence port. Implemented by the SQLite and the PostgreSQL adapters, both held to
 /// one contract suite. No SQL leaves an adapter; records never leave an adapter.
-public protocol HubStore: EventLog, RecommendationReads {
+public protocol HubStore: EventLog, RecommendationReads, MeetingReads {
     /// Applies a change set in one durable transaction, assigns each event the next
     /// sequence number of its topic, tells the commit observer, and returns the events.
     func commit(_ changeSet: ChangeSet) async throws -> [StoredEvent]
