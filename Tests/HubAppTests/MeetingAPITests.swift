@@ -277,21 +277,24 @@ struct MeetingAPITests {
                     "nobody approves before the deadline")
             // Action list: overdue once the due date passed.
             clock.advance(86_400 * 4)
-            let list = JSON.object(try await client.call(.get, "/api/v1/workspaces/\(hub.integration)/action-items", token: memberToken).body)
+            // Sessions end after days of idleness: sign in again.
+            let memberLater = try await client.token(.member)
+            let list = JSON.object(try await client.call(.get, "/api/v1/workspaces/\(hub.integration)/action-items", token: memberLater).body)
             #expect((list["items"] as? [[String: Any]])?.first?["isOverdue"] as? Bool == true)
             // After the deadline day the periodic job deems the minutes approved.
             clock.advance(86_400 * 12)
             #expect(try await hub.graph.meetingServices().work.settleDue() == 1)
             #expect(try await hub.graph.meetingServices().work.settleDue() == 0, "idempotent")
-            let settled = JSON.object(try await client.call(.get, "/api/v1/meetings/\(id)/minutes", token: coordinator).body)["minutes"] as? [String: Any]
+            let coordinatorLater = try await client.token(.coordinator)
+            let settled = JSON.object(try await client.call(.get, "/api/v1/meetings/\(id)/minutes", token: coordinatorLater).body)["minutes"] as? [String: Any]
             let final = settled?["approval"] as? [String: Any]
             #expect(final?["stage"] as? String == "approved" && final?["deemedApproved"] as? Bool == true)
             #expect((final?["contentHash"] as? String)?.count == 64)
-            let meeting = JSON.object(try await client.call(.get, "/api/v1/meetings/\(id)", token: coordinator).body)["meeting"] as? [String: Any]
+            let meeting = JSON.object(try await client.call(.get, "/api/v1/meetings/\(id)", token: coordinatorLater).body)["meeting"] as? [String: Any]
             #expect(meeting?["status"] as? String == "minutesApproved")
             // Publish: the public part is then readable by everyone.
             #expect(try await client.call(.get, "/api/v1/meetings/\(id)/export/public-minutes.md", token: nil).status == .notFound)
-            #expect(try await client.call(.post, "/api/v1/meetings/\(id)/publish", token: coordinator).status == .ok)
+            #expect(try await client.call(.post, "/api/v1/meetings/\(id)/publish", token: coordinatorLater).status == .ok)
             let published = try await client.call(.get, "/api/v1/meetings/\(id)/export/public-minutes.html", token: nil)
             #expect(published.status == .ok && String(buffer: published.body).contains("Beitrag 3"))
             #expect(!String(buffer: published.body).contains("Punkt 2 fehlt"), "objections are not published")

@@ -294,7 +294,7 @@ struct MeetingController {
         }
         router.post("/api/v1/meetings/:mid/minutes/circulate") { request, context in
             let id = try Self.meetingID(context)
-            let body = try await JSONIO.decode(CirculateBody.self, from: request, context: context, limit: settings.maxBodyBytes)
+            let body = try await JSONIO.decode(CirculateBody.self, orEmpty: CirculateBody(deadline: nil, again: nil), from: request, context: context, limit: settings.maxBodyBytes)
             let deadline = try body.deadline.map { text -> LocalDate in
                 guard let d = LocalDate(text) else {
                     throw DomainError.validation([FieldIssue(field: "deadline", code: "invalid", message: "Use YYYY-MM-DD.")])

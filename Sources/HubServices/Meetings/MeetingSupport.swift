@@ -90,6 +90,13 @@ struct MeetingContext: Sendable {
         }
         return MeetingContext(meeting: meeting, workspace: workspace)
     }
+
+    /// Who may follow `meeting:<id>`: whoever may read the meeting (its workspace's members of
+    /// any role, administrators). An unknown meeting is followed by nobody.
+    static func mayFollow(_ id: MeetingID, principal: Principal, store: any HubStore) async throws -> Bool {
+        guard principal.isSignedIn, let meeting = try await store.meeting(id) else { return false }
+        return MeetingPermissions.canRead(principal, meeting.workspaceID)
+    }
 }
 
 /// Meeting events as log entries on `workspace:<id>` (templates on `directory`); the mail
@@ -111,8 +118,28 @@ enum MeetingEventEncoding {
             guard let payload = payload(event, start: meeting?.start, revision: minutesRevision ?? 0) else { continue }
             let topic: Topic = event.workspaceID.map { .workspace($0) } ?? .directory
             out.append(NewEvent(topic: topic, name: event.name, payload: payload))
+            // The same event on the meeting's own topic, for its live view.
+            if let id = meetingID(of: event) { out.append(NewEvent(topic: .meeting(id), name: event.name, payload: payload)) }
         }
         return out
+    }
+
+    /// The meeting an event is about (nil for templates, series and mail work orders).
+    static func meetingID(of event: MeetingEvent) -> MeetingID? {
+        switch event {
+        case .meetingCreated(let m), .meetingStatusChanged(let m), .meetingUpdated(let m, _): return m.id
+        case .rsvpRecorded(let r, _, _):
+            if case .meeting(let id) = r.target { return id }
+            return nil
+        case .responsesReset(let target, _):
+            if case .meeting(let id) = target { return id }
+            return nil
+        case .agendaChanged(let a), .liveAgendaChanged(let a): return a.meetingID
+        case .minutesSaved(let m, _), .minutesCirculated(let m, _), .objectionsOpenAtDeadline(let m), .minutesApproved(let m, _),
+             .objectionRaised(let m, _), .objectionAnswered(let m, _), .objectionWithdrawn(let m, _), .actionItemChanged(let m, _):
+            return m.meetingID
+        case .templateCreated, .templateRevised, .seriesCreated, .seriesUpdated, .seriesStatusChanged, .calendarMessage: return nil
+        }
     }
 
     static func payload(_ event: MeetingEvent, start: LocalDateTime?, revision: Int) -> String? {
