@@ -68,6 +68,13 @@ enum MeetingMatrix {
         // Before the deadline the managers get 409 (allowed, refused by state).
         "POST /api/v1/meetings/{mid}/minutes/approve": rule(.post, "/api/v1/meetings/{circulated}/minutes/approve", managers),
         "GET /api/v1/meetings/{mid}/export/{file}": rule(.get, "/api/v1/meetings/{meeting}/export/agenda.html", members),
+        // OParl is public: an invited meeting, its public agenda items and its invitation file.
+        "GET /api/oparl/1.1/bodies/district/agenda-items": rule(.get, "/api/oparl/1.1/bodies/district/agenda-items", everyone),
+        "GET /api/oparl/1.1/bodies/district/files": rule(.get, "/api/oparl/1.1/bodies/district/files", everyone),
+        "GET /api/oparl/1.1/meetings/{mid}": rule(.get, "/api/oparl/1.1/meetings/{meeting}", everyone),
+        "GET /api/oparl/1.1/agenda-items/{aid}": rule(.get, "/api/oparl/1.1/agenda-items/{oparlItem}", everyone),
+        "GET /api/oparl/1.1/files/{fid}": rule(.get, "/api/oparl/1.1/files/invitation-{meeting}", everyone),
+        "GET /api/oparl/1.1/files/{fid}/content": rule(.get, "/api/oparl/1.1/files/invitation-{meeting}/content", everyone),
     ]
 
     static func slot(minutesAhead: Double) -> (String, String) {
@@ -80,7 +87,7 @@ enum MeetingMatrix {
                         body: inout Any?) async throws -> String {
         var path = path
         guard path.contains("{template}") || path.contains("{meeting}") || path.contains("{held}") || path.contains("{circulated}")
-            || path.contains("{rsvp}") || path.contains("{feed}") || route.hasPrefix("POST /api/v1/workspaces/{id}/meetings")
+            || path.contains("{rsvp}") || path.contains("{feed}") || path.contains("{oparlItem}") || route.hasPrefix("POST /api/v1/workspaces/{id}/meetings")
             || route == "POST /api/v1/meeting-templates" else { return path }
         let coordinator = try await client.token(.coordinator)
         let list = JSON.object(try await client.call(.get, "/api/v1/meeting-templates", token: coordinator).body)
@@ -125,6 +132,12 @@ enum MeetingMatrix {
                 let link = try #require(mail.text.components(separatedBy: .whitespacesAndNewlines).first { $0.hasSuffix("/accepted") })
                 path = path.replacingOccurrences(of: "{rsvp}", with: link.components(separatedBy: "/#/rsvp/").last!.replacingOccurrences(of: "/accepted", with: ""))
             }
+        }
+        if path.contains("{oparlItem}") {
+            let id = try await meeting(minutesAhead: 120)
+            let agenda = JSON.object(try await client.call(.get, "/api/v1/meetings/\(id)/agenda", token: coordinator).body)
+            let item = (agenda["items"] as? [[String: Any]])?.first { $0["isPublic"] as? Bool == true }?["id"] as? String ?? "none"
+            path = path.replacingOccurrences(of: "{oparlItem}", with: item)
         }
         if path.contains("{feed}") {
             let url = JSON.object(try await client.call(.post, "/api/v1/workspaces/\(hub.integration)/calendar-feed", token: coordinator).body)["url"] as? String
