@@ -178,4 +178,98 @@ struct WebSocketMatrixTests {
             }
         }
     }
+
+    /// A meeting's live topic (`meeting:<uuid>`): its workspace's members (observers too) and
+    /// administrators follow it; outsiders, the steering group and anonymous connections do not,
+    /// nor anyone an unknown meeting.
+    @Test("Meeting topics per role; a member's live view sees the agenda advance, minutes saved and RSVP counts")
+    func meetingTopics() async throws {
+        let clock = ManualClock()
+        let hub = try await TestHub(clock: clock)
+        try await hub.application().test(.live) { client in
+            let id = try await MeetingAPITests.meeting(hub, client, clock: clock, invite: true)
+            let rules: [(String, Set<Role>)] = [
+                ("meeting:\(id)", [.observer, .member, .coordinator, .admin]),
+                ("meeting:\(UUID().uuidString.lowercased())", []),
+                ("meeting:nicht-eine-id", []),
+            ]
+            for role in Role.allCases {
+                let token = try await client.token(role)
+                try await client.live(token: token) { out, inbox in
+                    _ = try await inbox.next(type: "hello")
+                    for (topic, allowed) in rules {
+                        try await out.send(["type": "subscribe", "topic": topic, "id": topic])
+                        let answer = try await inbox.next(timeout: .seconds(5))
+                        if allowed.contains(role) {
+                            #expect(answer["type"] as? String == "subscribed", "\(role.rawValue) may follow \(topic), got \(answer)")
+                        } else {
+                            let code = answer["code"] as? String
+                            #expect(code == "subscription.forbidden" || code == "subscription.unknownTopic",
+                                    "\(role.rawValue) may not follow \(topic), got \(answer)")
+                        }
+                        while let extra = try? await inbox.next(timeout: .milliseconds(100)), extra["type"] as? String == "presence" {}
+                    }
+                }
+            }
+            // The live view: the member follows the meeting while the coordinator runs it.
+            let member = try await client.token(.member)
+            try await client.live(token: member) { out, inbox in
+                _ = try await inbox.next(type: "hello")
+                try await out.send(["type": "subscribe", "topic": "meeting:\(id)"])
+                _ = try await inbox.next(type: "subscribed")
+                var pending: [[String: Any]] = []
+                // RSVP counts (never who answered).
+                #expect(try await client.call(.post, "/api/v1/meetings/\(id)/rsvp", token: member, json: ["response": "accepted"]).status == .ok)
+                let rsvp = try await Self.event(inbox, named: "meeting.rsvpRecorded", pending: &pending)
+                let tally = (rsvp["data"] as? [String: Any])?["tally"] as? [String: Any]
+                #expect(tally?["accepted"] as? Int == 1)
+                #expect(((rsvp["data"] as? [String: Any]) ?? [:]).keys.sorted() == ["meetingId", "tally"])
+                clock.advance(3600 * 1.5)
+                let coordinator = try await client.token(.coordinator)
+                #expect(try await client.call(.post, "/api/v1/meetings/\(id)/agenda/live", token: coordinator, json: ["step": "start"]).status == .ok)
+                let started = try await Self.liveAgenda(inbox, pending: &pending)
+                let first = try #require(started["currentItemId"] as? String)
+                let firstEnd = try #require(started["endsAt"] as? String)
+                clock.advance(120)
+                #expect(try await client.call(.post, "/api/v1/meetings/\(id)/agenda/live", token: coordinator,
+                                              json: ["step": "advance", "fromItemId": first]).status == .ok)
+                let advanced = try await Self.liveAgenda(inbox, pending: &pending)
+                let second = try #require(advanced["currentItemId"] as? String)
+                #expect(second != first, "the agenda moved on")
+                #expect(advanced["endsAt"] as? String != firstEnd, "the timer is the new item's end time")
+                // A minutes section saved by someone else arrives with the section's name.
+                #expect(try await client.call(.put, "/api/v1/meetings/\(id)/minutes/sections", token: coordinator,
+                                              json: ["kind": "notes", "itemId": second, "text": "Begrüßung durch die Leitung.", "baseVersion": 0]).status == .ok)
+                let saved = try await Self.event(inbox, named: "minutes.saved", pending: &pending)
+                let data = saved["data"] as? [String: Any] ?? [:]
+                #expect(data["section"] as? String == "notes:\(second)")
+                let notes = ((data["minutes"] as? [String: Any])?["notes"] as? [String: Any])?[second] as? [String: Any]
+                #expect(notes?["text"] as? String == "Begrüßung durch die Leitung.")
+            }
+        }
+    }
+
+    /// The next event called `name` (others are skipped). Events may arrive batched: the ones
+    /// after the match wait in `pending` for the next call.
+    static func event(_ inbox: Inbox, named name: String, pending: inout [[String: Any]]) async throws -> [String: Any] {
+        var seen: [String] = []
+        for _ in 0..<20 {
+            if pending.isEmpty {
+                guard let more = try? await inbox.events(1, timeout: .seconds(10)) else { break }
+                pending = more
+            }
+            let event = pending.removeFirst()
+            if event["name"] as? String == name { return event }
+            seen.append(event["name"] as? String ?? "?")
+        }
+        Issue.record("no \(name) event; saw \(seen)")
+        throw WSTestError.timeout
+    }
+
+    /// The `live` part of the next `agenda.liveChanged` event.
+    static func liveAgenda(_ inbox: Inbox, pending: inout [[String: Any]]) async throws -> [String: Any] {
+        let event = try await event(inbox, named: "agenda.liveChanged", pending: &pending)
+        let agenda = (event["data"] as? [String: Any])?["agenda"] as? [String: Any]
+        return try #require(agenda?["live"] as? [String: Any])
+    }
 }

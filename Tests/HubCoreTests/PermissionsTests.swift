@@ -22,12 +22,12 @@ struct PermissionsTests {
         #expect(Permissions.canSubscribe(actor, to: .workspace(Self.other)) == actor.isAdmin)
     }
 
-    @Test("Topic names round-trip and reject garbage", arguments: ["directory", "workspace:\(ws)"])
+    @Test("Topic names round-trip and reject garbage", arguments: ["directory", "workspace:\(ws)", "meeting:\(ws)"])
     func topicRoundTrip(text: String) {
         #expect(Topic(text)?.description == text)
     }
 
-    @Test("Malformed topics are rejected", arguments: ["", "workspace", "workspace:", "workspace:not-a-uuid", "meeting:\(ws)", "directory:x"])
+    @Test("Malformed topics are rejected", arguments: ["", "workspace", "workspace:", "workspace:not-a-uuid", "meeting:not-a-uuid", "sitzung:\(ws)", "directory:x"])
     func topicRejects(text: String) {
         #expect(Topic(text) == nil)
     }

@@ -82,3 +82,118 @@ def test_oparl_export_is_valid_oparl_1_1(hub_with_mail):
             assert reference in ids, f"{paper['reference']} names an organization the list lacks: {reference}"
     assert get(body["person"])["data"] == []
     assert requests.get(base + "/papers/HE-1999-001", timeout=10).status_code == 404
+
+
+def test_oparl_meetings_agenda_items_and_files(hub_with_mail):
+    """Meetings in OParl: listed once invited, cancelled ones with `cancelled: true`, only public
+    agenda items, the invitation and the published minutes as File; every object validated."""
+    import datetime
+    from zoneinfo import ZoneInfo
+
+    from test_mail import sign_in
+
+    hub = hub_with_mail
+    base = hub.base + "/api/oparl/1.1"
+    coordinator = sign_in(hub, "koordination@roundtable.example", "demo-koordination")
+    workspaces = requests.get(hub.base + "/api/v1/workspaces", headers=coordinator, timeout=10).json()["items"]
+    integration = next(w for w in workspaces if w["name"] == "Integration")
+    template = requests.get(hub.base + "/api/v1/meeting-templates", headers=coordinator, timeout=10).json()["items"][0]["id"]
+    berlin = ZoneInfo("Europe/Berlin")
+
+    def plan(title: str, days: int) -> str:
+        start = (datetime.datetime.now(berlin) + datetime.timedelta(days=days)).replace(hour=17, minute=0, second=0, microsecond=0)
+        r = requests.post(f"{hub.base}/api/v1/workspaces/{integration['id']}/meetings", headers=coordinator, timeout=10, json={
+            "templateId": template, "title": title, "start": start.strftime("%Y-%m-%dT%H:%M"),
+            "end": (start + datetime.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"), "place": "Kreishaus, Raum 3",
+            "onlineUrl": "https://video.kreis.example/raum-geheim-123",
+            "invitees": [{"key": "guest:oparl.gast@traeger.example", "name": "Gast"}]})
+        assert r.status_code == 201, r.text
+        return r.json()["id"]
+
+    def invite(mid: str) -> int:
+        r = requests.post(f"{hub.base}/api/v1/meetings/{mid}/invite", headers={**coordinator, "If-Match": '"v1"'}, timeout=10)
+        assert r.status_code == 200, r.text
+        return r.json()["version"]
+
+    # An invited meeting with a non-public item, a cancelled one, a planned one (not listed).
+    invited = plan("OParl-Sitzung mit Einladung", 10)
+    agenda = requests.get(f"{hub.base}/api/v1/meetings/{invited}/agenda", headers=coordinator, timeout=10).json()
+    topics = next(i for i in agenda["items"] if i.get("standard") == "topics")
+    r = requests.post(f"{hub.base}/api/v1/meetings/{invited}/agenda/edits", headers={**coordinator, "If-Match": f'"v{agenda["version"]}"'},
+                      timeout=10, json={"op": "add", "parentId": topics["id"],
+                                        "item": {"title": "Vertrauliche Personalsache Zeta", "durationMinutes": 10, "isPublic": False}})
+    assert r.status_code == 200, r.text
+    invite(invited)
+    cancelled = plan("OParl-Sitzung, abgesagt", 11)
+    version = invite(cancelled)
+    r = requests.post(f"{hub.base}/api/v1/meetings/{cancelled}/cancel", headers={**coordinator, "If-Match": f'"v{version}"'},
+                      timeout=10, json={"reason": "Terminkonflikt"})
+    assert r.status_code == 200, r.text
+    planned = plan("OParl-Sitzung in Planung", 12)
+    # The demo's held meeting (minutes deemed approved) gets published.
+    meetings = requests.get(f"{hub.base}/api/v1/workspaces/{integration['id']}/meetings", headers=coordinator, timeout=10).json()["items"]
+    held = next(m for m in meetings if m["title"] == "Fokusgruppe Integration: Sitzung 2")
+    if held["status"] != "published":
+        r = requests.post(f"{hub.base}/api/v1/meetings/{held['id']}/publish", headers=coordinator, timeout=10)
+        assert r.status_code == 200, r.text
+
+    body = requests.get(base + "/bodies/district", timeout=10).json()
+    check(oparl_validator("Body"), body, "Body")
+    listing = requests.get(base + "/bodies/district/meetings", timeout=10)
+    assert listing.status_code == 200
+    page = listing.json()
+    assert set(page) == {"data", "pagination", "links"} and page["pagination"]["totalElements"] == len(page["data"])
+    by_id = {m["id"].rsplit("/", 1)[1]: m for m in page["data"]}
+    assert invited in by_id and cancelled in by_id and held["id"] in by_id
+    assert planned not in by_id, "meetings still being planned are not published"
+    assert by_id[cancelled]["cancelled"] is True and by_id[invited]["cancelled"] is False
+    raw = listing.text
+    assert "Zeta" not in raw, "non-public agenda items are left out"
+    assert "raum-geheim" not in raw and "oparl.gast@" not in raw, "no online link, no invitees"
+
+    meeting_v, item_v, file_v, location_v = (oparl_validator(n) for n in ("Meeting", "AgendaItem", "File", "Location"))
+    organizations = {o["id"] for o in requests.get(base + "/bodies/district/organizations", timeout=10).json()["data"]}
+    for meeting in page["data"]:
+        check(meeting_v, meeting, meeting["id"])
+        assert all(o in organizations for o in meeting["organization"]), meeting["organization"]
+        if "location" in meeting:
+            check(location_v, meeting["location"], meeting["id"] + " location")
+        for order, item in enumerate(meeting.get("agendaItem", []), start=1):
+            check(item_v, item, item["id"])
+            assert item["meeting"] == meeting["id"] and item["order"] == order and item["public"] is True
+        check(file_v, meeting["invitation"], meeting["id"] + " invitation")
+        one = requests.get(base + "/meetings/" + meeting["id"].rsplit("/", 1)[1], timeout=10)
+        assert one.status_code == 200 and one.json() == meeting
+    published = by_id[held["id"]]
+    assert "resultsProtocol" in published and "resultsProtocol" not in by_id[invited]
+    check(file_v, published["resultsProtocol"], "resultsProtocol")
+    minutes = requests.get(base + published["resultsProtocol"]["accessUrl"].split("/api/oparl/1.1", 1)[1], timeout=10)
+    assert minutes.status_code == 200 and minutes.headers["Content-Type"].startswith("text/markdown")
+    assert len(minutes.content) == published["resultsProtocol"]["size"]
+    assert "Rucksack" in minutes.text
+    invitation = requests.get(base + by_id[invited]["invitation"]["accessUrl"].split("/api/oparl/1.1", 1)[1], timeout=10)
+    assert invitation.status_code == 200 and "Sitzung mit Einladung" in invitation.text and "Zeta" not in invitation.text
+
+    # The flat lists, each object the same as by its own URL.
+    items = requests.get(base + "/bodies/district/agenda-items", timeout=10).json()
+    assert items["pagination"]["totalElements"] == sum(len(m.get("agendaItem", [])) for m in page["data"])
+    for item in items["data"]:
+        check(item_v, item, item["id"])
+        assert requests.get(base + "/agenda-items/" + item["id"].rsplit("/", 1)[1], timeout=10).json() == item
+    files = requests.get(base + "/bodies/district/files", timeout=10).json()
+    assert files["pagination"]["totalElements"] == len(page["data"]) + 1, "one invitation each, one published protocol"
+    for f in files["data"]:
+        check(file_v, f, f["id"])
+        assert requests.get(base + "/files/" + f["id"].rsplit("/", 1)[1], timeout=10).json() == f
+
+    # modified_since: later than everything → empty; earlier → all; nonsense → 422; kept in links.
+    future = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    later = requests.get(base + "/bodies/district/meetings", params={"modified_since": future}, timeout=10).json()
+    assert later["data"] == [] and "modified_since=" in later["links"]["first"]
+    since = requests.get(base + "/bodies/district/meetings", params={"modified_since": "2000-01-01T00:00:00+01:00"}, timeout=10).json()
+    assert since["pagination"]["totalElements"] == page["pagination"]["totalElements"]
+    assert requests.get(base + "/bodies/district/meetings", params={"modified_since": "gestern"}, timeout=10).status_code == 422
+    # No Person objects (no consent to publish people in OParl is recorded).
+    assert requests.get(base + "/bodies/district/people", timeout=10).json()["data"] == []
+    assert requests.get(base + f"/meetings/{planned}", timeout=10).status_code == 404
+    assert requests.get(base + f"/files/minutes-{invited}", timeout=10).status_code == 404

@@ -24,7 +24,7 @@ public struct AgendaItemDraft: Hashable, Sendable, Codable {
 /// editor (Alt+↑/↓ to move, Tab/Shift+Tab to move into and out of), and `move` serves drag
 /// and drop.
 public enum AgendaEdit: Hashable, Sendable {
-    /// Adds an item under `parent` (top level when nil), right after `after` (first when nil).
+    /// Adds an item under `parent` (top level when nil), right after `after` (last when nil: a new item is appended).
     case add(AgendaItemDraft, id: AgendaItemID, parent: AgendaItemID?, after: AgendaItemID?)
     case update(AgendaItemID, AgendaItemDraft)
     /// Removes the item with its sub-items.
@@ -60,7 +60,7 @@ public enum AgendaRules {
             guard agenda.item(id) == nil else { throw DomainError(.conflict, code: "agenda.duplicateItem", message: "The item exists already.") }
             let parentPath = try parent.map { p throws(DomainError) in try path(of: p, in: items) } ?? []
             let siblings = children(at: parentPath, in: items)
-            var index = 0
+            var index = siblings.count
             if let after {
                 guard let position = siblings.firstIndex(where: { $0.id == after }) else { throw .notFound("agendaItem") }
                 index = position + 1

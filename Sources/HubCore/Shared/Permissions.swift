@@ -50,6 +50,8 @@ public enum Permissions {
         case .panel: true
         // Board topics need the board (who leads, its workspace, guests): the gateway asks the services.
         case .leanCoffee, .barcamp: false
+        // A meeting's topic needs the meeting (its workspace): the gateway asks the services.
+        case .meeting: false
         }
     }
 }

@@ -16,6 +16,9 @@ public enum Topic: Hashable, Sendable, CustomStringConvertible {
     case leanCoffee(LeanCoffeeBoardID)
     /// One barcamp: proposals, interest counts (never who marked), the grid, notes.
     case barcamp(BarcampID)
+    /// One meeting while it is planned and held: the live agenda (current item, end time),
+    /// minutes sections saved, RSVP counts, its status.
+    case meeting(MeetingID)
 
     /// Parses the wire form (`directory`, `workspace:<uuid>`).
     public init?(_ text: String) {
@@ -40,6 +43,9 @@ public enum Topic: Hashable, Sendable, CustomStringConvertible {
         case "barcamp":
             guard let id = BarcampID(String(parts[1])) else { return nil }
             self = .barcamp(id)
+        case "meeting":
+            guard let id = MeetingID(String(parts[1])) else { return nil }
+            self = .meeting(id)
         default:
             return nil
         }
@@ -54,6 +60,7 @@ public enum Topic: Hashable, Sendable, CustomStringConvertible {
         case .panel(let id): "panel:\(id)"
         case .leanCoffee(let id): "leanCoffee:\(id)"
         case .barcamp(let id): "barcamp:\(id)"
+        case .meeting(let id): "meeting:\(id)"
         }
     }
 

@@ -25,6 +25,28 @@ enum JSONIO {
         }
     }
 
+    /// Like `decode`, but an empty body is `fallback` (for routes whose fields are all optional,
+    /// so an empty POST reaches the authorization check instead of failing as malformed).
+    static func decode<T: Decodable>(_ type: T.Type, orEmpty fallback: T, from request: Request, context: HubRequestContext,
+                                     limit: Int) async throws -> T {
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: limit)
+        } catch {
+            throw HTTPError(.contentTooLarge, message: "The request body is too large.")
+        }
+        let data = Data(buffer.readableBytesView)
+        if data.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return fallback }
+        guard (try? JSONSerialization.jsonObject(with: data)) != nil else {
+            throw DomainError(.validation, code: "request.malformed", message: "The body is not valid JSON.")
+        }
+        do {
+            return try WireJSON.decoder().decode(T.self, from: data)
+        } catch let error as DecodingError {
+            throw DomainError.validation([issue(for: error)])
+        }
+    }
+
     static func issue(for error: DecodingError) -> FieldIssue {
         func path(_ keys: [any CodingKey]) -> String {
             keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().trimmingCharacters(in: CharacterSet(charactersIn: "."))

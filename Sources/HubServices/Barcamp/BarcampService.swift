@@ -354,16 +354,19 @@ public struct BarcampService: Sendable {
 public struct BoardTopics: BoardTopicAuthorizer {
     let leanCoffee: LeanCoffeeService
     let barcamps: BarcampService
+    let store: any HubStore
 
     public init(deps: ServiceDependencies, digest: any TokenDigest) {
         leanCoffee = LeanCoffeeService(deps: deps, digest: digest)
         barcamps = BarcampService(deps: deps, digest: digest)
+        store = deps.store
     }
 
     public func canSubscribe(_ topic: Topic, principal: Principal, guestToken: String?) async throws -> Bool {
         switch topic {
         case .leanCoffee: try await leanCoffee.canSubscribe(topic, principal: principal, guestToken: guestToken)
         case .barcamp(let id): try await barcamps.canSubscribe(id, principal: principal, guestToken: guestToken)
+        case .meeting(let id): try await MeetingContext.mayFollow(id, principal: principal, store: store)
         default: false
         }
     }

@@ -37,6 +37,7 @@ public struct OParl: Sendable {
          "shortName": .string(bodyName), "website": .string(origin),
          "organization": .string("\(bodyURL)/organizations"), "person": .string("\(bodyURL)/people"), "meeting": .string("\(bodyURL)/meetings"),
          "paper": .string("\(bodyURL)/papers"), "legislativeTerm": .array([]),
+         "agendaItem": .string("\(bodyURL)/agenda-items"), "file": .string("\(bodyURL)/files"),
          "classification": .string("Landkreis")]
     }
 
@@ -107,14 +108,17 @@ public struct OParl: Sendable {
     }
 
     /// An OParl list page: `data`, `pagination`, `links`.
-    public func page(_ objects: [Object], url: String, page: Int) -> Object {
+    /// `query` is kept on every link (e.g. `modified_since=…`, already encoded).
+    public func page(_ objects: [Object], url: String, page: Int, query: String = "") -> Object {
+        let url = query.isEmpty ? url : "\(url)?\(query)&"
         let total = objects.count
         let pages = max(1, (total + Self.pageSize - 1) / Self.pageSize)
         let current = min(max(page, 1), pages)
         let slice = objects.dropFirst((current - 1) * Self.pageSize).prefix(Self.pageSize)
-        var links: Object = ["first": .string("\(url)?page=1"), "last": .string("\(url)?page=\(pages)")]
-        if current > 1 { links["prev"] = .string("\(url)?page=\(current - 1)") }
-        if current < pages { links["next"] = .string("\(url)?page=\(current + 1)") }
+        let sep = query.isEmpty ? "?" : ""
+        var links: Object = ["first": .string("\(url)\(sep)page=1"), "last": .string("\(url)\(sep)page=\(pages)")]
+        if current > 1 { links["prev"] = .string("\(url)\(sep)page=\(current - 1)") }
+        if current < pages { links["next"] = .string("\(url)\(sep)page=\(current + 1)") }
         return ["data": .array(slice.map { .object($0) }),
                 "pagination": .object(["totalElements": .int(total), "elementsPerPage": .int(Self.pageSize), "currentPage": .int(current),
                                        "totalPages": .int(pages)]),
