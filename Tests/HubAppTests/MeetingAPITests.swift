@@ -298,6 +298,19 @@ struct MeetingAPITests {
             let published = try await client.call(.get, "/api/v1/meetings/\(id)/export/public-minutes.html", token: nil)
             #expect(published.status == .ok && String(buffer: published.body).contains("Beitrag 3"))
             #expect(!String(buffer: published.body).contains("Punkt 2 fehlt"), "objections are not published")
+            // The same as PDF, from the hub's own writer: a valid file with the German labels, an English one on request.
+            let pdf = try await client.call(.get, "/api/v1/meetings/\(id)/export/public-minutes.pdf", token: nil)
+            #expect(pdf.status == .ok && pdf.headers[.contentType] == "application/pdf")
+            let bytes = Array(buffer: pdf.body)
+            DossierTests.checkStructure(bytes)
+            let text = DossierTests.latin1(bytes)
+            #expect(text.contains("(Protokoll \\(\\366ffentlicher Teil\\)) Tj") && text.contains("Beitrag 3") && text.contains("(Seite 1 von "))
+            #expect(!text.contains("Punkt 2 fehlt"))
+            let english = DossierTests.latin1(Array(buffer: try await client.call(.get, "/api/v1/meetings/\(id)/export/public-minutes.pdf?lang=en", token: nil).body))
+            #expect(english.contains("(Minutes \\(public part\\)) Tj") && english.contains("(Page 1 of "))
+            let agendaPDF = try await client.call(.get, "/api/v1/meetings/\(id)/export/agenda.pdf", token: coordinatorLater)
+            #expect(agendaPDF.status == .ok && DossierTests.latin1(Array(buffer: agendaPDF.body)).contains("(Tagesordnung) Tj"))
+            #expect(try await client.call(.get, "/api/v1/meetings/\(id)/export/agenda.docx", token: coordinatorLater).status == .notFound)
         }
     }
 

@@ -532,34 +532,45 @@ struct MeetingController {
         }
     }
 
-    /// `invitation|agenda|minutes` as `.md` or `.html`; `public-minutes.md|html` for everyone once published.
+    /// `invitation|agenda|minutes` as `.md`, `.html` or `.pdf`; `public-minutes.*` for everyone once published.
     func export(_ request: Request, _ context: HubRequestContext) async throws -> Response {
         let id = try Self.meetingID(context)
         let file = context.parameters.get("file") ?? ""
         let parts = file.split(separator: ".").map(String.init)
-        guard parts.count == 2, ["md", "html"].contains(parts[1]) else { throw DomainError.notFound("export") }
+        guard parts.count == 2, ["md", "html", "pdf"].contains(parts[1]) else { throw DomainError.notFound("export") }
         let language: MeetingLanguage = request.uri.queryParameters.get("lang") == "en" ? .en : .de
-        let markdown: String, title: String
+        let de = language == .de
+        let markdown: String, title: String, kicker: String, date: Date
         switch parts[0] {
         case "minutes":
             let (m, text) = try await work.minutesDocument(id, language: language, by: context.principal)
-            (markdown, title) = (text, m.title)
+            (markdown, title, kicker, date) = (text, m.title, de ? "Protokoll" : "Minutes", m.updatedAt)
         case "public-minutes":
             let (m, text) = try await work.publishedMinutes(id, language: language)
-            (markdown, title) = (text, m.title)
+            (markdown, title, kicker, date) = (text, m.title, de ? "Protokoll (öffentlicher Teil)" : "Minutes (public part)", m.updatedAt)
         case "agenda":
             let detail = try await meetings.detail(id, by: context.principal)
-            (markdown, title) = (MeetingExports.agendaMarkdown(detail, language: language), detail.meeting.title)
+            (markdown, title, kicker, date) = (MeetingExports.agendaMarkdown(detail, language: language), detail.meeting.title,
+                                               de ? "Tagesordnung" : "Agenda", detail.meeting.startsAt)
         case "invitation":
             let detail = try await meetings.detail(id, by: context.principal)
-            (markdown, title) = (MeetingExports.invitationMarkdown(detail, language: language), detail.meeting.title)
+            (markdown, title, kicker, date) = (MeetingExports.invitationMarkdown(detail, language: language), detail.meeting.title,
+                                               de ? "Einladung" : "Invitation", detail.meeting.startsAt)
         default:
             throw DomainError.notFound("export")
         }
-        if parts[1] == "md" {
+        switch parts[1] {
+        case "md":
             return Response(status: .ok, headers: [.contentType: "text/markdown; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: markdown)))
+        case "pdf":
+            // The hub's own PDF writer: no external engine (Chromium, wkhtmltopdf) is needed on the server.
+            let bytes = MarkdownPDF.render(markdown, kicker: kicker, english: !de, date: NotesPDF.pdfDate(date))
+            return Response(status: .ok, headers: [.contentType: "application/pdf",
+                                                   .contentDisposition: "inline; filename=\"\(parts[0])-\(id).pdf\""],
+                            body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        default:
+            let html = MeetingExports.html(title: title, markdown: markdown, language: language)
+            return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: html)))
         }
-        let html = MeetingExports.html(title: title, markdown: markdown, language: language)
-        return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: html)))
     }
 }
