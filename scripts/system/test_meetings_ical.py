@@ -121,14 +121,16 @@ def mailed(sink, recipient: str, method: str, uid: str | None) -> tuple[str, int
 
 
 def setup(hub):
+    """The coordinator's and the administrator's tokens, Integration, the demo member's id (read from
+    the member list: other system tests change the member's password) and a template."""
     coordinator = sign_in(hub, "koordination@roundtable.example", "demo-koordination")
-    member = sign_in(hub, MEMBER_EMAIL, "demo-mitglied")
+    admin = sign_in(hub, "admin@roundtable.example", "demo-admin-passwort")
     workspaces = requests.get(hub.base + "/api/v1/workspaces", headers=coordinator).json()["items"]
     integration = next(w for w in workspaces if w["name"] == "Integration")
-    me = requests.get(hub.base + "/api/v1/me", headers=member).json()
-    member_id = (me.get("user") or me)["id"]
+    members = requests.get(f"{hub.base}/api/v1/workspaces/{integration['id']}/members", headers=coordinator).json()["items"]
+    member_id = next(m["userId"] for m in members if m["displayName"] == "Mitglied Fokusgruppe (Demo)")
     templates = requests.get(hub.base + "/api/v1/meeting-templates", headers=coordinator).json()["items"]
-    return coordinator, member, integration, member_id, templates[0]["id"]
+    return coordinator, admin, integration, member_id, templates[0]["id"]
 
 
 def create_meeting(hub, coordinator, integration, member_id, template, start, title, invitees):
@@ -144,7 +146,7 @@ def create_meeting(hub, coordinator, integration, member_id, template, start, ti
 
 def test_invite_reschedule_cancel_feed(hub_with_mail, smtp_sink):
     hub = hub_with_mail
-    coordinator, member, integration, member_id, template = setup(hub)
+    coordinator, admin, integration, member_id, template = setup(hub)
     start = (datetime.datetime.now(BERLIN) + datetime.timedelta(days=9)).replace(hour=17, minute=0, second=0, microsecond=0)
     invitees = [{"key": f"member:{member_id}"}] + [{"key": f"guest:{g}", "name": g.split("@")[0].replace(".", " ").title()} for g in GUESTS]
     meeting = create_meeting(hub, coordinator, integration, member_id, template, start, "Fokusgruppe Integration: Übergänge", invitees)
@@ -167,7 +169,7 @@ def test_invite_reschedule_cancel_feed(hub_with_mail, smtp_sink):
     assert "Sprachförderung" in str(event["DESCRIPTION"]) and "Kita – Schule" in str(event["DESCRIPTION"])
 
     # The download: the same event, no METHOD, no attendees.
-    ics = requests.get(f"{hub.base}/api/v1/meetings/{mid}/invite.ics", headers=member)
+    ics = requests.get(f"{hub.base}/api/v1/meetings/{mid}/invite.ics", headers=coordinator)
     assert ics.status_code == 200 and ics.headers["Content-Type"].startswith("text/calendar"), ics.headers
     download = parse(ics.content)
     assert "METHOD" not in download
@@ -222,7 +224,7 @@ def test_invite_reschedule_cancel_feed(hub_with_mail, smtp_sink):
 
 def test_five_clients_write_minutes_without_losing_text(hub_with_mail):
     hub = hub_with_mail
-    coordinator, member, integration, member_id, template = setup(hub)
+    coordinator, admin, integration, member_id, template = setup(hub)
     # Starts in 30 minutes: the live agenda may start an hour before.
     start = (datetime.datetime.now(BERLIN) + datetime.timedelta(minutes=30)).replace(second=0, microsecond=0)
     meeting = create_meeting(hub, coordinator, integration, member_id, template, start, "Fokusgruppe Integration: Protokolltest",
@@ -231,8 +233,9 @@ def test_five_clients_write_minutes_without_losing_text(hub_with_mail):
     r = requests.post(f"{hub.base}/api/v1/meetings/{mid}/agenda/live", headers=coordinator, json={"step": "start"})
     assert r.status_code == 200, r.text
     item = r.json()["live"]["currentItemId"]
-    writers = [sign_in(hub, MEMBER_EMAIL, "demo-mitglied") for _ in range(3)] + \
-              [sign_in(hub, "koordination@roundtable.example", "demo-koordination") for _ in range(2)]
+    # Five sessions of two people who may write the minutes (coordinator and administrator).
+    writers = [sign_in(hub, "koordination@roundtable.example", "demo-koordination") for _ in range(3)] + \
+              [sign_in(hub, "admin@roundtable.example", "demo-admin-passwort") for _ in range(2)]
 
     def write(n: int) -> tuple[str, int]:
         mine = f"Beitrag {n}: Die Gruppe hält Punkt {n} fest (ä ö ü ß)."
