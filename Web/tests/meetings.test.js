@@ -254,3 +254,23 @@ test('live events of the workspace topic update only the open meeting, never bac
   const held = m.applyMeetingEvent(state, { name: 'meeting.statusChanged', data: { meeting: { id: 'm1', version: 4, status: 'held' } } });
   assert.equal(held.meeting.status, 'held');
 });
+
+test('every message the meeting views use exists in German and English', async () => {
+  const { readFile } = await import('node:fs/promises');
+  const { messages } = await import('../lib/i18n.js');
+  const source = await readFile(new URL('../views/meetings.js', import.meta.url), 'utf8');
+  const keys = [...source.matchAll(/t\('(mt\.[A-Za-z0-9.]+)'/g)].map((x) => x[1]);
+  assert.ok(keys.length > 100);
+  const dynamic = [
+    ...m.STATUSES.map((s) => `mt.status.${s}`), ...m.RESPONSES.map((r) => `mt.rsvp.${r}`),
+    ...m.ATTENDANCE.map((s) => `mt.attendance.${s}`), ...m.ACTION_STATUSES.map((s) => `mt.action.${s}`),
+    ...['invite', 'held', 'cancel', 'publish'].flatMap((s) => [`mt.step.${s}`, `mt.step.${s}.done`]),
+    ...['overview', 'live', 'minutes'].map((s) => `mt.tab.${s}`), ...['draft', 'circulated', 'approved'].map((s) => `mt.stage.${s}`),
+    ...['left5', 'left1', 'overrun'].map((s) => `mt.live.milestone.${s}`),
+    ...['first', 'last', 'standardItemFixed', 'noItemAbove', 'topLevel', 'tooDeep', 'intoItself', 'noSuchPosition', 'notFound'].map((s) => `mt.agenda.cannot.${s}`),
+  ];
+  for (const key of [...keys, ...dynamic]) {
+    assert.ok(messages.de[key], `de ${key}`);
+    assert.ok(messages.en[key], `en ${key}`);
+  }
+});
