@@ -29,6 +29,8 @@ public struct HubGraph: Sendable {
     public let totp: any TOTPGenerator
     public let mailer: any Mailer
     public let throttle: LoginThrottle
+    /// One outbox per process, so meeting mail is flushed by one task at a time.
+    public let meetingOutbox: MeetingMailOutbox
     public private(set) var settings: HTTPSettings
     public let logger: Logger
 
@@ -75,6 +77,7 @@ public struct HubGraph: Sendable {
             self.mailer = NoMailer()
         }
         self.throttle = LoginThrottle()
+        self.meetingOutbox = MeetingMailOutbox(deps: deps, mailer: self.mailer)
         self.configuration = configuration
         self.store = store
         self.hub = hub
@@ -100,11 +103,19 @@ public struct HubGraph: Sendable {
         var services: [any Service] = [
             MaintenanceService(store: store, clock: deps.clock, retentionDays: configuration.eventRetentionDays, logger: logger,
                                reminders: ReportReminders(deps: deps, mailer: mailer, publicOrigin: configuration.effectiveOrigin),
-                               panels: PanelMaintenance(deps: deps, crypto: SwiftCryptoPanelCrypto())),
+                               panels: PanelMaintenance(deps: deps, crypto: SwiftCryptoPanelCrypto()),
+                               meetings: { [self] in try await self.meetingServices().runPeriodic() }),
             SessionExpiryService(hub: hub, store: store, policy: policy, clock: deps.clock),
         ]
         if let postgres = store as? PostgresStore { services.append(PostgresBackplane(store: postgres, hub: hub, logger: logger)) }
         return services
+    }
+
+    /// The meetings services; the link signer's key is the installation's own secret.
+    public func meetingServices() async throws -> MeetingServices {
+        MeetingServices(deps: deps, signer: HMACLinkSigner(secret: try await store.installationSecret("link-key")), digest: digest,
+                        settings: MeetingSettings(publicOrigin: configuration.effectiveOrigin, organizerEmail: configuration.smtpFrom),
+                        outbox: meetingOutbox)
     }
 
     /// Serves until SIGTERM or SIGINT: the application, then (shut down first) the service that
@@ -144,7 +155,8 @@ public struct HubGraph: Sendable {
                                      publicOrigin: configuration.effectiveOrigin),
             passwordResets: PasswordResets(deps: deps, digest: digest, hasher: hasher, mailer: mailer, throttle: throttle,
                                            publicOrigin: configuration.effectiveOrigin),
-            addressKeyer: keyer, settings: settings, metricsText: { AppMetrics.render() }, openAPIPath: configuration.openAPIPath, mailer: mailer))
+            addressKeyer: keyer, settings: settings, metricsText: { AppMetrics.render() }, openAPIPath: configuration.openAPIPath, mailer: mailer,
+            meetings: try await meetingServices()))
     }
 
     /// The Hummingbird application: routes, the WebSocket endpoint and background services.

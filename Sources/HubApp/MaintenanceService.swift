@@ -14,6 +14,8 @@ struct MaintenanceService: Service {
     let reminders: ReportReminders
     /// Feedback panels: close due panels, erase personal data, expire limiter state, rotate day secrets.
     var panels: PanelMaintenance? = nil
+    /// Meetings: deemed approval of minutes at the deadline, and the mail outbox.
+    var meetings: (@Sendable () async throws -> Int)? = nil
 
     func run() async throws {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
@@ -26,6 +28,10 @@ struct MaintenanceService: Service {
                 if let report = try await panels?.run(), report != PanelMaintenance.Report() {
                     logger.info("panel maintenance", metadata: ["closed": "\(report.closed)", "erased": "\(report.erased)",
                                                                  "secretsDeleted": "\(report.secretsDeleted)"])
+                }
+                if let meetings {
+                    let settled = try await meetings()
+                    if settled > 0 { logger.info("settled minutes", metadata: ["minutes": "\(settled)"]) }
                 }
             } catch {
                 logger.error("maintenance failed", metadata: ["error": "\(error)"])

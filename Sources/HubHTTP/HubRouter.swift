@@ -23,10 +23,13 @@ public struct HTTPDependencies: Sendable {
     public let openAPIPath: String
     /// For the feedback panels' response notices.
     public let mailer: any Mailer
+    /// Meetings (issue 4); built by the composition root with the link signer.
+    public var meetings: MeetingServices?
 
     public init(deps: ServiceDependencies, hub: TopicHub, gateway: LiveGateway, authenticator: Authenticator, signIn: SignIn,
                 secondFactor: SecondFactor, account: Account, invitations: Invitations, passwordResets: PasswordResets, addressKeyer: AddressKeyer,
-                settings: HTTPSettings, metricsText: @escaping @Sendable () -> String, openAPIPath: String, mailer: any Mailer = NoMailer()) {
+                settings: HTTPSettings, metricsText: @escaping @Sendable () -> String, openAPIPath: String, mailer: any Mailer = NoMailer(),
+                meetings: MeetingServices? = nil) {
         self.mailer = mailer
         self.deps = deps
         self.hub = hub
@@ -41,6 +44,7 @@ public struct HTTPDependencies: Sendable {
         self.settings = settings
         self.metricsText = metricsText
         self.openAPIPath = openAPIPath
+        self.meetings = meetings
     }
 }
 
@@ -68,6 +72,7 @@ public enum HubRouter {
                         submissions: PanelSubmissions(deps: d.deps, crypto: SwiftCryptoPanelCrypto()), settings: d.settings, ids: d.deps.ids).add(to: http)
         LeanCoffeeController(service: LeanCoffeeService(deps: d.deps, digest: SHA256TokenDigest()), settings: d.settings).add(to: http)
         BarcampController(service: BarcampService(deps: d.deps, digest: SHA256TokenDigest()), settings: d.settings).add(to: http)
+        if let m = d.meetings { MeetingController(meetings: m.meetings, work: m.work, outbox: m.outbox, settings: d.settings).add(to: http) }
         // Unknown API paths are a JSON 404, never the web page.
         http.get("/api/**") { _, _ -> Response in throw HTTPError(.notFound) }
 

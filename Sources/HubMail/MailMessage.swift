@@ -17,6 +17,8 @@ public struct MailMessage: Sendable {
     public var subject: String
     public var text: String
     public var extraParts: [Part]
+    /// Files attached after the alternatives (`multipart/mixed`), e.g. `invite.ics`.
+    public var attachments: [(filename: String, part: Part)] = []
     public var messageID: String
     public var date: Date
 
@@ -41,7 +43,27 @@ public struct MailMessage: Sendable {
             "Message-ID: <\(Self.headerSafe(messageID))>",
             "MIME-Version: 1.0",
         ]
-        if extraParts.isEmpty {
+        if !attachments.isEmpty {
+            let mixed = "rt-mixed-" + messageID.filter { $0.isLetter || $0.isNumber }
+            let boundary = "rt-" + messageID.filter { $0.isLetter || $0.isNumber }
+            lines.append("Content-Type: multipart/mixed; boundary=\"\(mixed)\"")
+            lines.append("")
+            lines.append("--\(mixed)")
+            lines.append("Content-Type: multipart/alternative; boundary=\"\(boundary)\"")
+            lines.append("")
+            for part in [Part(contentType: "text/plain; charset=utf-8", body: text)] + extraParts {
+                lines.append("--\(boundary)")
+                lines += Self.partHeaders(part.contentType) + [""] + Self.base64Lines(part.body)
+            }
+            lines.append("--\(boundary)--")
+            for (filename, part) in attachments {
+                lines.append("--\(mixed)")
+                lines += Self.partHeaders(part.contentType)
+                lines.append("Content-Disposition: attachment; filename=\"\(Self.headerSafe(filename).replacingOccurrences(of: "\"", with: ""))\"")
+                lines += [""] + Self.base64Lines(part.body)
+            }
+            lines.append("--\(mixed)--")
+        } else if extraParts.isEmpty {
             lines += Self.partHeaders("text/plain; charset=utf-8") + [""] + Self.base64Lines(text)
         } else {
             let boundary = "rt-" + messageID.filter { $0.isLetter || $0.isNumber }

@@ -8,7 +8,7 @@ import NIOSSL
 /// Sends mail over SMTP (RFC 5321) with STARTTLS (RFC 3207) or implicit TLS, and AUTH PLAIN
 /// (RFC 4954) when credentials are configured. One connection per message: invitations and
 /// resets are rare, and a fresh connection never carries a broken state.
-public struct SMTPMailer: Mailer {
+public struct SMTPMailer: CalendarMailer {
     let settings: SMTPSettings
     let logger: Logger
     let ids: any IDGenerator
@@ -27,6 +27,18 @@ public struct SMTPMailer: Mailer {
         let domain = settings.from.split(separator: "@").last.map(String.init) ?? "roundtable"
         let message = MailMessage(from: settings.from, to: to, subject: subject, text: text,
                                   messageID: "\(ids.uuid().uuidString.lowercased())@\(domain)", date: clock.now())
+        try await send(message)
+    }
+
+    /// An invitation or cancellation: text, the inline `text/calendar; method=…` part that
+    /// calendar clients act on, and the same as an `invite.ics` attachment for those that don't.
+    public func sendCalendar(to: String, subject: String, text: String, calendar: CalendarAttachment) async throws {
+        let domain = settings.from.split(separator: "@").last.map(String.init) ?? "roundtable"
+        let method = calendar.method.filter { $0.isLetter }
+        var message = MailMessage(from: settings.from, to: to, subject: subject, text: text,
+                                  extraParts: [.init(contentType: "text/calendar; method=\(method); charset=UTF-8", body: calendar.body)],
+                                  messageID: "\(ids.uuid().uuidString.lowercased())@\(domain)", date: clock.now())
+        message.attachments = [("invite.ics", .init(contentType: "application/ics; name=\"invite.ics\"", body: calendar.body))]
         try await send(message)
     }
 

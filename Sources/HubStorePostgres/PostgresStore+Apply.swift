@@ -185,6 +185,8 @@ extension PostgresStore {
             try await apply(write, on: db, logger)
         case .barcamp(let write):
             try await apply(write, on: db, logger)
+        case .meeting(let change):
+            try await apply(change, on: db, logger)
         }
     }
 

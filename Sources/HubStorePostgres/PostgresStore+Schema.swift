@@ -177,7 +177,7 @@ extension PostgresStore {
             """,
             "CREATE INDEX password_reset_user ON password_reset (user_id)",
         ]),
-    ] + recommendationMigrations + panelMigrations + leanCoffeeMigrations + barcampMigrations
+    ] + recommendationMigrations + panelMigrations + leanCoffeeMigrations + barcampMigrations + meetingMigrations
 
     /// An arbitrary constant: the advisory lock that keeps instances starting at the same time
     /// from migrating concurrently.

@@ -128,6 +128,8 @@ extension SQLiteStore {
             try apply(write, in: db)
         case .barcamp(let write):
             try apply(write, in: db)
+        case .meeting(let change):
+            try apply(change, in: db)
         }
     }
 

@@ -174,6 +174,7 @@ extension SQLiteStore {
         registerPanelMigrations(&migrator)
         registerLeanCoffeeMigrations(&migrator)
         registerBarcampMigrations(&migrator)
+        registerMeetingMigrations(&migrator)
         return migrator
     }
 }

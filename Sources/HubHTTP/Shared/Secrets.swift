@@ -126,3 +126,38 @@ public struct SwiftCryptoPanelCrypto: PanelCrypto {
         return (0..<count).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
     }
 }
+
+/// Signs the links in meeting mails (RSVP without an account): HMAC-SHA256 with the
+/// installation's secret; `isValid` compares in constant time (swift-crypto's check).
+public struct HMACLinkSigner: LinkSigner {
+    private let key: SymmetricKey
+
+    public init(secret: String) { key = SymmetricKey(data: Data(("link-signing:" + secret).utf8)) }
+
+    public func sign(_ message: String) -> String {
+        HMAC<SHA256>.authenticationCode(for: Data(message.utf8), using: key).map { String(format: "%02x", $0) }.joined()
+    }
+
+    public func isValid(_ signature: String, for message: String) -> Bool {
+        guard signature.count == 64, let bytes = Self.hex(signature) else { return false }
+        return HMAC<SHA256>.isValidAuthenticationCode(bytes, authenticating: Data(message.utf8), using: key)
+    }
+
+    static func hex(_ text: String) -> [UInt8]? {
+        var out: [UInt8] = []
+        var iterator = text.utf8.makeIterator()
+        while let a = iterator.next() {
+            guard let b = iterator.next(), let hi = nibble(a), let lo = nibble(b) else { return nil }
+            out.append(hi << 4 | lo)
+        }
+        return out
+    }
+
+    static func nibble(_ c: UInt8) -> UInt8? {
+        switch c {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): c - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): c - UInt8(ascii: "a") + 10
+        default: nil
+        }
+    }
+}

@@ -105,6 +105,9 @@ public enum DemoData {
         }
         changes += try DemoBarcamp.changes(deps: deps, coordinator: userIDs[1], member: userIDs[2], admin: userIDs[0])
         changes += try DemoLeanCoffee.changes(deps: deps, workspace: byName["Integration"], coordinator: userIDs[1], member: userIDs[2], admin: userIDs[0])
+        if let integration = byName["Integration"] {
+            changes += DemoMeetings.changes(deps: deps, integration: integration, admin: userIDs[0], coordinator: userIDs[1], member: userIDs[2])
+        }
         try await deps.commit(ChangeSet(changes: changes, events: EventEncoding.newEvents(events)))
         return true
     }

@@ -44,6 +44,23 @@ public protocol Mailer: Sendable {
     func send(to: String, subject: String, text: String) async throws
 }
 
+/// A calendar part for `CalendarMailer.sendCalendar`: sent inline as
+/// `text/calendar; method=…` and attached as `invite.ics`.
+public struct CalendarAttachment: Sendable, Hashable {
+    public let method: String
+    public let body: String
+
+    public init(method: String, body: String) {
+        self.method = method
+        self.body = body
+    }
+}
+
+/// Mail with calendar parts (the SMTP adapter implements it; others send text only).
+public protocol CalendarMailer: Mailer {
+    func sendCalendar(to: String, subject: String, text: String, calendar: CalendarAttachment) async throws
+}
+
 /// No mail server: nothing is sent; invitation links are shown to the coordinator.
 public struct NoMailer: Mailer {
     public init() {}

@@ -41,6 +41,8 @@ public enum Change: Sendable {
     case leanCoffee(LeanCoffeeWrite)
     /// Barcamps and their records (see `BarcampWrite`).
     case barcamp(BarcampWrite)
+    /// Templates, meetings, series, agendas, minutes, answers, feed secrets, the mail outbox.
+    case meeting(MeetingStoreChange)
 }
 
 /// Everything one use case writes: state changes and their events, committed atomically.
@@ -187,7 +189,7 @@ public enum StoreError: Error, Sendable, Equatable {
 
 /// The persistence port. Implemented by the SQLite and the PostgreSQL adapters, both held to
 /// one contract suite. No SQL leaves an adapter; records never leave an adapter.
-public protocol HubStore: EventLog, RecommendationReads, PanelReads, LeanCoffeeReads, BarcampReads {
+public protocol HubStore: EventLog, RecommendationReads, PanelReads, LeanCoffeeReads, BarcampReads, MeetingReads {
     /// Applies a change set in one durable transaction, assigns each event the next
     /// sequence number of its topic, tells the commit observer, and returns the events.
     func commit(_ changeSet: ChangeSet) async throws -> [StoredEvent]
