@@ -131,7 +131,7 @@ export function mountMeetingList(target, route, keep, ctx) {
         <div class="field">
           <label for="mt-plan-title-input">${t('mt.plan.name')}</label>
           ${fieldError('mt-plan-title-input-error')}
-          <input id="mt-plan-title-input" name="title" required maxlength="200" autocomplete="off" value="${k.title ?? ''}">
+          <input type="text" id="mt-plan-title-input" name="title" required maxlength="200" autocomplete="off" value="${k.title ?? ''}">
         </div>
         <div class="field">
           <label for="mt-plan-date">${t('mt.plan.date')}</label>
@@ -152,7 +152,7 @@ export function mountMeetingList(target, route, keep, ctx) {
         </div>
         <div class="field">
           <label for="mt-plan-place">${t('mt.plan.place')}</label>
-          <input id="mt-plan-place" name="place" maxlength="200" autocomplete="off" value="${k.place ?? ''}">
+          <input type="text" id="mt-plan-place" name="place" maxlength="200" autocomplete="off" value="${k.place ?? ''}">
         </div>
         <div class="field">
           <label for="mt-plan-url">${t('mt.plan.url')}</label>
@@ -504,7 +504,7 @@ export function mountMeeting(target, route, keep, ctx) {
       </div>
       ${steps.includes('cancel') ? html`<form id="mt-cancel" class="mt-inline-form" novalidate>
         <div class="field"><label for="mt-cancel-reason">${t('mt.cancel.reason')}</label>
-        <input id="mt-cancel-reason" name="reason" maxlength="500" autocomplete="off"></div>
+        <input type="text" id="mt-cancel-reason" name="reason" maxlength="500" autocomplete="off"></div>
         <div class="actions"><button type="submit" class="button secondary danger-text" id="mt-step-cancel">${t('mt.step.cancel')}</button></div>
       </form>` : ''}
     </section>`;
@@ -566,12 +566,12 @@ export function mountMeeting(target, route, keep, ctx) {
       <div id="ag-add-errors"></div>
       <div class="field"><label for="ag-add-title">${t('mt.agenda.itemTitle')}</label>
         ${fieldError('ag-add-title-error')}
-        <input id="ag-add-title" name="title" required maxlength="200" autocomplete="off"></div>
+        <input type="text" id="ag-add-title" name="title" required maxlength="200" autocomplete="off"></div>
       <div class="field"><label for="ag-add-duration">${t('mt.agenda.duration')}</label>
         ${fieldError('ag-add-duration-error')}
         <input id="ag-add-duration" name="duration" type="number" min="0" max="600" value="15" inputmode="numeric"></div>
       <div class="field"><label for="ag-add-presenter">${t('mt.agenda.presenter')}</label>
-        <input id="ag-add-presenter" name="presenter" maxlength="120" autocomplete="off"></div>
+        <input type="text" id="ag-add-presenter" name="presenter" maxlength="120" autocomplete="off"></div>
       <div class="field"><label for="ag-add-parent">${t('mt.agenda.parent')}</label>
         <select id="ag-add-parent" name="parentId">
           <option value="">${t('mt.agenda.topLevel')}</option>
@@ -730,10 +730,10 @@ export function mountMeeting(target, route, keep, ctx) {
     })}</ul>` : html`<p class="muted">${t('mt.minutes.empty')}</p>`}
     ${writable ? html`<form id="mn-action" class="mt-add" novalidate>
       <div id="mn-action-errors"></div>
-      <div class="field"><label for="mn-action-text">${t('mt.action.text')}</label>${fieldError('mn-action-text-error')}<input id="mn-action-text" name="text" maxlength="1000" autocomplete="off"></div>
+      <div class="field"><label for="mn-action-text">${t('mt.action.text')}</label>${fieldError('mn-action-text-error')}<input type="text" id="mn-action-text" name="text" maxlength="1000" autocomplete="off"></div>
       <div class="field"><label for="mn-action-owner">${t('mt.action.owner')}</label>
         <select id="mn-action-owner" name="owner">${members.map((i) => html`<option value="${i.key}">${i.name || i.key}</option>`)}<option value="">${t('mt.action.ownerOther')}</option></select></div>
-      <div class="field"><label for="mn-action-owner-name">${t('mt.action.ownerName')}</label>${fieldError('mn-action-owner-name-error')}<input id="mn-action-owner-name" name="ownerName" maxlength="120" autocomplete="off"></div>
+      <div class="field"><label for="mn-action-owner-name">${t('mt.action.ownerName')}</label>${fieldError('mn-action-owner-name-error')}<input type="text" id="mn-action-owner-name" name="ownerName" maxlength="120" autocomplete="off"></div>
       <div class="field"><label for="mn-action-due">${t('mt.action.dueLabel')}</label><input id="mn-action-due" name="due" type="date"></div>
       <div class="actions"><button type="submit" class="button secondary" id="mn-action-submit">${t('mt.action.add')}</button></div>
     </form>` : ''}`;
@@ -1220,7 +1220,7 @@ export function mountMeetingTemplates(target, route, keep, ctx) {
   function rowTemplate(item, i) {
     return html`<li class="mt-skeleton-row" data-row="${String(i)}">
       <div class="field"><label for="sk-title-${String(i)}">${t('mt.templates.itemTitle', { n: String(i + 1) })}</label>
-        <input id="sk-title-${String(i)}" name="sk-title" value="${item.title}" maxlength="200" autocomplete="off"></div>
+        <input type="text" id="sk-title-${String(i)}" name="sk-title" value="${item.title}" maxlength="200" autocomplete="off"></div>
       <div class="field"><label for="sk-dur-${String(i)}">${t('mt.agenda.duration')}</label>
         <input id="sk-dur-${String(i)}" name="sk-dur" type="number" min="0" max="600" value="${String(item.durationMinutes)}" inputmode="numeric"></div>
       <div class="field"><label for="sk-std-${String(i)}">${t('mt.templates.standard')}</label>
@@ -1236,10 +1236,10 @@ export function mountMeetingTemplates(target, route, keep, ctx) {
       <h2 id="tpl-edit-title" tabindex="-1">${editing.id ? t('mt.templates.revise', { name: d.name, version: String(editing.version) }) : t('mt.templates.new')}</h2>
       <form id="tpl-form" novalidate>
         <div id="tpl-errors"></div>
-        <div class="field"><label for="tpl-name">${t('mt.templates.name')}</label>${fieldError('tpl-name-error')}<input id="tpl-name" name="name" value="${d.name}" maxlength="200" autocomplete="off"></div>
+        <div class="field"><label for="tpl-name">${t('mt.templates.name')}</label>${fieldError('tpl-name-error')}<input type="text" id="tpl-name" name="name" value="${d.name}" maxlength="200" autocomplete="off"></div>
         <div class="field"><label for="tpl-subject">${t('mt.templates.subject')}</label>
           <p class="hint" id="tpl-subject-hint">${t('mt.templates.placeholders')}</p>${fieldError('tpl-subject-error')}
-          <input id="tpl-subject" name="invitationSubject" value="${d.invitationSubject}" aria-describedby="tpl-subject-hint" autocomplete="off"></div>
+          <input type="text" id="tpl-subject" name="invitationSubject" value="${d.invitationSubject}" aria-describedby="tpl-subject-hint" autocomplete="off"></div>
         <div class="field"><label for="tpl-body">${t('mt.templates.body')}</label>${fieldError('tpl-body-error')}<textarea id="tpl-body" name="invitationBody" rows="10">${d.invitationBody}</textarea></div>
         <fieldset><legend>${t('mt.templates.agenda')}</legend>
           <ol class="plain" id="tpl-rows">${d.agenda.map(rowTemplate)}</ol>
@@ -1247,7 +1247,7 @@ export function mountMeetingTemplates(target, route, keep, ctx) {
         </fieldset>
         <fieldset><legend>${t('mt.templates.sections')}</legend>
           ${d.minutesSections.map((s, i) => html`<div class="field"><label for="sec-${String(i)}">${t(`mt.sectionKind.${s.kind}`)}</label>
-            <input id="sec-${String(i)}" name="sec" data-kind="${s.kind}" value="${s.title}" maxlength="120" autocomplete="off"></div>`)}
+            <input type="text" id="sec-${String(i)}" name="sec" data-kind="${s.kind}" value="${s.title}" maxlength="120" autocomplete="off"></div>`)}
         </fieldset>
         <div class="actions"><button type="submit" class="button primary" id="tpl-save">${t('mt.templates.save')}</button>
           <button type="button" class="button secondary" id="tpl-cancel">${t('mt.templates.cancel')}</button></div>
