@@ -689,7 +689,8 @@ export function mountMeeting(target, route, keep, ctx) {
         const entry = attendance.find((a) => a.value.person === key);
         const status = entry?.value.status ?? '';
         const sid = cssId(key);
-        return html`<li>${writable ? html`<label for="att-${sid}">${inviteeName(key)}</label>
+        const name = entry?.value.name || inviteeName(key);
+        return html`<li>${writable ? html`<label for="att-${sid}">${name}${entry?.value.organization ? html` (${entry.value.organization})` : ''}</label>
           <select id="att-${sid}" data-attendance="${key}" data-version="${String(entry?.version ?? 0)}">
             <option value="" ${attrs({ selected: !status })}>${t('mt.attendance.unknown')}</option>
             ${mt.ATTENDANCE.map((s) => html`<option value="${s}" ${attrs({ selected: status === s })}>${t(`mt.attendance.${s}`)}</option>`)}
