@@ -505,3 +505,49 @@ export function applyMeetingEvent(state, event) {
   if (event.name === 'meeting.rsvpRecorded' && d.tally) return { ...state, tally: d.tally };
   return state;
 }
+
+// ------------------------------------------------------------------ editing the meeting
+
+const EDIT_FIELDS = ['title', 'description', 'start', 'end', 'place', 'onlineUrl'];
+
+/** The meeting's editable values as the edit form holds them. */
+export function editValues(meeting) {
+  const s = splitLocal(meeting.start);
+  const e = splitLocal(meeting.end);
+  return {
+    title: meeting.title ?? '', description: meeting.description ?? '', date: s.date, startTime: s.time, endTime: e.time,
+    place: meeting.place ?? '', onlineUrl: meeting.onlineUrl ?? '',
+  };
+}
+
+/**
+ * The PATCH body with only what changed against `meeting` (absent fields stay; an emptied
+ * place or link is `null`, which removes it), or `{ errors }`. Empty body: nothing changed.
+ */
+export function meetingPatch(meeting, form) {
+  const errors = [];
+  const title = String(form.title ?? '').trim();
+  if (!title) errors.push({ field: 'title', code: 'required' });
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(form.date ?? '')) errors.push({ field: 'date', code: 'required' });
+  if (!/^\d{2}:\d{2}$/.test(form.startTime ?? '')) errors.push({ field: 'startTime', code: 'required' });
+  if (!/^\d{2}:\d{2}$/.test(form.endTime ?? '')) errors.push({ field: 'endTime', code: 'required' });
+  else if (form.endTime <= form.startTime) errors.push({ field: 'endTime', code: 'endBeforeStart' });
+  const url = String(form.onlineUrl ?? '').trim();
+  if (url && !/^https:\/\//i.test(url)) errors.push({ field: 'onlineUrl', code: 'https' });
+  if (errors.length) return { errors };
+  const next = {
+    title, description: String(form.description ?? ''), start: `${form.date}T${form.startTime}`, end: `${form.date}T${form.endTime}`,
+    place: String(form.place ?? '').trim() || null, onlineUrl: url || null,
+  };
+  const body = {};
+  for (const f of EDIT_FIELDS) {
+    const before = f === 'start' || f === 'end' ? String(meeting[f] ?? '').slice(0, 16) : (meeting[f] ?? (f === 'title' || f === 'description' ? '' : null));
+    if (next[f] !== before) body[f] = next[f];
+  }
+  return { body };
+}
+
+/** After a 409: the fields someone else changed between `base` (what I started from) and `current`. */
+export function changedFields(base, current) {
+  return EDIT_FIELDS.filter((f) => (base?.[f] ?? null) !== (current?.[f] ?? null));
+}

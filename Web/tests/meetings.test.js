@@ -274,3 +274,13 @@ test('every message the meeting views use exists in German and English', async (
     assert.ok(messages.en[key], `en ${key}`);
   }
 });
+
+test('editing a meeting: only changed fields, emptied place removes it, errors named', () => {
+  const meeting = { title: 'Sitzung', description: '', start: '2026-12-01T17:00', end: '2026-12-01T19:00', place: 'Kreishaus', onlineUrl: null, version: 3 };
+  const same = m.editValues(meeting);
+  assert.deepEqual(m.meetingPatch(meeting, same).body, {});
+  assert.deepEqual(m.meetingPatch(meeting, { ...same, place: '', endTime: '19:30' }).body, { end: '2026-12-01T19:30', place: null });
+  assert.deepEqual(m.meetingPatch(meeting, { ...same, title: 'Neu', onlineUrl: 'https://x.example/r' }).body, { title: 'Neu', onlineUrl: 'https://x.example/r' });
+  assert.deepEqual(m.meetingPatch(meeting, { ...same, title: ' ', endTime: '16:00' }).errors.map((e) => e.field), ['title', 'endTime']);
+  assert.deepEqual(m.changedFields(meeting, { ...meeting, place: 'Rathaus', version: 4 }), ['place']);
+});

@@ -158,7 +158,7 @@ export function mountMeetingList(target, route, keep, ctx) {
           <label for="mt-plan-url">${t('mt.plan.url')}</label>
           <p class="hint" id="mt-plan-url-hint">${t('mt.plan.urlHint')}</p>
           ${fieldError('mt-plan-url-error')}
-          <input id="mt-plan-url" name="onlineUrl" type="url" inputmode="url" autocomplete="off" aria-describedby="mt-plan-url-hint" value="${k.onlineUrl ?? ''}">
+          <input id="mt-plan-url" name="onlineUrl" type="url" class="mt-url" inputmode="url" autocomplete="off" aria-describedby="mt-plan-url-hint" value="${k.onlineUrl ?? ''}">
         </div>
         <div class="field">
           <label for="mt-plan-description">${t('mt.plan.description')}</label>
@@ -268,6 +268,10 @@ export function mountMeeting(target, route, keep, ctx) {
   let ticker = null;
   let lastTimer = null;
   let dragId = null;
+  let editDraft = null; // the edit form's values while it is open (kept across live redraws)
+  let editOpen = false;
+  let editConflict = null; // { fields, current } after a 409 or a live change underneath
+  let editOrigin = null; // the meeting as the edit form started from (only my changes are sent)
   const flash = ctx.flashTemplate();
 
   setTitle(t('mt.meeting'));
@@ -582,8 +586,82 @@ export function mountMeeting(target, route, keep, ctx) {
     </form>`;
   }
 
+  function editTemplate() {
+    if (!manage() || !['planned', 'invited'].includes(state.meeting.status)) return '';
+    if (!editDraft) editOrigin = state.meeting;
+    const v = editDraft ?? mt.editValues(state.meeting);
+    const fieldLabel = { title: t('mt.plan.name'), description: t('mt.plan.description'), start: t('mt.plan.start'), end: t('mt.plan.end'), place: t('mt.plan.place'), onlineUrl: t('mt.plan.url') };
+    return html`<section class="card" aria-labelledby="mt-edit-title">
+      <details id="mt-edit-details" ${attrs({ open: editOpen || Boolean(editConflict) })}>
+        <summary><h2 id="mt-edit-title" class="mt-summary-title">${t('mt.edit.title')}</h2></summary>
+        ${state.meeting.status === 'invited' ? html`<p class="hint">${t('mt.edit.invitedHint')}</p>` : ''}
+        ${editConflict ? html`<div class="notice notice-error" role="alert" data-testid="mt-edit-conflict"><p>${t('mt.edit.conflict')}</p>
+          <ul>${editConflict.fields.map((f) => html`<li>${fieldLabel[f]}: ${String(editConflict.current[f] ?? '–')}</li>`)}</ul></div>` : ''}
+        <form id="mt-edit" novalidate>
+          <div id="mt-edit-errors"></div>
+          <div class="field"><label for="mt-edit-name">${t('mt.plan.name')}</label>${fieldError('mt-edit-name-error')}<input type="text" id="mt-edit-name" name="title" maxlength="200" autocomplete="off" value="${v.title}"></div>
+          <div class="field"><label for="mt-edit-date">${t('mt.plan.date')}</label>${fieldError('mt-edit-date-error')}<input id="mt-edit-date" name="date" type="date" value="${v.date}"></div>
+          <div class="mt-times">
+            <div class="field"><label for="mt-edit-start">${t('mt.plan.start')}</label>${fieldError('mt-edit-start-error')}<input id="mt-edit-start" name="startTime" type="time" value="${v.startTime}"></div>
+            <div class="field"><label for="mt-edit-end">${t('mt.plan.end')}</label>${fieldError('mt-edit-end-error')}<input id="mt-edit-end" name="endTime" type="time" value="${v.endTime}"></div>
+          </div>
+          <div class="field"><label for="mt-edit-place">${t('mt.plan.place')}</label><input type="text" id="mt-edit-place" name="place" maxlength="200" autocomplete="off" value="${v.place}"></div>
+          <div class="field"><label for="mt-edit-url">${t('mt.plan.url')}</label>${fieldError('mt-edit-url-error')}<input id="mt-edit-url" name="onlineUrl" type="url" class="mt-url" autocomplete="off" value="${v.onlineUrl}"></div>
+          <div class="field"><label for="mt-edit-description">${t('mt.plan.description')}</label><textarea id="mt-edit-description" name="description" rows="3">${v.description}</textarea></div>
+          <div class="actions"><button type="submit" class="button primary" id="mt-edit-submit">${t('mt.edit.save')}</button></div>
+        </form>
+      </details>
+    </section>`;
+  }
+
+  function readEdit() {
+    const f = $('#mt-edit');
+    if (!f) return null;
+    return { title: f.title.value, description: f.description.value, date: f.date.value, startTime: f.startTime.value, endTime: f.endTime.value, place: f.place.value, onlineUrl: f.onlineUrl.value };
+  }
+
+  async function saveEdit(form) {
+    const values = readEdit();
+    // Only what I changed against what I started from; others' changes meanwhile stay.
+    const origin = editOrigin ?? state.meeting;
+    const { body, errors } = mt.meetingPatch(origin, values);
+    const map = { title: 'mt-edit-name', date: 'mt-edit-date', startTime: 'mt-edit-start', start: 'mt-edit-start', endTime: 'mt-edit-end', end: 'mt-edit-end', onlineUrl: 'mt-edit-url' };
+    if (errors) { showErrors(form, errors, map, 'mt-edit-errors'); return; }
+    if (!Object.keys(body).length) { announce(t('mt.edit.nothing')); return; }
+    const done = busyButton($('#mt-edit-submit'), t('app.loading'));
+    try {
+      const { data } = await ctx.call(ctx.api.patch(`/api/v1/meetings/${enc(id)}`, body, { headers: { 'If-Match': ifMatch(state.meeting.version) } }));
+      state.meeting = data;
+      editDraft = null;
+      editConflict = null;
+      editOrigin = null;
+      editOpen = false;
+      const details = $('#mt-edit-details');
+      if (details) details.open = false; // draw() takes the open state from the page
+      try { await refreshDetail(); } catch { /* the edit went through */ }
+      draw();
+      $('#mt-edit-title')?.focus();
+      announce(t('mt.edit.saved'));
+    } catch (err) {
+      done();
+      if (err instanceof ApiError && err.status === 409 && err.body?.current) {
+        const current = err.body.current;
+        editConflict = { fields: mt.changedFields(origin, current), current };
+        editDraft = values;
+        state.meeting = current;
+        draw();
+        document.querySelector('[data-testid="mt-edit-conflict"]')?.focus?.();
+        announce(t('mt.edit.conflict'));
+      } else if (err instanceof ApiError && err.fields.length) {
+        showErrors(form, err.fields, map, 'mt-edit-errors');
+      } else {
+        render($('#mt-edit-errors'), errorNotice(err));
+      }
+    }
+  }
+
   function overviewTemplate() {
-    return html`${factsTemplate()}${stepsTemplate()}${rsvpTemplate()}${agendaTemplate()}`;
+    return html`${factsTemplate()}${stepsTemplate()}${editTemplate()}${rsvpTemplate()}${agendaTemplate()}`;
   }
 
   // ----- live view
@@ -829,6 +907,11 @@ export function mountMeeting(target, route, keep, ctx) {
     }
     // Keep what is being typed: drafts live in `editors`, not only in the DOM.
     for (const el of target.querySelectorAll('[data-text-section]')) editors = mt.typeDraft(editors, el.dataset.textSection, el.value);
+    const editDetails = $('#mt-edit-details');
+    if (editDetails) {
+      editOpen = editDetails.open;
+      if (editOpen) editDraft = readEdit();
+    }
     const m = state.meeting;
     setTitle(`${m.title} – ${t(`mt.tab.${tab}`)}`);
     const h1 = $('#page-title');
@@ -963,7 +1046,10 @@ export function mountMeeting(target, route, keep, ctx) {
   target.addEventListener('submit', (e) => {
     const form = e.target;
     if (!state) return;
-    if (form.id === 'mt-cancel') {
+    if (form.id === 'mt-edit') {
+      e.preventDefault();
+      saveEdit(form);
+    } else if (form.id === 'mt-cancel') {
       e.preventDefault();
       meetingStep('cancel', $('#mt-step-cancel'), { reason: form.reason.value });
     } else if (form.id === 'ag-add') {
@@ -1040,6 +1126,10 @@ export function mountMeeting(target, route, keep, ctx) {
       if (next === before) return;
       state = next;
       if (event.name.startsWith('minutes.') && state.minutes) editors = mt.othersSaved(editors, state.minutes);
+      if (event.name === 'meeting.updated' && editOrigin && $('#mt-edit-details')?.open) {
+        const fields = mt.changedFields(editOrigin, state.meeting);
+        if (fields.length) editConflict = { fields, current: state.meeting };
+      }
       draw();
       if (event.name === 'agenda.liveChanged') announceCurrent();
       else if (event.name === 'minutes.saved' && event.data.section) announce(t('mt.live.minutesSaved'));

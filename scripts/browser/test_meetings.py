@@ -63,7 +63,7 @@ def test_planner_from_template_to_invitation(open_page, api):
     page.get_by_role("heading", name=title, level=1).wait_for()
     assert "geplant" in page.get_by_test_id("mt-status").first.text_content()
     assert numbers(page)[:2] == ["1", "2"]
-    page.get_by_label("Titel").fill("Radverkehr im Kreis")
+    page.get_by_label("Titel des Punkts").fill("Radverkehr im Kreis")
     page.get_by_role("button", name="Hinzufügen", exact=True).click()
     page.locator('[data-testid="mt-agenda-item"]', has_text="Radverkehr im Kreis").wait_for()
     meeting_id = page.url.split("/meetings/")[1]
@@ -133,6 +133,7 @@ def test_agenda_reorder_by_keyboard_buttons_and_drag(open_page, api):
 def test_live_meeting_two_people_see_agenda_and_minutes_without_reload(open_page, api):
     m = create_meeting(api, unique("Live-Sitzung"), when=soon())
     add_item(api, m["id"], "Sprachförderung")
+    add_item(api, m["id"], "Kurzpunkt", minutes=0)
     chair, _ = open_meeting(open_page, m["id"], COORDINATOR, tab="live", viewport="desktop")
     member, _ = open_meeting(open_page, m["id"], MEMBER, tab="live", viewport="mobile")
     wait_connected(chair)
@@ -159,8 +160,17 @@ def test_live_meeting_two_people_see_agenda_and_minutes_without_reload(open_page
     member.wait_for_function("() => document.querySelector('[data-testid=mn-notes]')?.value.includes('ohne Änderungen genehmigt')", timeout=5_000)
     assert minutes(api, m["id"])["notes"][current]["text"].startswith("Protokoll der letzten")
 
-    # Extending moves the stored end; going over shows the overrun.
-    live(api, m["id"], "goTo", itemId=current)
+    # An item planned with 0 minutes is over at once: both show the overrun, counting up.
+    zero = next(x["id"] for x in agenda(api, m["id"])["items"] if x["title"] == "Kurzpunkt")
+    live(api, m["id"], "goTo", itemId=zero)
+    for page in (chair, member):
+        page.locator('#mt-countdown[data-overrun="true"]').wait_for(timeout=5_000)
+        assert page.locator("#mt-countdown").text_content().startswith("+0:0")
+        assert page.locator("#mt-timer-label").text_content() == "Überzogen"
+    # Extending gives the item time again (from now, as it was overrun).
+    chair.get_by_role("button", name="5 Minuten verlängern").click()
+    member.locator('#mt-countdown[data-overrun="false"]').wait_for(timeout=5_000)
+    assert member.locator("#mt-countdown").text_content() in ("5:00", "4:59", "4:58")
     screenshot(member, "mt-live-member-mobile")
     screenshot(chair, "mt-live-chair-desktop")
 
@@ -429,8 +439,49 @@ def test_english_has_no_german_in_the_meeting_views(open_page, api):
         time.sleep(0.3)
         text = page.locator("main").inner_text() + " " + page.title()
         # Single words only where no user text goes (headings, labels, buttons, badges, names).
-        chrome = page.evaluate("""() => [...document.querySelectorAll('main h2, main label, main legend, main dt, main button:not(.mt-grab), main .badge, main .hint, main .notice')]
+        chrome = page.evaluate(r"""() => [...document.querySelectorAll('main h2, main label, main legend, main dt, main button:not(.mt-grab), main .badge, main .hint, main .notice')]
             .map(e => e.textContent).concat([...document.querySelectorAll('main [aria-label]')].map(e => e.getAttribute('aria-label'))).join(' | ').replace(/[“„][^”“]*[”“]/g, '').replace(/\([^)]*\)/g, '')""")
         leaked = sorted([f for f in phrases if f in text or f in chrome] + [w for w in words if re.search(rf"(?<!\w){re.escape(w)}(?!\w)", chrome)])
         assert not leaked, f"German on {path}: {leaked}"
         assert page.evaluate("() => document.documentElement.lang") == "en"
+
+
+# ---------------------------------------------------------------- editing with a conflict
+
+def test_edit_meeting_conflict_keeps_my_entries(open_page, api):
+    m = create_meeting(api, unique("Bearbeiten"))
+    page, _ = open_meeting(open_page, m["id"], viewport="mobile")
+    page.locator("#mt-edit-details summary").click()
+    page.get_by_label("Ort", exact=True).fill("Rathaus, Saal 1")
+    # Meanwhile someone else renames the meeting, while this page hears nothing live (409 path).
+    page.evaluate("() => window.__roundtable.live.dropForTest({ hold: true })")
+    r = api(COORDINATOR).patch(f"/api/v1/meetings/{m['id']}", {"title": m["title"] + " (neu)"}, headers={"If-Match": f'"v{m["version"]}"'})
+    assert r.status_code == 200, r.text
+    page.get_by_role("button", name="Änderungen speichern").click()
+    notice = page.get_by_test_id("mt-edit-conflict")
+    notice.wait_for()
+    assert "(neu)" in notice.text_content()
+    assert page.get_by_label("Ort", exact=True).input_value() == "Rathaus, Saal 1"
+    assert_no_violations(page, "mt-edit-conflict-mobile")
+    page.evaluate("() => window.__roundtable.live.resumeForTest()")
+    page.get_by_role("button", name="Änderungen speichern").click()
+    page.get_by_test_id("mt-edit-conflict").wait_for(state="detached")
+    now = detail(api, m["id"])["meeting"]
+    assert now["place"] == "Rathaus, Saal 1"
+    assert now["title"].endswith("(neu)"), "the other person's title is not overwritten"
+
+    # Live path: a change underneath while the form is open is shown at once; saving keeps it.
+    wait_connected(page)
+    time.sleep(1)
+    page.locator("#mt-edit-details summary").click()
+    page.locator("#mt-edit-details[open]").wait_for()
+    page.get_by_label("Ort", exact=True).fill("Bürgerhaus")
+    time.sleep(0.3)
+    r = api(COORDINATOR).patch(f"/api/v1/meetings/{m['id']}", {"description": "Neue Beschreibung"}, headers={"If-Match": f'"v{now["version"]}"'})
+    assert r.status_code == 200, r.text
+    page.get_by_test_id("mt-edit-conflict").wait_for(timeout=5_000)
+    assert page.get_by_label("Ort", exact=True).input_value() == "Bürgerhaus"
+    page.get_by_role("button", name="Änderungen speichern").click()
+    page.get_by_test_id("mt-edit-conflict").wait_for(state="detached")
+    final = detail(api, m["id"])["meeting"]
+    assert (final["place"], final["description"]) == ("Bürgerhaus", "Neue Beschreibung")
