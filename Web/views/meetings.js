@@ -16,7 +16,7 @@ import { html, render, attrs } from '../lib/html.js';
 import { ApiError, ifMatch } from '../lib/api.js';
 import { t, getLang, formatDate, formatDateTime } from '../lib/i18n.js';
 import { renderMarkdown } from '../lib/markdown.js';
-import { $, announce, setTitle, errorNotice, errorText, renderKeepingFocus, busyButton } from '../lib/ui.js';
+import { $, announce, setTitle, errorNotice, errorText, renderKeepingFocus, busyButton, copyText } from '../lib/ui.js';
 import * as mt from '../state/meetings.js';
 
 const enc = encodeURIComponent;
@@ -83,6 +83,7 @@ export function mountMeetingList(target, route, keep, ctx) {
   let templates = [];
   let members = [];
   let error = null;
+  let feedUrl = null;
   const manage = ctx.canEdit(wsId);
   const wsName = () => ctx.workspaceName(wsId) ?? '';
   setTitle(t('mt.list.title'));
@@ -110,7 +111,19 @@ export function mountMeetingList(target, route, keep, ctx) {
         <h2 id="mt-past-title">${t('mt.list.past')}</h2>
         ${meetings === null ? '' : past.length ? html`<ul class="mt-list" data-testid="mt-past">${past.map(item)}</ul>` : html`<p>${t('mt.list.none')}</p>`}
       </section>
+      ${manage ? feedTemplate() : ''}
       ${manage ? plannerTemplate() : ''}`);
+  }
+
+  function feedTemplate() {
+    return html`<section class="card" aria-labelledby="mt-feed-title">
+      <h2 id="mt-feed-title">${t('mt.feed.title')}</h2>
+      <p>${t('mt.feed.body')}</p>
+      ${feedUrl ? html`<div class="field"><label for="mt-feed-url">${t('mt.feed.url')}</label>
+        <input type="text" id="mt-feed-url" readonly value="${feedUrl}" data-testid="mt-feed-url"></div>
+        <div class="actions"><button type="button" class="button secondary" id="mt-feed-copy">${t('mt.feed.copy')}</button></div>` : ''}
+      <div class="actions"><button type="button" class="button secondary" id="mt-feed-new">${feedUrl ? t('mt.feed.renew') : t('mt.feed.create')}</button></div>
+    </section>`;
   }
 
   function plannerTemplate() {
@@ -228,11 +241,29 @@ export function mountMeetingList(target, route, keep, ctx) {
       else render($('#mt-plan-errors'), errorNotice(err));
     }
   });
-  target.addEventListener('click', (e) => {
+  target.addEventListener('click', async (e) => {
     const a = e.target.closest('[data-focus]');
     if (a) {
       e.preventDefault();
       document.getElementById(a.dataset.focus)?.focus();
+      return;
+    }
+    const b = e.target.closest('button');
+    if (b?.id === 'mt-feed-new') {
+      const done = busyButton(b, t('app.loading'));
+      try {
+        const { data } = await ctx.call(ctx.api.post(`/api/v1/workspaces/${enc(wsId)}/calendar-feed`));
+        feedUrl = data.url;
+        draw();
+        $('#mt-feed-url')?.focus();
+        announce(t('mt.feed.created'));
+      } catch (err) {
+        done();
+        announce(errorText(err));
+      }
+    } else if (b?.id === 'mt-feed-copy') {
+      const ok = await copyText(feedUrl, $('#mt-feed-url'));
+      announce(ok ? t('mt.feed.copied') : t('mt.feed.copyFailed'));
     }
   });
 
@@ -272,6 +303,7 @@ export function mountMeeting(target, route, keep, ctx) {
   let editOpen = false;
   let editConflict = null; // { fields, current } after a 409 or a live change underneath
   let editOrigin = null; // the meeting as the edit form started from (only my changes are sent)
+  let editingItem = null; // the agenda item whose edit form is open
   const flash = ctx.flashTemplate();
 
   setTitle(t('mt.meeting'));
@@ -546,6 +578,8 @@ export function mountMeeting(target, route, keep, ctx) {
         <button type="button" class="button quiet" id="ag-out-${item.id}" data-edit="outdent" data-item="${item.id}" aria-label="${t('mt.agenda.outdent', { item: label })}"><span aria-hidden="true">←</span></button>
         <button type="button" class="button quiet danger-text" id="ag-rm-${item.id}" data-edit="remove" data-item="${item.id}" aria-label="${t('mt.agenda.remove', { item: label })}">${t('mt.agenda.removeShort')}</button>
       </div>` : ''}
+      ${editable && editingItem !== item.id ? html`<button type="button" class="button quiet" id="ag-edit-${item.id}" data-item-edit="${item.id}" aria-label="${t('mt.agenda.editItem', { item: label })}">${t('mt.agenda.editShort')}</button>` : ''}
+      ${editable && editingItem === item.id ? itemFormTemplate(item) : ''}
     </li>`;
   }
 
@@ -560,6 +594,20 @@ export function mountMeeting(target, route, keep, ctx) {
       <ol class="mt-agenda plain" data-testid="mt-agenda">${agenda.items.map((x) => agendaItemTemplate(x, editable, agenda.live && !agenda.live.finishedAt ? agenda.live.currentItemId : null))}</ol>
       ${editable ? addItemTemplate() : ''}
     </section>`;
+  }
+
+  function itemFormTemplate(item) {
+    return html`<form class="mt-item-form" data-item-form="${item.id}" novalidate aria-label="${t('mt.agenda.editItem', { item: `${item.number} ${item.title}` })}">
+      ${item.standard ? html`<p class="hint">${t('mt.agenda.standardHint')}</p>` : html`<div class="field"><label for="ie-title-${item.id}">${t('mt.agenda.itemTitle')}</label>
+        <input type="text" id="ie-title-${item.id}" name="title" maxlength="200" autocomplete="off" value="${item.title}"></div>`}
+      <div class="field"><label for="ie-dur-${item.id}">${t('mt.agenda.duration')}</label>
+        <input id="ie-dur-${item.id}" name="duration" type="number" min="0" max="600" inputmode="numeric" value="${String(item.durationMinutes)}"></div>
+      <div class="field"><label for="ie-pres-${item.id}">${t('mt.agenda.presenter')}</label>
+        <input type="text" id="ie-pres-${item.id}" name="presenter" maxlength="120" autocomplete="off" value="${item.presenter ?? ''}"></div>
+      <div class="field checkbox"><input type="checkbox" id="ie-pub-${item.id}" name="isPublic" ${attrs({ checked: item.isPublic !== false })}><label for="ie-pub-${item.id}">${t('mt.agenda.public')}</label></div>
+      <div class="actions"><button type="submit" class="button primary" id="ie-save-${item.id}">${t('mt.agenda.saveItem')}</button>
+        <button type="button" class="button secondary" id="ie-cancel-${item.id}" data-item-cancel="${item.id}">${t('mt.templates.cancel')}</button></div>
+    </form>`;
   }
 
   function addItemTemplate() {
@@ -967,6 +1015,14 @@ export function mountMeeting(target, route, keep, ctx) {
           if (item) announce(t('mt.agenda.moved', { title: item.title, number: item.number }));
         });
       }
+    } else if (d.itemEdit) {
+      editingItem = d.itemEdit;
+      draw();
+      document.getElementById(`ie-dur-${d.itemEdit}`)?.focus();
+    } else if (d.itemCancel) {
+      editingItem = null;
+      draw();
+      document.getElementById(`ag-edit-${d.itemCancel}`)?.focus();
     } else if (d.live) {
       const body = { step: d.live };
       if (d.live === 'advance') body.fromItemId = state.agenda?.live?.currentItemId ?? null;
@@ -1046,7 +1102,23 @@ export function mountMeeting(target, route, keep, ctx) {
   target.addEventListener('submit', (e) => {
     const form = e.target;
     if (!state) return;
-    if (form.id === 'mt-edit') {
+    if (form.dataset.itemForm) {
+      e.preventDefault();
+      const itemId = form.dataset.itemForm;
+      const item = state.agenda.items.find((x) => x.id === itemId);
+      const body = { op: 'update', itemId, item: {
+        title: form.title ? form.title.value.trim() : item.title, durationMinutes: Number(form.duration.value) || 0,
+        presenter: form.presenter.value.trim() || null, isPublic: form.isPublic.checked,
+        recommendationIds: item.recommendationIds ?? [], documents: item.documents ?? [],
+      } };
+      agendaEdit(body, { button: form.querySelector('button[type="submit"]') }).then((a) => {
+        if (!a) return;
+        editingItem = null;
+        draw();
+        document.getElementById(`ag-edit-${itemId}`)?.focus();
+        announce(t('mt.agenda.itemSaved'));
+      });
+    } else if (form.id === 'mt-edit') {
       e.preventDefault();
       saveEdit(form);
     } else if (form.id === 'mt-cancel') {

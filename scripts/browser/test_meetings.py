@@ -485,3 +485,41 @@ def test_edit_meeting_conflict_keeps_my_entries(open_page, api):
     page.get_by_test_id("mt-edit-conflict").wait_for(state="detached")
     final = detail(api, m["id"])["meeting"]
     assert (final["place"], final["description"]) == ("Bürgerhaus", "Neue Beschreibung")
+
+
+# ---------------------------------------------------------------- item edit, calendar feed
+
+def test_agenda_item_edit_and_calendar_feed(open_page, api, hub):
+    m = create_meeting(api, unique("Punkte bearbeiten"))
+    add_item(api, m["id"], "Zu ändern")
+    page, _ = open_meeting(open_page, m["id"], viewport="mobile")
+    item = page.locator('[data-testid="mt-agenda-item"]', has_text="Zu ändern")
+    item.get_by_role("button", name="Bearbeiten").click()
+    form = item.locator("form")
+    form.get_by_label("Titel des Punkts").fill("Geändert")
+    form.get_by_label("Dauer in Minuten").fill("25")
+    form.get_by_label("Vortragende Person oder Stelle").fill("Sozialamt")
+    form.get_by_label("öffentlich").uncheck()
+    assert_no_violations(page, "mt-item-edit-mobile")
+    form.get_by_role("button", name="Punkt speichern").click()
+    page.locator('[data-testid="mt-agenda-item"]', has_text="Geändert").filter(has_text="nicht öffentlich").wait_for()
+    changed = next(x for x in agenda(api, m["id"])["items"] if x["title"] == "Geändert")
+    assert (changed["durationMinutes"], changed["presenter"], changed["isPublic"]) == (25, "Sozialamt", False)
+    # A standard item keeps its title; its duration changes.
+    welcome = page.locator('[data-testid="mt-agenda-item"]').first
+    welcome.get_by_role("button", name="Bearbeiten").click()
+    assert welcome.locator('input[name="title"]').count() == 0
+    welcome.get_by_label("Dauer in Minuten").fill("3")
+    welcome.get_by_role("button", name="Punkt speichern").click()
+    page.wait_for_function("() => document.querySelector('[data-testid=mt-agenda-item]')?.textContent.includes('3 Min.')")
+
+    # The calendar feed: a secret address whose file lists the workspace's meetings.
+    lst, _ = open_page(COORDINATOR, viewport="mobile", path=f"/#/workspaces/{workspace_id(api)}/meetings", wait_ready=False)
+    lst.get_by_role("button", name="Abo-Adresse erzeugen").click()
+    url = lst.get_by_test_id("mt-feed-url").input_value()
+    assert "/calendar/" in url and url.endswith(".ics")
+    path = url[url.index("/calendar/"):]
+    r = requests.get(hub.base_url + path, timeout=10)
+    assert r.status_code == 200 and r.headers["Content-Type"].startswith("text/calendar"), r.status_code
+    assert "BEGIN:VCALENDAR" in r.text and m["title"][:20] in r.text.replace("\r\n ", "")
+    assert_no_violations(lst, "mt-feed-mobile")
