@@ -820,7 +820,9 @@ export function mountMeeting(target, route, keep, ctx) {
           <select id="att-${sid}" data-attendance="${key}" data-version="${String(entry?.version ?? 0)}">
             <option value="" ${attrs({ selected: !status })}>${t('mt.attendance.unknown')}</option>
             ${mt.ATTENDANCE.map((s) => html`<option value="${s}" ${attrs({ selected: status === s })}>${t(`mt.attendance.${s}`)}</option>`)}
-          </select>` : html`${entry?.value.name ?? inviteeName(key)}: ${status ? t(`mt.attendance.${status}`) : t('mt.attendance.unknown')}`}</li>`;
+          </select>
+          ${entry ? html`<div class="checkbox mt-consent"><input type="checkbox" id="att-c-${sid}" data-consent="${key}" ${attrs({ checked: Boolean(entry.value.publicationConsent) })}>
+            <label for="att-c-${sid}">${t('mt.attendance.consent', { name })}</label></div>` : ''}` : html`${entry?.value.name ?? inviteeName(key)}: ${status ? t(`mt.attendance.${status}`) : t('mt.attendance.unknown')}`}</li>`;
       })}</ul>
       <h3>${t('mt.minutes.decisions')}</h3>
       ${(mins?.decisions ?? []).length ? html`<ul class="mt-decisions" data-testid="mt-decisions">${mins.decisions.map((d) => html`<li><div class="markdown">${renderMarkdown(d.value.text)}</div>${d.value.votes ? html`<p class="mt-meta">${t('mt.votes', { yes: String(d.value.votes.inFavour), no: String(d.value.votes.against), abstain: String(d.value.votes.abstentions) })}</p>` : ''}</li>`)}</ul>` : html`<p class="muted">${t('mt.minutes.empty')}</p>`}
@@ -1094,6 +1096,14 @@ export function mountMeeting(target, route, keep, ctx) {
         kind: 'attendance', baseVersion: entry?.version ?? 0,
         attendance: { person: key, name: entry?.value.name ?? inviteeName(key), organization: entry?.value.organization ?? null, status: el.value, publicationConsent: entry?.value.publicationConsent ?? false },
       }, { success: t('mt.attendance.saved', { name: inviteeName(key), status: t(`mt.attendance.${el.value}`) }) });
+    } else if (el.dataset.consent) {
+      const key = el.dataset.consent;
+      const entry = (state.minutes?.attendance ?? []).find((a) => a.value.person === key);
+      if (!entry) return;
+      saveSection({
+        kind: 'attendance', baseVersion: entry.version,
+        attendance: { ...entry.value, organization: entry.value.organization ?? null, publicationConsent: el.checked },
+      }, { success: el.checked ? t('mt.attendance.consentGiven') : t('mt.attendance.consentWithdrawn') });
     } else if (el.dataset.actionStatus) {
       minutesStep(`action-items/${enc(el.dataset.actionStatus)}/status`, { status: el.value }, null, t('mt.action.statusSaved'));
     }

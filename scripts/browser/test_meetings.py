@@ -160,6 +160,17 @@ def test_live_meeting_two_people_see_agenda_and_minutes_without_reload(open_page
     member.wait_for_function("() => document.querySelector('[data-testid=mn-notes]')?.value.includes('ohne Änderungen genehmigt')", timeout=5_000)
     assert minutes(api, m["id"])["notes"][current]["text"].startswith("Protokoll der letzten")
 
+    # Attendance: the chair records the member as present, with consent to be named.
+    member_key = f"member:{user_id(api, MEMBER)}"
+    chair.locator(f'select[data-attendance="{member_key}"]').select_option("present")
+    consent = chair.locator(f'input[data-consent="{member_key}"]')
+    consent.wait_for()
+    consent.check()
+    chair.wait_for_function("() => document.querySelector('#announcer')?.textContent.includes('Einwilligung')")
+    entry = next(a for a in minutes(api, m["id"])["attendance"] if a["value"]["person"] == member_key)
+    assert entry["value"]["status"] == "present" and entry["value"]["publicationConsent"] is True
+    member.locator(f'select[data-attendance="{member_key}"] option[value="present"]:checked').wait_for(state="attached", timeout=5_000)
+
     # An item planned with 0 minutes is over at once: both show the overrun, counting up.
     zero = next(x["id"] for x in agenda(api, m["id"])["items"] if x["title"] == "Kurzpunkt")
     live(api, m["id"], "goTo", itemId=zero)
