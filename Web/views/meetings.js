@@ -6,9 +6,10 @@
 //   #/meetings/<id>/minutes      approval: circulate, objections and answers, approve, publish
 //   #/rsvp/<token>               answer an invitation from the e-mail link (no sign-in)
 //   #/admin/meeting-templates    district templates (administrators)
-// Live updates come on the workspace topic (`workspace:<id>`: agenda.liveChanged,
-// minutes.saved, …, see Docs/api/websocket.md); without them the page refetches after
-// its own actions, so it degrades to "reload to see others' changes". The timer is a
+// Live updates come on the meeting's topic (`meeting:<id>`, or `workspace:<id>` where the
+// hub has no meeting topic: agenda.liveChanged, minutes.saved, …, see Docs/api/websocket.md);
+// without them the page refetches after its own actions, so it degrades to "reload to see
+// others' changes". The timer is a
 // stored end time; the browser counts down itself. All user text goes through html``
 // or renderMarkdown.
 
@@ -296,6 +297,7 @@ export function mountMeeting(target, route, keep, ctx) {
   let editors = {}; // minutes text sections being edited (state/meetings.js)
   let notesItem = keep?.notesItem ?? null; // the agenda item whose notes the live view edits
   let topic = null;
+  let liveErrors = null;
   let ticker = null;
   let lastTimer = null;
   let dragId = null;
@@ -343,12 +345,24 @@ export function mountMeeting(target, route, keep, ctx) {
     return null;
   }
 
+  /**
+   * Live updates: the meeting's own topic `meeting:<id>` (Docs/api/websocket.md); a hub that
+   * does not know it (or refuses it) is followed on `workspace:<id>` instead, which carries
+   * the same meeting events. Without a connection the page refetches after its own actions.
+   */
   function follow() {
     const ws = state?.meeting?.workspaceId;
     if (!ws || topic || !app.live) return;
     const member = ctx.isAdmin() || ctx.roleIn(ws) !== null;
     if (!member) return;
-    topic = `workspace:${ws}`;
+    topic = `meeting:${id}`;
+    liveErrors = (e) => {
+      if (destroyed || e.detail.topic !== `meeting:${id}` || topic !== `meeting:${id}`) return;
+      if (e.detail.code !== 'subscription.unknownTopic' && e.detail.code !== 'subscription.forbidden') return;
+      topic = `workspace:${ws}`;
+      app.live.subscribe(topic, { cursor: null, reload: load });
+    };
+    app.live.addEventListener('liveerror', liveErrors);
     app.live.subscribe(topic, { cursor: null, reload: load });
   }
 
@@ -1224,6 +1238,7 @@ export function mountMeeting(target, route, keep, ctx) {
     destroy() {
       destroyed = true;
       clearInterval(ticker);
+      if (liveErrors && app.live) app.live.removeEventListener('liveerror', liveErrors);
       if (topic && app.live) app.live.unsubscribe(topic);
     },
   };
