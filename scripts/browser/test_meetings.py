@@ -534,3 +534,30 @@ def test_agenda_item_edit_and_calendar_feed(open_page, api, hub):
     assert r.status_code == 200 and r.headers["Content-Type"].startswith("text/calendar"), r.status_code
     assert "BEGIN:VCALENDAR" in r.text and m["title"][:20] in r.text.replace("\r\n ", "")
     assert_no_violations(lst, "mt-feed-mobile")
+
+
+# ---------------------------------------------------------------- template admin
+
+def test_admin_revises_a_template_and_past_meetings_keep_their_version(open_page, api):
+    admin = api(ADMIN)
+    base = admin.get("/api/v1/meeting-templates").json()["items"][0]
+    name = unique("Vorlage Test")
+    r = admin.post("/api/v1/meeting-templates", {**{k: base[k] for k in ("invitationSubject", "invitationBody", "agenda", "minutesSections")}, "name": name})
+    assert r.status_code == 201, r.text
+    tpl = r.json()
+    page, _ = open_page(ADMIN, viewport="mobile", path="/#/admin/meeting-templates", wait_ready=False)
+    page.get_by_role("button", name=f"Bearbeiten ({name})").click()
+    page.get_by_label("Betreff der Einladung").fill("Einladung zur {{meeting.title}}")
+    page.get_by_label("Punkt 3", exact=True).fill("Berichte aus den Gemeinden")
+    page.get_by_role("button", name="Als neue Version speichern").click()
+    page.get_by_test_id("tpl-list").filter(has_text=name).filter(has_text="Version 2").wait_for()
+    current = admin.get(f"/api/v1/meeting-templates/{tpl['id']}").json()
+    assert current["template"]["version"] == 2 and current["versions"] == [1, 2]
+    assert current["template"]["agenda"][2]["title"] == "Berichte aus den Gemeinden"
+    assert admin.get(f"/api/v1/meeting-templates/{tpl['id']}?version=1").json()["template"]["agenda"][2]["title"] == base["agenda"][2]["title"]
+    # A placeholder outside the allow-list is refused with the field named.
+    page.get_by_role("button", name=f"Bearbeiten ({name})").click()
+    page.get_by_label("Betreff der Einladung").fill("{{{meeting.title}}}")
+    page.get_by_role("button", name="Als neue Version speichern").click()
+    page.locator("#tpl-errors .error-summary, #tpl-errors .notice-error").first.wait_for()
+    assert_no_violations(page, "mt-template-error-mobile")
