@@ -111,8 +111,10 @@ def test_agenda_reorder_by_keyboard_buttons_and_drag(open_page, api):
     server = [x["title"] for x in agenda(api, m["id"])["items"]]
     assert server.index("Gamma") < server.index("Beta")
 
-    # A standard item cannot be moved: it has no move controls.
-    assert page.locator('[data-testid="mt-agenda-item"]', has_text="Begrüßung").locator("button").count() == 0
+    # A standard item cannot be moved: it has no move controls (only "edit", for its duration).
+    welcome = page.locator('[data-testid="mt-agenda-item"]', has_text="Begrüßung")
+    assert welcome.locator("[data-edit], [data-grab]").count() == 0
+    assert welcome.locator("button").all_text_contents() == ["Bearbeiten"]
 
     # Buttons: Beta up.
     page.wait_for_function("() => !document.querySelector('[data-testid=mt-agenda-item] .mt-number')?.textContent.includes('.1.1')")
@@ -451,7 +453,9 @@ def test_english_has_no_german_in_the_meeting_views(open_page, api):
         text = page.locator("main").inner_text() + " " + page.title()
         # Single words only where no user text goes (headings, labels, buttons, badges, names).
         chrome = page.evaluate(r"""() => [...document.querySelectorAll('main h2, main label, main legend, main dt, main button:not(.mt-grab), main .badge, main .hint, main .notice')]
-            .map(e => e.textContent).concat([...document.querySelectorAll('main [aria-label]')].map(e => e.getAttribute('aria-label'))).join(' | ').replace(/[“„][^”“]*[”“]/g, '').replace(/\([^)]*\)/g, '')""")
+            .map(e => e.textContent).concat([...document.querySelectorAll('main [aria-label]')].map(e => e.getAttribute('aria-label'))).join(' | ').replace(/[“„][^”“]*[”“]/g, '').replace(/\([^)]*\)/g, '')
+            .split(' | ').map((part) => [...document.querySelectorAll('main .mt-title, main h1')].map((e) => e.textContent.trim()).filter(Boolean)
+              .reduce((acc, title) => acc.split(title).join(''), part)).join(' | ')""")
         leaked = sorted([f for f in phrases if f in text or f in chrome] + [w for w in words if re.search(rf"(?<!\w){re.escape(w)}(?!\w)", chrome)])
         assert not leaked, f"German on {path}: {leaked}"
         assert page.evaluate("() => document.documentElement.lang") == "en"
