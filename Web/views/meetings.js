@@ -818,7 +818,7 @@ export function mountMeeting(target, route, keep, ctx) {
     const attendance = mins?.attendance ?? [];
     const people = [...new Set([...(state.invitees ?? []).map((i) => i.key), ...attendance.map((a) => a.value.person)])];
     return html`<section class="card" aria-labelledby="mt-minutes-title" id="mt-minutes-editor">
-      <h2 id="mt-minutes-title">${t('mt.minutes')}</h2>
+      <h2 id="mt-minutes-title" tabindex="-1">${t('mt.minutes')}</h2>
       ${mins ? '' : html`<p class="hint">${t('mt.minutes.startsEmpty')}</p>`}
       <h3>${t('mt.minutes.notes')}</h3>
       ${items.length ? html`<div class="field"><label for="mn-item">${t('mt.minutes.notesItem')}</label>
@@ -839,7 +839,8 @@ export function mountMeeting(target, route, keep, ctx) {
             <label for="att-c-${sid}">${t('mt.attendance.consent', { name })}</label></div>` : ''}` : html`${entry?.value.name ?? inviteeName(key)}: ${status ? t(`mt.attendance.${status}`) : t('mt.attendance.unknown')}`}</li>`;
       })}</ul>
       <h3>${t('mt.minutes.decisions')}</h3>
-      ${(mins?.decisions ?? []).length ? html`<ul class="mt-decisions" data-testid="mt-decisions">${mins.decisions.map((d) => html`<li><div class="markdown">${renderMarkdown(d.value.text)}</div>${d.value.votes ? html`<p class="mt-meta">${t('mt.votes', { yes: String(d.value.votes.inFavour), no: String(d.value.votes.against), abstain: String(d.value.votes.abstentions) })}</p>` : ''}</li>`)}</ul>` : html`<p class="muted">${t('mt.minutes.empty')}</p>`}
+      ${(mins?.decisions ?? []).length ? html`<ul class="mt-decisions" data-testid="mt-decisions">${mins.decisions.map((d, i) => html`<li data-testid="mt-decision"><div class="markdown">${renderMarkdown(d.value.text)}</div>${d.value.votes ? html`<p class="mt-meta">${t('mt.votes', { yes: String(d.value.votes.inFavour), no: String(d.value.votes.against), abstain: String(d.value.votes.abstentions) })}</p>` : ''}
+        ${writable ? html`<button type="button" class="button quiet danger-text" id="dec-rm-${d.value.id}" data-remove-section="decision:${d.value.id}" data-version="${String(d.version)}">${t('mt.minutes.remove')}<span class="visually-hidden"> (${t('mt.decision')} ${String(i + 1)})</span></button>` : ''}</li>`)}</ul>` : html`<p class="muted">${t('mt.minutes.empty')}</p>`}
       ${writable ? html`<form id="mn-decision" class="mt-add" novalidate>
         <div class="field"><label for="mn-decision-text">${t('mt.decision.text')}</label><textarea id="mn-decision-text" name="text" rows="2" maxlength="4000"></textarea></div>
         <fieldset class="mt-votes"><legend>${t('mt.decision.votes')}</legend>
@@ -869,6 +870,7 @@ export function mountMeeting(target, route, keep, ctx) {
         ${mayStatus ? html`<label class="visually-hidden" for="ai-st-${a.id}">${t('mt.action.statusFor', { text: a.text })}</label>
           <select id="ai-st-${a.id}" data-action-status="${a.id}">${mt.ACTION_STATUSES.map((s) => html`<option value="${s}" ${attrs({ selected: a.status === s })}>${t(`mt.action.${s}`)}</option>`)}</select>`
           : html` · ${t(`mt.action.${a.status}`)}`}
+        ${writable ? html`<button type="button" class="button quiet danger-text" id="ai-rm-${a.id}" data-remove-section="actionItem:${a.id}" data-version="${String(v.version)}">${t('mt.minutes.remove')}<span class="visually-hidden"> (${a.text})</span></button>` : ''}
       </li>`;
     })}</ul>` : html`<p class="muted">${t('mt.minutes.empty')}</p>`}
     ${writable ? html`<form id="mn-action" class="mt-add" novalidate>
@@ -1044,6 +1046,10 @@ export function mountMeeting(target, route, keep, ctx) {
       if (d.live === 'advance') body.fromItemId = state.agenda?.live?.currentItemId ?? null;
       if (d.live === 'extend') body.minutes = 5;
       liveStep(body, b);
+    } else if (d.removeSection) {
+      if (!window.confirm(t('mt.minutes.confirmRemove'))) return;
+      saveSection({ kind: 'remove', baseVersion: Number(d.version), section: d.removeSection }, { button: b, success: t('mt.minutes.removed') })
+        .then((a) => { if (a) $('#mt-minutes-title')?.focus(); });
     } else if (d.saveSection) saveText(d.saveSection, b);
     else if (d.mergeSave) {
       const key = d.mergeSave;

@@ -565,3 +565,47 @@ def test_admin_revises_a_template_and_past_meetings_keep_their_version(open_page
     page.get_by_role("button", name="Als neue Version speichern").click()
     page.locator("#tpl-errors .error-summary, #tpl-errors .notice-error").first.wait_for()
     assert_no_violations(page, "mt-template-error-mobile")
+
+
+# ---------------------------------------------------------------- decisions and action items in the live view
+
+def test_decisions_and_action_items_recorded_and_removed_in_the_live_view(open_page, api):
+    m = create_meeting(api, unique("Beschlüsse"), when=soon())
+    add_item(api, m["id"], "Haushalt")
+    live(api, m["id"], "start")
+    page, _ = open_meeting(open_page, m["id"], tab="live", viewport="mobile")
+    page.get_by_label("Beschluss (Markdown)").fill("Die Gruppe empfiehlt **zwei** Standorte.")
+    page.get_by_label("Ja", exact=True).fill("7")
+    page.get_by_label("Nein", exact=True).fill("1")
+    page.get_by_label("Enthaltungen").fill("2")
+    page.get_by_role("button", name="Beschluss eintragen").click()
+    page.get_by_test_id("mt-decision").filter(has_text="Ja 7, Nein 1, Enthaltungen 2").wait_for()
+    assert page.get_by_test_id("mt-decision").locator("strong").text_content() == "zwei"
+
+    page.get_by_label("Aufgabe", exact=True).fill("Kosten ermitteln")
+    page.get_by_label("Verantwortlich", exact=True).select_option(label="Mitglied Fokusgruppe (Demo)")
+    page.get_by_label("Fällig am (optional)").fill("2020-01-31")
+    page.get_by_role("button", name="Aufgabe eintragen").click()
+    item = page.get_by_test_id("mt-action-item").filter(has_text="Kosten ermitteln")
+    item.wait_for()
+    assert "überfällig" in item.text_content()
+    mins = minutes(api, m["id"])
+    action = mins["actionItems"][0]["value"]
+    assert action["owner"]["userID"] == user_id(api, MEMBER) and action["due"] == "2020-01-31"
+    assert mins["decisions"][0]["value"]["votes"] == {"inFavour": 7, "against": 1, "abstentions": 2}
+    assert_no_violations(page, "mt-live-decisions-mobile")
+
+    # The owner sees the task in the workspace's action list, overdue, and can close it.
+    lst, _ = open_page(MEMBER, viewport="mobile", path=f"/#/workspaces/{workspace_id(api)}/actions", wait_ready=False)
+    entry = lst.get_by_test_id("ai-entry").filter(has_text="Kosten ermitteln")
+    entry.wait_for()
+    assert entry.get_attribute("data-overdue") == "true"
+    entry.get_by_role("combobox").select_option("done")
+    lst.get_by_test_id("ai-entry").filter(has_text="Kosten ermitteln").wait_for(state="detached")
+    assert minutes(api, m["id"])["actionItems"][0]["value"]["status"] == "done"
+
+    # Removing the decision again (confirmed).
+    page.evaluate("() => { window.confirm = () => true; }")
+    page.get_by_test_id("mt-decision").get_by_role("button", name="Entfernen").click()
+    page.get_by_test_id("mt-decision").wait_for(state="detached")
+    assert minutes(api, m["id"])["decisions"] == []
