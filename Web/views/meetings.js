@@ -294,7 +294,7 @@ export function mountMeeting(target, route, keep, ctx) {
   let destroyed = false;
   let state = null; // { meeting, agenda, invitees, tally, myResponse, mayManage, mayWriteMinutes, minutes }
   let error = null;
-  let editors = {}; // minutes text sections being edited (state/meetings.js)
+  let editors = keep?.editors ?? {}; // minutes text sections being edited (state/meetings.js); kept across a language switch
   let notesItem = keep?.notesItem ?? null; // the agenda item whose notes the live view edits
   let topic = null;
   let liveErrors = null;
@@ -1220,7 +1220,13 @@ export function mountMeeting(target, route, keep, ctx) {
 
   return {
     name: `meeting-${tab}`,
-    keep() { return { notesItem }; },
+    keep() {
+      for (const el of target.querySelectorAll('[data-text-section]')) {
+        if (!editors[el.dataset.textSection] && state) editors = mt.startEditing(editors, el.dataset.textSection, state.minutes);
+        editors = mt.typeDraft(editors, el.dataset.textSection, el.value);
+      }
+      return { notesItem, editors };
+    },
     onTopicEvent(event) {
       if (!state || event.topic !== topic) return;
       const before = state;

@@ -162,6 +162,15 @@ def test_live_meeting_two_people_see_agenda_and_minutes_without_reload(open_page
     member.wait_for_function("() => document.querySelector('[data-testid=mn-notes]')?.value.includes('ohne Änderungen genehmigt')", timeout=5_000)
     assert minutes(api, m["id"])["notes"][current]["text"].startswith("Protokoll der letzten")
 
+    # A draft survives switching the language (and back).
+    member.locator('[data-testid="mn-notes"]').fill("Entwurf, noch nicht gespeichert")
+    member.locator("#lang-toggle").click()
+    member.get_by_role("button", name="Save section").first.wait_for()
+    assert member.locator('[data-testid="mn-notes"]').input_value() == "Entwurf, noch nicht gespeichert"
+    member.locator("#lang-toggle").click()
+    member.get_by_role("button", name="Abschnitt speichern").first.wait_for()
+    assert member.locator('[data-testid="mn-notes"]').input_value() == "Entwurf, noch nicht gespeichert"
+
     # Attendance: the chair records the member as present, with consent to be named.
     member_key = f"member:{user_id(api, MEMBER)}"
     chair.locator(f'select[data-attendance="{member_key}"]').select_option("present")
