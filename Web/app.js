@@ -39,6 +39,7 @@ import { mountSteering } from './views/steering.js';
 import { mountLeanCoffeeList, mountLeanCoffeeBoard } from './views/lean-coffee.js';
 import { mountBoardJoin } from './views/board-invite.js';
 import { mountBarcampList, mountBarcamp } from './views/barcamp.js';
+import { mountMeetingList, mountMeeting, mountActionList, mountRsvp, mountMeetingTemplates } from './views/meetings.js';
 
 const app = {
   session: null, // { user, memberships, session, totpEnabled } from /api/v1/me
@@ -310,11 +311,18 @@ function parseRoute(hash) {
   if (path === '/admin') return { name: 'admin', section: 'users' };
   if (path === '/admin/organizations') return { name: 'admin', section: 'organizations' };
   if (path === '/admin/audit') return { name: 'admin', section: 'audit' };
+  if (path === '/admin/meeting-templates') return { name: 'meetingTemplates' };
   if (path === '/forgot') return { name: 'forgot' };
   if (path === '/catalogue') return { name: 'catalogue' };
   if (path === '/steering') return { name: 'steering' };
   if (path === '/lean-coffee') return { name: 'leanCoffeeList' };
   if (path === '/barcamps') return { name: 'barcampList' };
+  const meeting = /^\/meetings\/([A-Za-z0-9-]{1,64})(?:\/(live|minutes))?$/.exec(path);
+  if (meeting) return { name: 'meeting', id: meeting[1], tab: meeting[2] ?? 'overview' };
+  const wsMeetings = /^\/workspaces\/([A-Za-z0-9-]{1,64})\/(meetings|actions)$/.exec(path);
+  if (wsMeetings) return { name: wsMeetings[2] === 'meetings' ? 'meetingList' : 'actionList', id: wsMeetings[1] };
+  const rsvp = /^\/rsvp\/([A-Za-z0-9._~-]{1,512})$/.exec(path);
+  if (rsvp) return { name: 'rsvp', token: rsvp[1] };
   const camp = /^\/barcamps\/([A-Za-z0-9-]{1,64})(?:\/(projector|join))?$/.exec(path);
   if (camp) {
     const names = { projector: 'barcampProjector', join: 'barcampJoin' };
@@ -348,7 +356,9 @@ function parseRoute(hash) {
 /** Routes that work without a session. */
 const PUBLIC_ROUTES = new Set(['signin', 'invitation', 'forgot', 'reset', 'catalogue', 'catalogueEntry',
   // Lean Coffee boards: guests take part with a board token instead of a session.
-  'leanCoffee', 'leanCoffeeProjector', 'leanCoffeeJoin', 'barcamp', 'barcampProjector', 'barcampJoin']);
+  'leanCoffee', 'leanCoffeeProjector', 'leanCoffeeJoin', 'barcamp', 'barcampProjector', 'barcampJoin',
+  // Answering a meeting invitation from the e-mail link (a signed token, no account).
+  'rsvp']);
 
 function navigate(hash, { replace = false } = {}) {
   if (replace) {
@@ -403,6 +413,11 @@ function showRoute({ keep = null } = {}) {
     recommendationHistory: (el, r, k) => mountRecommendationHistory(el, r, k, viewContext),
     panelList: (el, r, k) => mountPanelList(el, r, k, viewContext),
     panel: (el, r, k) => mountPanel(el, r, k, viewContext),
+    meetingList: (el, r, k) => mountMeetingList(el, r, k, viewContext),
+    meeting: (el, r, k) => mountMeeting(el, r, k, viewContext),
+    actionList: (el, r, k) => mountActionList(el, r, k, viewContext),
+    rsvp: (el, r, k) => mountRsvp(el, r, k, viewContext),
+    meetingTemplates: (el, r, k) => mountMeetingTemplates(el, r, k, viewContext),
     notfound: mountNotFound,
   };
   app.view = mounts[route.name](target, route, keep);
@@ -1221,10 +1236,23 @@ function mountDetail(target, route) {
         <section class="card" id="detail-facts" aria-labelledby="facts-title">${factsTemplate(ws)}</section>
         <section class="card" id="detail-presence" aria-labelledby="presence-title">${presenceTemplate()}</section>
         ${recommendations.cardTemplate()}
+        ${canFollow ? meetingsCardTemplate() : ''}
         ${canEdit(id) ? html`<section class="card" id="detail-edit" aria-labelledby="edit-title">${editTemplate(ws)}</section>` : ''}
         <section class="card" id="detail-members" aria-labelledby="members-title">${membersTemplate()}</section>
       </div>
       ${memberAdmin.dialogTemplate()}`;
+  }
+
+  /** Meetings of the workspace (views/meetings.js): the list with the planner, and the action list. */
+  function meetingsCardTemplate() {
+    return html`<section class="card" id="detail-meetings" aria-labelledby="meetings-card-title" data-testid="detail-meetings">
+      <h2 id="meetings-card-title">${t('mt.card.title')}</h2>
+      <p>${t('mt.card.body')}</p>
+      <ul class="plain">
+        <li><a href="#/workspaces/${id}/meetings" data-testid="detail-meetings-link">${t('mt.card.meetings')}</a></li>
+        <li><a href="#/workspaces/${id}/actions" data-testid="detail-actions-link">${t('mt.card.actions')}</a></li>
+      </ul>
+    </section>`;
   }
 
   function fillForm(ws) {

@@ -3,6 +3,8 @@
 // html`` escapes it where it is shown). The chosen language is kept in localStorage and
 // mirrored to <html lang>.
 
+import { meetingMessages } from './i18n-meetings.js';
+
 export const LANGUAGES = ['de', 'en'];
 export const STORAGE_KEY = 'roundtable.lang';
 
@@ -2638,6 +2640,9 @@ export const messages = {
     'bc.live.proposed': "New session: {title}",
   },
 };
+
+// Components that keep their messages in a file of their own.
+for (const lang of LANGUAGES) Object.assign(messages[lang], meetingMessages[lang]);
 
 function storage() {
   try {

@@ -33,6 +33,7 @@ export function mountAdmin(target, route, keep, ctx) {
         <li><a href="#/admin" data-testid="admin-users-link" ${attrs({ 'aria-current': section === 'users' ? 'page' : null })}>${t('admin.users.title')}</a></li>
         <li><a href="#/admin/organizations" data-testid="admin-organizations-link" ${attrs({ 'aria-current': section === 'organizations' ? 'page' : null })}>${t('admin.organizations.title')}</a></li>
         <li><a href="#/admin/audit" data-testid="admin-audit-link" ${attrs({ 'aria-current': section === 'audit' ? 'page' : null })}>${t('admin.audit.title')}</a></li>
+        <li><a href="#/admin/meeting-templates" data-testid="admin-meeting-templates-link">${t('mt.templates.title')}</a></li>
       </ul>
     </nav>
     ${ctx.flashTemplate()}

@@ -116,3 +116,78 @@ def test_script_injection_in_panel_fields_renders_as_text(open_page, browser, hu
         time.sleep(0.3)
         assert probe.dialogs == [] and probe.page_errors == [], (probe.dialogs, probe.page_errors)
     assert dialogs == []
+
+
+def test_script_injection_in_meeting_fields_renders_as_text(open_page, api):
+    """Every meeting field shown to others: title, description (Markdown), place, guest name,
+    cancellation reason, agenda item title and presenter, minutes notes, decision, action
+    item text and owner, open points, attendance name and organization, objection and
+    answer, template name; on the list, overview, live, approval and action-list pages."""
+    from conftest import ADMIN, COORDINATOR, MEMBER
+    from mt_helpers import add_item, agenda, attend, create_meeting, live, save_section, soon, user_id
+    from rec_helpers import MD_PAYLOAD, workspace_id
+
+    p = PAYLOAD
+    m = create_meeting(api, f"Sitzung {p}", when=soon(), description=MD_PAYLOAD, place=f"Raum {p}", guests=["gast.inj@example.org"])
+    coordinator = api(COORDINATOR)
+    add_item(api, m["id"], f"Punkt {p}", presenter=f"Vortrag {p}")
+    item = next(x["id"] for x in agenda(api, m["id"])["items"] if x["title"] == f"Punkt {p}")
+    live(api, m["id"], "start")
+    live(api, m["id"], "finish")
+    save_section(api, m["id"], {"kind": "notes", "itemId": item, "baseVersion": 0, "text": f"Notiz {MD_PAYLOAD}"})
+    save_section(api, m["id"], {"kind": "decision", "baseVersion": 0, "decision": {"text": f"Beschluss {MD_PAYLOAD}", "agendaItemId": item}})
+    save_section(api, m["id"], {"kind": "actionItem", "baseVersion": 0,
+                                "actionItem": {"text": f"Aufgabe {p}", "ownerName": f"Person {p}", "due": "2020-01-01"}})
+    save_section(api, m["id"], {"kind": "openPoints", "baseVersion": 0, "text": f"Offen {MD_PAYLOAD}"})
+    save_section(api, m["id"], {"kind": "attendance", "baseVersion": 0,
+                                "attendance": {"person": f"member:{user_id(api, MEMBER)}", "name": f"Name {p}", "organization": f"Org {p}", "status": "present"}})
+    attend(api, m["id"], COORDINATOR)
+    r = coordinator.post(f"/api/v1/meetings/{m['id']}/minutes/circulate", {})
+    assert r.status_code == 200, r.text
+    r = api(MEMBER).post(f"/api/v1/meetings/{m['id']}/minutes/objections", {"text": f"Einwand {MD_PAYLOAD}"})
+    assert r.status_code == 201, r.text
+    objection = r.json()["objections"][0]["id"]
+    r = coordinator.post(f"/api/v1/meetings/{m['id']}/minutes/objections/{objection}/answer", {"text": f"Antwort {p}", "resolution": "rejected"})
+    assert r.status_code == 200, r.text
+    cancelled = create_meeting(api, f"Abgesagt {p}")
+    r = coordinator.post(f"/api/v1/meetings/{cancelled['id']}/cancel", {"reason": f"Grund {p}"}, headers={"If-Match": f'"v{cancelled["version"]}"'})
+    assert r.status_code == 200, r.text
+
+    def clean(page, where, must=(p,)):
+        main = page.locator("main")
+        assert main.locator("img, script, b, [onerror], [onmouseover], a[href^='javascript']").count() == 0, where
+        text = main.inner_text()
+        for needle in must:
+            assert needle in text, (where, needle)
+
+    wid = workspace_id(api)
+    pages = [
+        (f"/#/workspaces/{wid}/meetings", '[data-testid="mt-upcoming"]', [f"Sitzung {p}", f"Raum {p}"]),
+        (f"/#/meetings/{m['id']}", '[data-testid="mt-agenda"]', [f"Punkt {p}", f"Vortrag {p}", f"Raum {p}"]),
+        (f"/#/meetings/{m['id']}/live", '#mt-minutes-editor', [f"Punkt {p}", f"Aufgabe {p}", f"Person {p}", f"Name {p}"]),
+        (f"/#/meetings/{m['id']}/minutes", '[data-testid="mt-objections"]', [f"Org {p}", f"Antwort {p}", f"Aufgabe {p}"]),
+        (f"/#/meetings/{cancelled['id']}", '[data-testid="mt-agenda"]', [f"Grund {p}"]),
+        (f"/#/workspaces/{wid}/actions", '[data-testid="ai-list"]', [f"Aufgabe {p}", f"Sitzung {p}"]),
+    ]
+    for user in (COORDINATOR, MEMBER):
+        for path, ready, must in pages:
+            page, probe = open_page(user, viewport="desktop", path=path, wait_ready=False)
+            page.locator(ready).wait_for()
+            time.sleep(0.2)
+            clean(page, f"{path} as {user[0]}", must)
+            assert probe.dialogs == [] and probe.page_errors == [], (path, probe.dialogs, probe.page_errors)
+    # Markdown fields show their text, not markup.
+    page, _ = open_page(COORDINATOR, viewport="desktop", path=f"/#/meetings/{m['id']}/minutes", wait_ready=False)
+    page.locator('[data-testid="mt-objections"]').wait_for()
+    for needle in ("Notiz", "Einwand", "Offen"):
+        assert needle in page.locator("main").inner_text()
+    # A template named with the payload on the admin page.
+    admin = api(ADMIN)
+    tpl = admin.get("/api/v1/meeting-templates").json()["items"][0]
+    body = {k: tpl[k] for k in ("invitationSubject", "invitationBody", "agenda", "minutesSections")}
+    r = admin.post("/api/v1/meeting-templates", {**body, "name": f"Vorlage {p}"})
+    assert r.status_code == 201, r.text
+    page, probe = open_page(ADMIN, viewport="desktop", path="/#/admin/meeting-templates", wait_ready=False)
+    page.get_by_test_id("tpl-list").wait_for()
+    clean(page, "templates", [f"Vorlage {p}"])
+    assert probe.dialogs == []
