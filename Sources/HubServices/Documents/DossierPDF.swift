@@ -276,14 +276,8 @@ public enum DossierPDF {
                 outline.insert(PDFOutlineItem(title: "Zu diesem Dossier", destination: intro), at: 0)
             }
             outline.insert(PDFOutlineItem(title: "Inhalt", destination: PDFDestination(page: 1, top: t.top + 14)), at: 0)
-            let total = t.pages.count
-            for page in 1..<total {
-                let baseline = 40.0
-                t.line(from: t.left, baseline + 14, to: t.right, baseline + 14, .line, page: page)
-                t.draw(WinAnsi.encode(plan.title), x: t.left, baseline: baseline, style: small, page: page)
-                let number = WinAnsi.encode("Seite \(page + 1) von \(total)")
-                t.draw(number, x: t.right - small.font.width(number, size: small.size), baseline: baseline, style: small, page: page)
-            }
+            // The title page has no footer.
+            t.pageFooters(title: plan.title, english: false, style: small, from: 1)
         }
     }
 }

@@ -61,10 +61,7 @@ public enum MarkdownPDF {
             case .heading(1, let text) where !sawTitle:
                 sawTitle = true
                 documentTitle = text
-                t.paragraph(kicker, style: kickerStyle, spaceAfter: 4)
-                t.paragraph(text, style: title, spaceAfter: 8)
-                t.fill(PDFRect(x: t.left, y: t.y - 3, width: 90, height: 3), .accent)
-                t.y -= 18
+                t.titleBlock(kicker: kicker, title: text, kickerStyle: kickerStyle, titleStyle: title)
             case .heading(let level, let text):
                 let style = level <= 2 ? h2 : h3
                 t.heading(text, style: style, spaceBefore: level <= 2 ? 14 : 8, spaceAfter: 4, keep: 30)
@@ -79,14 +76,7 @@ public enum MarkdownPDF {
                 t.y -= 4
             }
         }
-        let total = t.pages.count
-        for page in 0..<total {
-            let baseline = 40.0
-            t.line(from: t.left, baseline + 14, to: t.right, baseline + 14, .line, page: page)
-            t.draw(WinAnsi.encode(documentTitle), x: t.left, baseline: baseline, style: small, page: page)
-            let number = WinAnsi.encode(english ? "Page \(page + 1) of \(total)" : "Seite \(page + 1) von \(total)")
-            t.draw(number, x: t.right - small.font.width(number, size: small.size), baseline: baseline, style: small, page: page)
-        }
+        t.pageFooters(title: documentTitle, english: english, style: small)
         let metadata = PDFMetadata(title: documentTitle, subject: kicker, author: "Roundtable", date: date, language: english ? "en-GB" : "de-DE")
         return PDFWriter.document(pages: t.pages.map { PDFPage(content: $0.content, links: $0.links) }, outline: outline, metadata: metadata)
     }

@@ -75,10 +75,7 @@ public enum NotesPDF {
         let t = PDFTypesetter()
         var outline: [PDFOutlineItem] = []
         t.newPage()
-        t.paragraph(document.kicker, style: kicker, spaceAfter: 4)
-        t.paragraph(document.title, style: title, spaceAfter: 8)
-        t.fill(PDFRect(x: t.left, y: t.y - 3, width: 90, height: 3), .accent)
-        t.y -= 20
+        t.titleBlock(kicker: document.kicker, title: document.title, kickerStyle: kicker, titleStyle: title)
         if document.groups.isEmpty {
             t.paragraph(document.emptyText, style: lead)
         }
@@ -94,14 +91,7 @@ public enum NotesPDF {
             }
             outline.append(PDFOutlineItem(title: group.heading, destination: groupStart, children: children))
         }
-        let total = t.pages.count
-        for page in 0..<total {
-            let baseline = 40.0
-            t.line(from: t.left, baseline + 14, to: t.right, baseline + 14, .line, page: page)
-            t.draw(WinAnsi.encode(document.title), x: t.left, baseline: baseline, style: small, page: page)
-            let number = WinAnsi.encode(document.english ? "Page \(page + 1) of \(total)" : "Seite \(page + 1) von \(total)")
-            t.draw(number, x: t.right - small.font.width(number, size: small.size), baseline: baseline, style: small, page: page)
-        }
+        t.pageFooters(title: document.title, english: document.english, style: small)
         let metadata = PDFMetadata(title: document.title, subject: document.kicker, author: "Roundtable", date: document.date,
                                    language: document.english ? "en-GB" : "de-DE")
         return PDFWriter.document(pages: t.pages.map { PDFPage(content: $0.content, links: $0.links) }, outline: outline, metadata: metadata)

@@ -225,6 +225,28 @@ final class PDFTypesetter {
         return true
     }
 
+    /// A document's title block on the current page: a muted kicker line, the title, an accent bar.
+    func titleBlock(kicker: String, title: String, kickerStyle: PDFTextStyle, titleStyle: PDFTextStyle) {
+        paragraph(kicker, style: kickerStyle, spaceAfter: 4)
+        paragraph(title, style: titleStyle, spaceAfter: 8)
+        fill(PDFRect(x: left, y: y - 3, width: 90, height: 3), .accent)
+        y -= 18
+    }
+
+    /// The footer on every page from `first` on: a rule, the document's title on the left,
+    /// "Seite n von m" / "Page n of m" on the right.
+    func pageFooters(title: String, english: Bool, style: PDFTextStyle, from first: Int = 0) {
+        let total = pages.count
+        guard first < total else { return }
+        for page in first..<total {
+            let baseline = 40.0
+            line(from: left, baseline + 14, to: right, baseline + 14, .line, page: page)
+            draw(WinAnsi.encode(title), x: left, baseline: baseline, style: style, page: page)
+            let number = WinAnsi.encode(english ? "Page \(page + 1) of \(total)" : "Seite \(page + 1) von \(total)")
+            draw(number, x: right - style.font.width(number, size: style.size), baseline: baseline, style: style, page: page)
+        }
+    }
+
     /// A heading kept on the page with at least `keep` points of what follows.
     func heading(_ text: String, style: PDFTextStyle, spaceBefore: Double, spaceAfter: Double, keep: Double = 40) {
         let lines = Self.wrap(WinAnsi.encode(text), font: style.font, size: style.size, width: width)
