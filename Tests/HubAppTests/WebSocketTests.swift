@@ -37,6 +37,34 @@ struct WebSocketTests {
         }
     }
 
+    @Test("Every writer delivers commits of 1 to 7 events over a real socket: all 300, in order, no duplicate",
+          arguments: ["loop", "task", "direct"])
+    func writersDeliverInOrder(writer: String) async throws {
+        let hub = try await TestHub { $0.wsWriter = writer; $0.wsBufferEvents = 4096 }
+        try await hub.application().test(.live) { client in
+            let admin = try #require(try await client.token(.admin))
+            try await client.live(token: admin) { out, inbox in
+                try await out.send(["type": "subscribe", "topic": "directory", "id": "s1"])
+                let subscribed = try await inbox.next(type: "subscribed")
+                let base = try #require(subscribed["seq"] as? Int)
+                var seq = Int64(base)
+                var size = 1
+                while seq < Int64(base + 300) {
+                    let batch = (1...size).map { _ -> StoredEvent in
+                        seq += 1
+                        return StoredEvent(topic: "directory", seq: seq, name: "test.burst", payload: "{\"n\":\(seq)}", atMillis: 0)
+                    }.filter { $0.seq <= Int64(base + 300) }
+                    hub.graph.hub.didCommit(batch)
+                    size = size % 7 + 1
+                    if seq % 50 == 0 { await Task.yield() }
+                }
+                let events = try await inbox.events(300, timeout: .seconds(20))
+                #expect(events.compactMap { $0["seq"] as? Int } == Array(base + 1...base + 300))
+                #expect(events.allSatisfy { ($0["data"] as? [String: Any])?["n"] as? Int == $0["seq"] as? Int })
+            }
+        }
+    }
+
     @Test("Reconnecting with an old {epoch, seq} yields exactly the missed events, in order, then live ones")
     func resume() async throws {
         let hub = try await TestHub()
