@@ -102,6 +102,7 @@ public final class LiveConnection: Sendable {
     /// When set, wake-ups schedule a drain on the connection's event loop instead of waking
     /// the async writer task (see `LiveController`); the writer task then only closes.
     private let directWake: Mutex<(@Sendable () -> Void)?>
+    private let closeAction: Mutex<(@Sendable (UInt16, String) -> Void)?>
 
     public init(id: UInt64, principal: Principal, sessionHash: String?, sessionExpiresAt: Date? = nil, capacity: Int = 256, maxBytes: Int = 4 << 20) {
         self.id = id
@@ -111,6 +112,7 @@ public final class LiveConnection: Sendable {
         (wakeups, wakeContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         forceClose = Mutex(nil)
         directWake = Mutex(nil)
+        closeAction = Mutex(nil)
     }
 
     /// Switches to direct writing: `wake` must schedule `take()` and the writes on the
@@ -169,8 +171,14 @@ public final class LiveConnection: Sendable {
     /// Direct writing: the drain met a close item; the async writer performs the close
     /// handshake after everything written so far.
     public func requestClose(code: UInt16, reason: String) {
+        if let action = closeAction.withLock({ $0 }) { return action(code, reason) }
         state.withLock { $0.closeRequest = (code, reason) }
         wakeContinuation.yield()
+    }
+
+    /// Event-loop writing without a writer task: what performs the close handshake.
+    public func setCloseAction(_ action: @escaping @Sendable (UInt16, String) -> Void) {
+        closeAction.withLock { $0 = action }
     }
 
     public func takeCloseRequest() -> (code: UInt16, reason: String)? {

@@ -33,53 +33,60 @@ struct LiveController {
         connection.setForceClose { channel.close(promise: nil) }
         defer { gateway.close(connection) }
         switch settings.wsWriter {
-        case .task: break
-        case .direct: DirectWriter(connection: connection, channel: channel).install()
-        case .loop: connection.setLoopWriter(LoopWriter(connection: connection, channel: channel))
-        }
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                if settings.wsWriter != .task { try await closeWhenAsked(connection, outbound: outbound) } else { try await write(connection, to: outbound) }
+        case .task:
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await write(connection, to: outbound) }
+                try await read(inbound, connection)
+                connection.finish()
+                group.cancelAll()
             }
-            var bucket = TokenBucket(rate: settings.wsMessageRate, burst: settings.wsMessageRate * 2)
-            var strikes = 0
-            var closing = false
-            for try await message in inbound.messages(maxSize: settings.wsMaxMessageBytes) {
-                // After asking to close, read on until the peer answers the close frame.
-                if closing { continue }
-                guard bucket.take() else {
-                    strikes += 1
-                    if strikes > Int(settings.wsMessageRate) {
-                        connection.close(code: 1008, reason: "rate limit")
-                        closing = true
-                        continue
-                    }
-                    gateway.reject(connection, code: "rateLimited", message: "Too many messages; slow down.")
-                    continue
-                }
-                strikes = 0
-                guard case .text(let text) = message else {
-                    gateway.reject(connection, code: "message.invalid", message: "Send JSON text messages.")
-                    continue
-                }
-                do {
-                    await gateway.handle(try ClientMessage.parse(text), on: connection)
-                } catch {
-                    gateway.reject(connection, code: "message.invalid", message: (error as? ClientMessage.ParseError)?.message ?? "Invalid message.")
-                }
+        case .direct, .loop:
+            // No writer task: the event-loop drain asks for the close handshake, which runs
+            // in a task of its own only then (an idle socket holds no second task).
+            connection.setCloseAction { code, reason in
+                Task { try? await outbound.close(WebSocketErrorCode(codeNumber: Int(code)), reason: reason) }
             }
+            if settings.wsWriter == .loop {
+                connection.setLoopWriter(LoopWriter(connection: connection, channel: channel))
+            } else {
+                DirectWriter(connection: connection, channel: channel).install()
+            }
+            try await read(inbound, connection)
             connection.finish()
-            group.cancelAll()
         }
     }
 
-    /// Direct writing: the event-loop drain hands the close to this task, which performs the
-    /// close handshake through the WebSocket handler (after everything already written).
-    func closeWhenAsked(_ connection: LiveConnection, outbound: WebSocketOutboundWriter) async throws {
-        for await _ in connection.wakeups {
-            if let request = connection.takeCloseRequest() {
-                try await outbound.close(WebSocketErrorCode(codeNumber: Int(request.code)), reason: request.reason)
-                return
+    /// Reads client messages (rate-limited) and hands them to the gateway.
+    func read(_ inbound: WebSocketInboundStream, _ connection: LiveConnection) async throws {
+        var bucket = TokenBucket(rate: settings.wsMessageRate, burst: settings.wsMessageRate * 2)
+        var strikes = 0
+        var closing = false
+        for try await message in inbound.messages(maxSize: settings.wsMaxMessageBytes) {
+            // After asking to close, read on until the peer answers the close frame.
+            if closing { continue }
+            guard bucket.take() else {
+                strikes += 1
+                if strikes > Int(settings.wsMessageRate) {
+                    connection.close(code: 1008, reason: "rate limit")
+                    closing = true
+                    continue
+                }
+                gateway.reject(connection, code: "rateLimited", message: "Too many messages; slow down.")
+                continue
+            }
+            strikes = 0
+            guard case .text(let text) = message else {
+                gateway.reject(connection, code: "message.invalid", message: "Send JSON text messages.")
+                continue
+            }
+            do {
+                let parsed = try ClientMessage.parse(text)
+                // In a task of its own: subscribe reads the store and authorizes, and the
+                // async frames of that would otherwise stay allocated in this connection's
+                // task for as long as the socket is open (the task allocator keeps its slabs).
+                await Task { await gateway.handle(parsed, on: connection) }.value
+            } catch {
+                gateway.reject(connection, code: "message.invalid", message: error.message)
             }
         }
     }
