@@ -247,6 +247,33 @@ struct WebSocketTests {
         }
     }
 
+    @Test("Shutdown closes every socket with 1001 after what was queued, with each writer", arguments: ["loop", "task", "direct"])
+    func shutdownCloses1001(writer: String) async throws {
+        let hub = try await TestHub { $0.wsWriter = writer }
+        try await hub.application().test(.live) { client in
+            let token = try #require(try await client.token(.admin))
+            let seen = Mutex<[String]>([])
+            let close = try await client.ws("/ws", configuration: .init(additionalHeaders: [.authorization: "Bearer \(token)"])) { inbound, outbound, _ in
+                try await outbound.write(.text("{\"type\":\"subscribe\",\"topic\":\"directory\"}"))
+                var messages = inbound.messages(maxSize: 1 << 20).makeAsyncIterator()
+                while let message = try await messages.next() {
+                    guard case .text(let text) = message else { continue }
+                    seen.withLock { $0.append(JSON.object(text)["type"] as? String ?? "") }
+                    if JSON.object(text)["type"] as? String == "subscribed" { break }
+                }
+                let head = Int64(hub.graph.hub.publishedHead("directory") ?? 0)
+                hub.graph.hub.didCommit([StoredEvent(topic: "directory", seq: head + 1, name: "test.last", payload: "{}", atMillis: 0)])
+                hub.graph.hub.closeAll(code: 1001, reason: "shutting down")
+                while let message = try await messages.next() {
+                    guard case .text(let text) = message else { continue }
+                    seen.withLock { $0.append(JSON.object(text)["type"] as? String ?? "") }
+                }
+            }
+            #expect(close?.closeCode == .goingAway)
+            #expect(seen.withLock { $0.last } == "event", "the event queued before the close went out first")
+        }
+    }
+
     @Test("Sockets of an expired session are closed with 4401")
     func expiredSessionCloses() async throws {
         let hub = try await TestHub()
