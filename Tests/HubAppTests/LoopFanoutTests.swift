@@ -1,5 +1,6 @@
 import Foundation
 import HubCore
+import HubHTTP
 import HubServices
 import Logging
 import NIOCore
@@ -186,5 +187,18 @@ struct LoopFanoutTests {
         }
         #expect(String(buffer: Frames.payload(ofFrame: frame)) == text)
         #expect(Frames.textFrame(payload: ByteBuffer(string: text)) == frame)
+    }
+}
+
+/// The token digest is looked up on every request; its hex encoding must stay exactly what
+/// stored sessions were keyed with (lower-case SHA-256 hex).
+@Suite("Token digest")
+struct TokenDigestTests {
+    @Test("SHA-256 of known inputs, lower-case hex, 64 characters")
+    func knownVectors() {
+        let digest = SHA256TokenDigest()
+        #expect(digest.digest("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(digest.digest("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(Hex.lowercase([0x00, 0x0f, 0xf0, 0xff, 0xa5]) == "000ff0ffa5")
     }
 }

@@ -96,7 +96,9 @@ public struct SHA256TokenDigest: TokenDigest {
     }
 
     public func digest(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        // Runs on every authenticated request: lower-case hex without `String(format:)`
+        // (which was ~3 % of the server's CPU per mutation in the S5 profile).
+        Hex.lowercase(SHA256.hash(data: Data(token.utf8)))
     }
 }
 
@@ -109,7 +111,7 @@ public struct AddressKeyer: Sendable {
     public init(secret: String) { key = SymmetricKey(data: Data(secret.utf8)) }
 
     public func key(for address: String) -> String {
-        HMAC<SHA256>.authenticationCode(for: Data(address.utf8), using: key).prefix(12).map { String(format: "%02x", $0) }.joined()
+        Hex.lowercase(HMAC<SHA256>.authenticationCode(for: Data(address.utf8), using: key).prefix(12))
     }
 }
 
@@ -124,5 +126,20 @@ public struct SwiftCryptoPanelCrypto: PanelCrypto {
     public func randomBytes(_ count: Int) -> [UInt8] {
         var generator = SystemRandomNumberGenerator()
         return (0..<count).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+    }
+}
+
+/// Lower-case hexadecimal of bytes (digests, keys).
+public enum Hex {
+    private static let digits = Array("0123456789abcdef".utf8)
+
+    public static func lowercase<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
+        var out: [UInt8] = []
+        out.reserveCapacity(64)
+        for byte in bytes {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }
