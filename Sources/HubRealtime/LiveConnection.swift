@@ -278,7 +278,17 @@ public final class LiveConnection: Sendable {
 
     /// Ends the writer's wait loop.
     public func finish() {
-        state.withLock { $0.closed = true }
+        // The writers and actions hold the connection (and its channel): let go of them so a
+        // closed connection is freed (a cycle here would keep every closed socket's channel).
+        let writer = state.withLock { s -> (any LoopDrainer)? in
+            s.closed = true
+            defer { s.loopWriter = nil }
+            return s.loopWriter
+        }
+        _ = writer  // released here, outside the lock
+        directWake.withLock { $0 = nil }
+        closeAction.withLock { $0 = nil }
+        forceClose.withLock { $0 = nil }
         wakeContinuation.finish()
     }
 

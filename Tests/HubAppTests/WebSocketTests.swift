@@ -274,6 +274,26 @@ struct WebSocketTests {
         }
     }
 
+    @Test("A closed connection is freed: nothing keeps it (or its channel) alive, with each writer", arguments: ["loop", "task", "direct"])
+    func closedConnectionIsFreed(writer: String) async throws {
+        let hub = try await TestHub { $0.wsWriter = writer }
+        final class Weak: @unchecked Sendable { weak var connection: LiveConnection? }
+        let weak = Weak()
+        try await hub.application().test(.live) { client in
+            let token = try #require(try await client.token(.admin))
+            try await client.live(token: token) { out, inbox in
+                try await out.send(["type": "subscribe", "topic": "directory", "id": "s1"])
+                _ = try await inbox.next(type: "subscribed")
+                weak.connection = hub.graph.hub.openConnections.first
+                #expect(weak.connection != nil)
+            }
+            for _ in 0..<400 where hub.graph.hub.connectionCount > 0 { try await Task.sleep(for: .milliseconds(5)) }
+            #expect(hub.graph.hub.connectionCount == 0)
+            for _ in 0..<400 where weak.connection != nil { try await Task.sleep(for: .milliseconds(5)) }
+            #expect(weak.connection == nil, "the connection was deallocated after its socket closed")
+        }
+    }
+
     @Test("Sockets of an expired session are closed with 4401")
     func expiredSessionCloses() async throws {
         let hub = try await TestHub()
