@@ -37,6 +37,8 @@ PEERS = HERE / "peers"
 VENV_PY = HERE / ".venv" / "bin" / "python"
 TICKS = os.sysconf("SC_CLK_TCK")
 SERVER_CPU, CLIENT_CPU = "0", "1"
+# The hub under its writers (ROUNDTABLE_WS_WRITER); "hub" runs the build's default.
+HUBS = {"hub": None, "hub-task": "task", "hub-direct": "direct", "hub-loop": "loop"}
 
 
 def free_port() -> int:
@@ -73,17 +75,18 @@ class Server:
         self.topic = None
         self.log = open(HERE / "results" / f"{name}.log", "wb")
         env = dict(os.environ)
-        if name in ("hub", "hub-direct"):
+        if name in HUBS:
             data = Path(f"/tmp/roundtable-bench-{os.getpid()}")
             subprocess.run(["rm", "-rf", str(data)], check=True)
             env = {k: v for k, v in os.environ.items() if not k.startswith("ROUNDTABLE_")}
             env.update({"ROUNDTABLE_BCRYPT_COST": "4", "ROUNDTABLE_ADMIN_SECOND_FACTOR": "optional",
                         "ROUNDTABLE_WEB_ROOT": str(ROOT / "Web"), "ROUNDTABLE_LOG_LEVEL": "warning",
                         "ROUNDTABLE_WS_BUFFER": "4096",
-                        # hub: the default writer (an async task per connection); hub-direct: the
-                        # event-loop writer, side by side.
-                        "ROUNDTABLE_WS_WRITER": "direct" if name == "hub-direct" else "task"})
-            command = [str(ROOT / ".build" / "release" / "roundtable"), "serve", "--demo", "--port", str(self.port), "--data-dir", str(data)]
+                        # hub: the default writer; hub-task: an async writer task per connection;
+                        # hub-direct: one event-loop task per connection and wake-up; hub-loop:
+                        # drains grouped per event loop, one loop task per commit. Side by side.
+                        **({"ROUNDTABLE_WS_WRITER": HUBS[name]} if HUBS[name] else {})})
+            command = [os.environ.get("ROUNDTABLE_BENCH_BIN", str(ROOT / ".build" / "release" / "roundtable")), "serve", "--demo", "--port", str(self.port), "--data-dir", str(data)]
         elif name == "go-gorilla":
             command = [str(PEERS / "bin" / "peer-go"), str(self.port)]
         elif name == "node-ws":
@@ -104,7 +107,7 @@ class Server:
                     break
             except OSError:
                 time.sleep(0.1)
-        if name in ("hub", "hub-direct"):
+        if name in HUBS:
             self.wait_ready()
             self.token = self.sign_in()
             self.topic = "directory"
@@ -362,17 +365,18 @@ def summary(results: list):
                 return r
         return None
 
-    servers = [s for s in ["hub", "hub-direct", "go-gorilla", "node-ws", "py-websockets", "py-picows"] if one("S1", s)]
+    servers = [s for s in [*HUBS, "go-gorilla", "node-ws", "py-websockets", "py-picows"] if one("S1", s)]
     floor_record = one("floor", "C send loop")
+    ref = next((s for s in servers if s in HUBS), servers[0] if servers else "hub")  # the sweep's columns
     print("\n## Summary (server CPU per delivery: with subscribers minus without, at the same rate)\n")
     print("| server | S1 KB/socket | S1 idle CPU % | " + " | ".join(
-        f"S2 {r['conns']}×{r['rate']:g}/s µs/delivery (p99 ms, loss)" for r in results if r["scenario"] == "S2" and r["server"] == "hub") + " |")
-    print("|---" * (3 + sum(1 for r in results if r["scenario"] == "S2" and r["server"] == "hub")) + "|")
+        f"S2 {r['conns']}×{r['rate']:g}/s µs/delivery (p99 ms, loss)" for r in results if r["scenario"] == "S2" and r["server"] == ref) + " |")
+    print("|---" * (3 + sum(1 for r in results if r["scenario"] == "S2" and r["server"] == ref)) + "|")
     for server in servers:
         s1 = one("S1", server)
         cells = [f"{s1['rss_kb_per_socket']}", f"{s1['idle_cpu_percent']}"]
         for r in results:
-            if r["scenario"] == "S2" and r["server"] == "hub":
+            if r["scenario"] == "S2" and r["server"] == ref:
                 p = one("S2", server, conns=r["conns"], rate=r["rate"])
                 cells.append(f"{p['server_cpu_us_per_delivery']} ({p['p99_ms']:.1f}, {p['loss']})" if p else "–")
         print(f"| {server} | " + " | ".join(cells) + " |")
@@ -384,12 +388,12 @@ def summary(results: list):
     if floor_record:
         print(f"\nfloor: {floor_record['cpu_us_per_send']} µs CPU per send() of one {floor_record.get('frame_bytes', '~600')}-byte frame")
         for r in results:
-            if r["scenario"] == "S2" and r["server"] == "hub" and r["server_cpu_us_per_delivery"]:
+            if r["scenario"] == "S2" and r["server"] in HUBS and r["server_cpu_us_per_delivery"]:
                 peers = [one("S2", s, conns=r["conns"], rate=r["rate"]) for s in servers if not s.startswith("hub")]
                 # A figure at or below zero means the baseline's noise exceeded the cost: not comparable.
                 best = min((p["server_cpu_us_per_delivery"] for p in peers if p and (p["server_cpu_us_per_delivery"] or 0) > 0), default=None)
                 ratio_peer = f"hub/best peer {r['server_cpu_us_per_delivery'] / best:.2f}" if best else ""
-                print(f"S2 {r['conns']}×{r['rate']:g}/s: hub/floor {r['server_cpu_us_per_delivery'] / floor_record['cpu_us_per_send']:.2f}; {ratio_peer}")
+                print(f"S2 {r['server']} {r['conns']}×{r['rate']:g}/s: hub/floor {r['server_cpu_us_per_delivery'] / floor_record['cpu_us_per_send']:.2f}; {ratio_peer}")
 
 
 def main():
@@ -417,7 +421,7 @@ def main():
                     s2_fanout(server, conns, rates, seconds, size, results)
             # Bursts: 10 events at once, 100 events/s: what per-connection coalescing buys.
             s2_fanout(server, 1000, [100], seconds, size, results, burst=10)
-            if name == "hub":
+            if name in ("hub", "hub-loop", "hub-task"):
                 s6_storm(server, 1000 if quick else 5000, results)
                 s5_mutations(server, 3 if quick else 10, results)
         finally:

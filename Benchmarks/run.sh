@@ -4,14 +4,18 @@
 # the scenarios side by side and prints the summary. Separate from the test command; about
 # 10 minutes on 2 cores (--quick: about 3). Results: Benchmarks/results/<timestamp>.jsonl.
 #
-#   bash Benchmarks/run.sh [--quick] [--servers hub,go-gorilla,node-ws,py-websockets,py-picows]
+#   bash Benchmarks/run.sh [--quick] [--servers hub,hub-direct,hub-loop,go-gorilla,node-ws,py-websockets,py-picows]
+#   ROUNDTABLE_SCRATCH=/path/to/build bash Benchmarks/run.sh ...   (build there instead of .build)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 cd "$root"
 bash scripts/ensure-system.sh
 echo "== release build of the hub ($(date +%T))" >&2
-swift build -c release --product roundtable >&2
+# ROUNDTABLE_SCRATCH: a build folder other than .build (a warm scratch path shared by worktrees).
+scratch="${ROUNDTABLE_SCRATCH:-$root/.build}"
+swift build -c release --product roundtable --package-path "$root" --scratch-path "$scratch" >&2
+export ROUNDTABLE_BENCH_BIN="$scratch/release/roundtable"
 echo "== load client and peers ($(date +%T))" >&2
 gcc -O2 -Wall -o "$here/loadclient/rtload" "$here/loadclient/rtload.c"
 bash "$here/peers/setup.sh" >&2

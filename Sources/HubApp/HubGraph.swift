@@ -93,7 +93,7 @@ public struct HubGraph: Sendable {
             wsBufferEvents: configuration.wsBufferEvents, webRoot: configuration.webRoot,
             sessionLifetime: TimeInterval(configuration.sessionHours) * 3600)
         self.settings.trustForwardedFor = configuration.trustForwardedFor
-        self.settings.wsDirectWrites = configuration.wsWriter == "direct"
+        self.settings.wsWriter = HTTPSettings.WSWriter(rawValue: configuration.wsWriter) ?? .loop
         self.logger = logger
     }
 

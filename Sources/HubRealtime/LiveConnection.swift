@@ -4,6 +4,38 @@ import HubServices
 import NIOCore
 import Synchronization
 
+/// Writes connections' outboxes on their channel's event loop. The hub groups the
+/// connections that have something new by loop and hands each loop one task per commit
+/// (`LoopDrains`), which calls `drain()` for each of them: no task switch per connection and
+/// one write and flush per connection and wake-up, however many events it holds.
+public protocol LoopDrainer: AnyObject, Sendable {
+    var eventLoop: any EventLoop { get }
+    /// Runs on `eventLoop`: takes the outbox (`LiveConnection.take()`) and writes it.
+    func drain()
+}
+
+/// The drains one commit (or one presence send) needs, grouped by event loop.
+struct LoopDrains {
+    private var groups: [ObjectIdentifier: (loop: any EventLoop, writers: [any LoopDrainer])] = [:]
+
+    mutating func add(_ writer: any LoopDrainer) {
+        let loop = writer.eventLoop
+        groups[ObjectIdentifier(loop), default: (loop, [])].writers.append(writer)
+    }
+
+    var isEmpty: Bool { groups.isEmpty }
+
+    /// One task per event loop that drains all of that loop's connections in turn.
+    func run() {
+        for (_, group) in groups {
+            let writers = group.writers
+            group.loop.execute {
+                for writer in writers { writer.drain() }
+            }
+        }
+    }
+}
+
 /// One WebSocket connection's state: who it is, what it subscribed to, and its bounded
 /// outbox. The hub fills the outbox; the transport's writer task drains it.
 ///
@@ -14,6 +46,8 @@ import Synchronization
 public final class LiveConnection: Sendable {
     /// An item waiting to be written.
     public enum Outgoing: Sendable {
+        /// `bytes` is the complete WebSocket frame, shared by every recipient
+        /// (`Frames.framedEvent`; the JSON inside: `Frames.payload(ofFrame:)`).
         case event(topic: String, seq: Int64, bytes: ByteBuffer)
         case control(ByteBuffer)
         /// Close the connection with a WebSocket close code.
@@ -37,6 +71,8 @@ public final class LiveConnection: Sendable {
     }
 
     struct State {
+        let capacity: Int
+        let maxBytes: Int
         var outbox: [Outgoing] = []
         var outboxBytes = 0
         var subscriptions: [String: Subscription] = [:]
@@ -50,6 +86,8 @@ public final class LiveConnection: Sendable {
         var drainScheduled = false
         /// Direct writing: the close the drain reached, for the async writer to perform.
         var closeRequest: (code: UInt16, reason: String)?
+        /// Event-loop writing grouped per loop (see `LoopDrainer`).
+        var loopWriter: (any LoopDrainer)?
     }
 
     public let id: UInt64
@@ -64,15 +102,17 @@ public final class LiveConnection: Sendable {
     /// When set, wake-ups schedule a drain on the connection's event loop instead of waking
     /// the async writer task (see `LiveController`); the writer task then only closes.
     private let directWake: Mutex<(@Sendable () -> Void)?>
+    private let closeAction: Mutex<(@Sendable (UInt16, String) -> Void)?>
 
     public init(id: UInt64, principal: Principal, sessionHash: String?, sessionExpiresAt: Date? = nil, capacity: Int = 256, maxBytes: Int = 4 << 20) {
         self.id = id
         self.capacity = capacity
         self.maxBytes = maxBytes
-        self.state = Mutex(State(principal: principal, sessionHash: sessionHash, sessionExpiresAt: sessionExpiresAt))
+        self.state = Mutex(State(capacity: capacity, maxBytes: maxBytes, principal: principal, sessionHash: sessionHash, sessionExpiresAt: sessionExpiresAt))
         (wakeups, wakeContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         forceClose = Mutex(nil)
         directWake = Mutex(nil)
+        closeAction = Mutex(nil)
     }
 
     /// Switches to direct writing: `wake` must schedule `take()` and the writes on the
@@ -83,7 +123,39 @@ public final class LiveConnection: Sendable {
         if queuedCount > 0 { self.wake() }
     }
 
+    /// Switches to event-loop writing grouped per loop: the hub collects the connections a
+    /// commit touched and schedules one drain task per event loop (`LoopDrains`).
+    public func setLoopWriter(_ writer: any LoopDrainer) {
+        state.withLock { $0.loopWriter = writer }
+        // What was queued before (the greeting) went to the task writer's wake-up: drain it now.
+        if queuedCount > 0 { self.wake() }
+    }
+
+    /// What a wake-up must do.
+    private enum WakeAction {
+        case none
+        case loop(any LoopDrainer)
+        case other
+    }
+
+    /// Under the state lock: with a loop writer, marks a drain as scheduled and returns the
+    /// writer if none was pending (at most one pending drain per connection: later items ride
+    /// along with it, which is the coalescing per loop tick).
+    private static func wakeAction(_ s: inout State) -> WakeAction {
+        guard let writer = s.loopWriter else { return .other }
+        guard !s.drainScheduled else { return .none }
+        s.drainScheduled = true
+        return .loop(writer)
+    }
+
     private func wake() {
+        switch state.withLock({ Self.wakeAction(&$0) }) {
+        case .none: return
+        case .loop(let writer):
+            writer.eventLoop.execute { writer.drain() }
+            return
+        case .other: break
+        }
         guard let direct = directWake.withLock({ $0 }) else {
             wakeContinuation.yield()
             return
@@ -99,8 +171,14 @@ public final class LiveConnection: Sendable {
     /// Direct writing: the drain met a close item; the async writer performs the close
     /// handshake after everything written so far.
     public func requestClose(code: UInt16, reason: String) {
+        if let action = closeAction.withLock({ $0 }) { return action(code, reason) }
         state.withLock { $0.closeRequest = (code, reason) }
         wakeContinuation.yield()
+    }
+
+    /// Event-loop writing without a writer task: what performs the close handshake.
+    public func setCloseAction(_ action: @escaping @Sendable (UInt16, String) -> Void) {
+        closeAction.withLock { $0 = action }
     }
 
     public func takeCloseRequest() -> (code: UInt16, reason: String)? {
@@ -146,6 +224,21 @@ public final class LiveConnection: Sendable {
         if queued { wake() }
     }
 
+    /// Queues a control message; a loop writer's drain joins `drains` (one task per loop).
+    func send(_ bytes: ByteBuffer, into drains: inout LoopDrains) {
+        let action = state.withLock { s -> WakeAction? in
+            guard !s.closed else { return nil }
+            s.outbox.append(.control(bytes))
+            s.outboxBytes += bytes.readableBytes
+            return Self.wakeAction(&s)
+        }
+        switch action {
+        case nil, .none?: break
+        case .loop(let writer)?: drains.add(writer)
+        case .other?: wake()
+        }
+    }
+
     /// Asks the writer to close with a code, after what is already queued.
     public func close(code: UInt16, reason: String) {
         let queued = state.withLock { s -> Bool in
@@ -185,7 +278,17 @@ public final class LiveConnection: Sendable {
 
     /// Ends the writer's wait loop.
     public func finish() {
-        state.withLock { $0.closed = true }
+        // The writers and actions hold the connection (and its channel): let go of them so a
+        // closed connection is freed (a cycle here would keep every closed socket's channel).
+        let writer = state.withLock { s -> (any LoopDrainer)? in
+            s.closed = true
+            defer { s.loopWriter = nil }
+            return s.loopWriter
+        }
+        _ = writer  // released here, outside the lock
+        directWake.withLock { $0 = nil }
+        closeAction.withLock { $0 = nil }
+        forceClose.withLock { $0 = nil }
         wakeContinuation.finish()
     }
 
@@ -243,15 +346,44 @@ public final class LiveConnection: Sendable {
         case stalled
     }
 
-    /// Called by the hub for every event of a topic this connection subscribed to.
+    /// Called by the hub for every event of a topic this connection subscribed to; `bytes`
+    /// is the complete frame (`Frames.framedEvent`).
     func deliver(topic: String, seq: Int64, bytes: ByteBuffer) -> DeliveryOutcome {
+        var drains = LoopDrains()
+        let outcome = deliver(topic: topic, seq: seq, bytes: bytes, into: &drains)
+        drains.run()
+        return outcome
+    }
+
+    /// As `deliver`, but a loop writer's drain is added to `drains` instead of being
+    /// scheduled alone: the hub schedules one task per event loop for a whole commit.
+    func deliver(topic: String, seq: Int64, bytes: ByteBuffer, into drains: inout LoopDrains) -> DeliveryOutcome {
+        var action = WakeAction.none
         let outcome = state.withLock { s -> DeliveryOutcome in
+            let outcome = Self.enqueue(topic: topic, seq: seq, bytes: bytes, &s)
+            if outcome == .queued || outcome == .overflowed { action = Self.wakeAction(&s) }
+            return outcome
+        }
+        switch outcome {
+        case .queued, .overflowed:
+            switch action {
+            case .none: break
+            case .loop(let writer): drains.add(writer)
+            case .other: wake()
+            }
+        case .stalled: forceClose.withLock { $0 }?()
+        case .skipped: break
+        }
+        return outcome
+    }
+
+    private static func enqueue(topic: String, seq: Int64, bytes: ByteBuffer, _ s: inout State) -> DeliveryOutcome {
             guard !s.closed, var sub = s.subscriptions[topic] else { return .skipped }
             guard seq > sub.lastQueued else { return .skipped }
             switch sub.phase {
             case .replaying(var pending, let overflowed):
                 if overflowed { return .skipped }
-                guard pending.count < capacity else {
+                guard pending.count < s.capacity else {
                     sub.phase = .replaying(pending: [], overflowed: true)
                     s.subscriptions[topic] = sub
                     return .overflowed
@@ -265,23 +397,16 @@ public final class LiveConnection: Sendable {
                 // before this connection's hub knew the topic): never skip it silently; the
                 // client resubscribes from its last event and the log replays the rest.
                 if seq > sub.lastQueued + 1 && sub.lastQueued > 0 { return overflow(topic, &s) }
-                guard s.outbox.count < capacity, s.outboxBytes + bytes.readableBytes <= maxBytes else { return overflow(topic, &s) }
+                guard s.outbox.count < s.capacity, s.outboxBytes + bytes.readableBytes <= s.maxBytes else { return overflow(topic, &s) }
                 s.outbox.append(.event(topic: topic, seq: seq, bytes: bytes))
                 s.outboxBytes += bytes.readableBytes
                 sub.lastQueued = seq
                 s.subscriptions[topic] = sub
                 return .queued
             }
-        }
-        switch outcome {
-        case .queued, .overflowed: wake()
-        case .stalled: forceClose.withLock { $0 }?()
-        case .skipped: break
-        }
-        return outcome
     }
 
-    private func overflow(_ topic: String, _ s: inout State) -> DeliveryOutcome {
+    private static func overflow(_ topic: String, _ s: inout State) -> DeliveryOutcome {
         if s.resyncPending {
             s.closed = true
             s.outbox.removeAll()

@@ -122,7 +122,7 @@ public struct LiveGateway: Sendable {
             let range = try await log.events(topic: topic, after: seq == nil ? 0 : from, limit: seq == nil ? 0 : maxReplay)
             let recovered = seq == nil || (sameEpoch && range.complete)
             let base = recovered && seq != nil ? from : range.head
-            let replay = recovered && seq != nil ? range.events.map { ($0.seq, Frames.event($0, epoch: log.epoch)) } : []
+            let replay = recovered && seq != nil ? range.events.map { ($0.seq, Frames.framedEvent($0, epoch: log.epoch)) } : []
             let answer = Frames.control(ServerMessage.Subscribed(
                 id: id, topic: key, epoch: log.epoch, seq: range.head, recovered: recovered, replayed: replay.count))
             _ = connection.completeSubscription(key, answer: answer, replay: replay, base: base)

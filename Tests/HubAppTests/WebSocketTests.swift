@@ -37,6 +37,34 @@ struct WebSocketTests {
         }
     }
 
+    @Test("Every writer delivers commits of 1 to 7 events over a real socket: all 300, in order, no duplicate",
+          arguments: ["loop", "task", "direct"])
+    func writersDeliverInOrder(writer: String) async throws {
+        let hub = try await TestHub { $0.wsWriter = writer; $0.wsBufferEvents = 4096 }
+        try await hub.application().test(.live) { client in
+            let admin = try #require(try await client.token(.admin))
+            try await client.live(token: admin) { out, inbox in
+                try await out.send(["type": "subscribe", "topic": "directory", "id": "s1"])
+                let subscribed = try await inbox.next(type: "subscribed")
+                let base = try #require(subscribed["seq"] as? Int)
+                var seq = Int64(base)
+                var size = 1
+                while seq < Int64(base + 300) {
+                    let batch = (1...size).map { _ -> StoredEvent in
+                        seq += 1
+                        return StoredEvent(topic: "directory", seq: seq, name: "test.burst", payload: "{\"n\":\(seq)}", atMillis: 0)
+                    }.filter { $0.seq <= Int64(base + 300) }
+                    hub.graph.hub.didCommit(batch)
+                    size = size % 7 + 1
+                    if seq % 50 == 0 { await Task.yield() }
+                }
+                let events = try await inbox.events(300, timeout: .seconds(20))
+                #expect(events.compactMap { $0["seq"] as? Int } == Array(base + 1...base + 300))
+                #expect(events.allSatisfy { ($0["data"] as? [String: Any])?["n"] as? Int == $0["seq"] as? Int })
+            }
+        }
+    }
+
     @Test("Reconnecting with an old {epoch, seq} yields exactly the missed events, in order, then live ones")
     func resume() async throws {
         let hub = try await TestHub()
@@ -216,6 +244,53 @@ struct WebSocketTests {
             // "closed by the expiry sweep" (15 s), with room for a loaded CI machine.
             let start = try #require(started.withLock { $0 })
             #expect(ContinuousClock.now - start < .seconds(5))
+        }
+    }
+
+    @Test("Shutdown closes every socket with 1001 after what was queued, with each writer", arguments: ["loop", "task", "direct"])
+    func shutdownCloses1001(writer: String) async throws {
+        let hub = try await TestHub { $0.wsWriter = writer }
+        try await hub.application().test(.live) { client in
+            let token = try #require(try await client.token(.admin))
+            let seen = Mutex<[String]>([])
+            let close = try await client.ws("/ws", configuration: .init(additionalHeaders: [.authorization: "Bearer \(token)"])) { inbound, outbound, _ in
+                try await outbound.write(.text("{\"type\":\"subscribe\",\"topic\":\"directory\"}"))
+                var messages = inbound.messages(maxSize: 1 << 20).makeAsyncIterator()
+                while let message = try await messages.next() {
+                    guard case .text(let text) = message else { continue }
+                    seen.withLock { $0.append(JSON.object(text)["type"] as? String ?? "") }
+                    if JSON.object(text)["type"] as? String == "subscribed" { break }
+                }
+                let head = Int64(hub.graph.hub.publishedHead("directory") ?? 0)
+                hub.graph.hub.didCommit([StoredEvent(topic: "directory", seq: head + 1, name: "test.last", payload: "{}", atMillis: 0)])
+                hub.graph.hub.closeAll(code: 1001, reason: "shutting down")
+                while let message = try await messages.next() {
+                    guard case .text(let text) = message else { continue }
+                    seen.withLock { $0.append(JSON.object(text)["type"] as? String ?? "") }
+                }
+            }
+            #expect(close?.closeCode == .goingAway)
+            #expect(seen.withLock { $0.last } == "event", "the event queued before the close went out first")
+        }
+    }
+
+    @Test("A closed connection is freed: nothing keeps it (or its channel) alive, with each writer", arguments: ["loop", "task", "direct"])
+    func closedConnectionIsFreed(writer: String) async throws {
+        let hub = try await TestHub { $0.wsWriter = writer }
+        final class Weak: @unchecked Sendable { weak var connection: LiveConnection? }
+        let weak = Weak()
+        try await hub.application().test(.live) { client in
+            let token = try #require(try await client.token(.admin))
+            try await client.live(token: token) { out, inbox in
+                try await out.send(["type": "subscribe", "topic": "directory", "id": "s1"])
+                _ = try await inbox.next(type: "subscribed")
+                weak.connection = hub.graph.hub.openConnections.first
+                #expect(weak.connection != nil)
+            }
+            for _ in 0..<400 where hub.graph.hub.connectionCount > 0 { try await Task.sleep(for: .milliseconds(5)) }
+            #expect(hub.graph.hub.connectionCount == 0)
+            for _ in 0..<400 where weak.connection != nil { try await Task.sleep(for: .milliseconds(5)) }
+            #expect(weak.connection == nil, "the connection was deallocated after its socket closed")
         }
     }
 

@@ -32,50 +32,61 @@ struct LiveController {
         let channel = context.channel
         connection.setForceClose { channel.close(promise: nil) }
         defer { gateway.close(connection) }
-        if settings.wsDirectWrites { DirectWriter(connection: connection, channel: channel).install() }
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                if settings.wsDirectWrites { try await closeWhenAsked(connection, outbound: outbound) } else { try await write(connection, to: outbound) }
+        switch settings.wsWriter {
+        case .task:
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await write(connection, to: outbound) }
+                try await read(inbound, connection)
+                connection.finish()
+                group.cancelAll()
             }
-            var bucket = TokenBucket(rate: settings.wsMessageRate, burst: settings.wsMessageRate * 2)
-            var strikes = 0
-            var closing = false
-            for try await message in inbound.messages(maxSize: settings.wsMaxMessageBytes) {
-                // After asking to close, read on until the peer answers the close frame.
-                if closing { continue }
-                guard bucket.take() else {
-                    strikes += 1
-                    if strikes > Int(settings.wsMessageRate) {
-                        connection.close(code: 1008, reason: "rate limit")
-                        closing = true
-                        continue
-                    }
-                    gateway.reject(connection, code: "rateLimited", message: "Too many messages; slow down.")
-                    continue
-                }
-                strikes = 0
-                guard case .text(let text) = message else {
-                    gateway.reject(connection, code: "message.invalid", message: "Send JSON text messages.")
-                    continue
-                }
-                do {
-                    await gateway.handle(try ClientMessage.parse(text), on: connection)
-                } catch {
-                    gateway.reject(connection, code: "message.invalid", message: (error as? ClientMessage.ParseError)?.message ?? "Invalid message.")
-                }
+        case .direct, .loop:
+            // No writer task: the event-loop drain asks for the close handshake, which runs
+            // in a task of its own only then (an idle socket holds no second task).
+            connection.setCloseAction { code, reason in
+                Task { try? await outbound.close(WebSocketErrorCode(codeNumber: Int(code)), reason: reason) }
             }
+            if settings.wsWriter == .loop {
+                connection.setLoopWriter(LoopWriter(connection: connection, channel: channel))
+            } else {
+                DirectWriter(connection: connection, channel: channel).install()
+            }
+            try await read(inbound, connection)
             connection.finish()
-            group.cancelAll()
         }
     }
 
-    /// Direct writing: the event-loop drain hands the close to this task, which performs the
-    /// close handshake through the WebSocket handler (after everything already written).
-    func closeWhenAsked(_ connection: LiveConnection, outbound: WebSocketOutboundWriter) async throws {
-        for await _ in connection.wakeups {
-            if let request = connection.takeCloseRequest() {
-                try await outbound.close(WebSocketErrorCode(codeNumber: Int(request.code)), reason: request.reason)
-                return
+    /// Reads client messages (rate-limited) and hands them to the gateway.
+    func read(_ inbound: WebSocketInboundStream, _ connection: LiveConnection) async throws {
+        var bucket = TokenBucket(rate: settings.wsMessageRate, burst: settings.wsMessageRate * 2)
+        var strikes = 0
+        var closing = false
+        for try await message in inbound.messages(maxSize: settings.wsMaxMessageBytes) {
+            // After asking to close, read on until the peer answers the close frame.
+            if closing { continue }
+            guard bucket.take() else {
+                strikes += 1
+                if strikes > Int(settings.wsMessageRate) {
+                    connection.close(code: 1008, reason: "rate limit")
+                    closing = true
+                    continue
+                }
+                gateway.reject(connection, code: "rateLimited", message: "Too many messages; slow down.")
+                continue
+            }
+            strikes = 0
+            guard case .text(let text) = message else {
+                gateway.reject(connection, code: "message.invalid", message: "Send JSON text messages.")
+                continue
+            }
+            do {
+                let parsed = try ClientMessage.parse(text)
+                // In a task of its own: subscribe reads the store and authorizes, and the
+                // async frames of that would otherwise stay allocated in this connection's
+                // task for as long as the socket is open (the task allocator keeps its slabs).
+                await Task { await gateway.handle(parsed, on: connection) }.value
+            } catch {
+                gateway.reject(connection, code: "message.invalid", message: error.message)
             }
         }
     }
@@ -93,8 +104,8 @@ struct LiveController {
             }
             for item in connection.take() {
                 switch item {
-                case .event(_, _, let bytes):
-                    pending.append(bytes)
+                case .event(_, _, let frame):
+                    pending.append(Frames.payload(ofFrame: frame))
                     if pending.count >= 64 { try await flush() }
                 case .control(let bytes):
                     try await flush()
@@ -142,8 +153,8 @@ struct DirectWriter: Sendable {
         }
         for item in connection.take() {
             switch item {
-            case .event(_, _, let bytes):
-                pending.append(bytes)
+            case .event(_, _, let frame):
+                pending.append(Frames.payload(ofFrame: frame))
                 if pending.count >= 64 { flushEvents() }
             case .control(let bytes):
                 flushEvents()
@@ -165,5 +176,81 @@ struct DirectWriter: Sendable {
             let writer = self
             channel.eventLoop.scheduleTask(in: .milliseconds(5)) { writer.retry() }
         }
+    }
+}
+
+/// Writes a connection's outbox on its channel's event loop, called from the one task per
+/// loop and commit that the hub schedules (`LoopDrains`). Events are complete frames built
+/// once per event (`Frames.framedEvent`), written through the WebSocket encoder's context
+/// so they skip per-recipient frame encoding; everything queued goes out with one flush
+/// (one `writev`). While the socket's send buffer is full the drain waits (polling
+/// writability every 5 ms) and leaves the items in the bounded outbox: a peer that does not
+/// read gets `resync` and then is closed, as with the task writer.
+final class LoopWriter: LoopDrainer, @unchecked Sendable {
+    // @unchecked: `encoder` and `lookedUp` are only touched on `eventLoop` (drain runs there).
+    let connection: LiveConnection
+    let channel: any Channel
+    let eventLoop: any EventLoop
+    private var encoder: ChannelHandlerContext?
+    private var lookedUp = false
+
+    init(connection: LiveConnection, channel: any Channel) {
+        self.connection = connection
+        self.channel = channel
+        self.eventLoop = channel.eventLoop
+    }
+
+    /// The frame encoder's context: a write from there goes to the handlers before it (the
+    /// socket), so an already framed buffer is not framed again.
+    private func encoderContext() -> ChannelHandlerContext? {
+        if !lookedUp {
+            lookedUp = true
+            encoder = try? channel.pipeline.syncOperations.context(handlerType: WebSocketFrameEncoder.self)
+        }
+        return encoder
+    }
+
+    func drain() {
+        eventLoop.preconditionInEventLoop()
+        guard channel.isActive else { _ = connection.take(); return }
+        guard channel.isWritable else {
+            // Leave the items queued (the drain stays scheduled, so no other wake-up piles
+            // up); look again shortly. The outbox bounds the backlog.
+            eventLoop.scheduleTask(in: .milliseconds(5)) { self.drain() }
+            return
+        }
+        let items = connection.take()
+        guard !items.isEmpty else { return }
+        guard let context = encoderContext() else { return fallback(items) }
+        for item in items {
+            switch item {
+            case .event(_, _, let frame):
+                context.write(NIOAny(frame), promise: nil)
+            case .control(let bytes):
+                context.write(NIOAny(Frames.textFrame(payload: bytes)), promise: nil)
+            case .close(let code, let reason):
+                context.flush()
+                connection.requestClose(code: code, reason: reason)
+                return
+            }
+        }
+        context.flush()
+    }
+
+    /// Without the encoder in the pipeline (not expected): frames through the channel.
+    private func fallback(_ items: [LiveConnection.Outgoing]) {
+        for item in items {
+            switch item {
+            case .event(_, _, let frame):
+                channel.write(WebSocketFrame(fin: true, opcode: .text, data: Frames.payload(ofFrame: frame)), promise: nil)
+            case .control(let bytes):
+                channel.write(WebSocketFrame(fin: true, opcode: .text, data: bytes), promise: nil)
+            case .close(let code, let reason):
+                channel.flush()
+                connection.requestClose(code: code, reason: reason)
+                return
+            }
+        }
+        channel.flush()
     }
 }

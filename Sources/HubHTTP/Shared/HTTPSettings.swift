@@ -20,10 +20,18 @@ public struct HTTPSettings: Sendable {
     public var sessionLifetime: TimeInterval
     /// Use the last `X-Forwarded-For` entry as the client address (behind a trusted proxy).
     public var trustForwardedFor = false
-    /// WebSocket writes straight on the connection's event loop (one flush per drain) instead
-    /// of through an async writer task per connection (Docs/benchmarks.md compares both; the
-    /// task writer is the default because the direct one measured slower as it stands).
-    public var wsDirectWrites = false
+    /// How WebSocket connections are written (Docs/benchmarks.md compares them side by side).
+    public var wsWriter = WSWriter.loop
+
+    public enum WSWriter: String, Sendable {
+        /// An async writer task per connection, woken per event.
+        case task
+        /// A drain scheduled on the connection's event loop per connection and wake-up.
+        case direct
+        /// Drains grouped per event loop: one loop task per commit writes every connection
+        /// of that loop, events as shared pre-framed buffers, one flush per connection.
+        case loop
+    }
 
     public init(publicOrigin: String, allowedOrigins: [String] = [], maxBodyBytes: Int = 1 << 20, wsMaxMessageBytes: Int = 16 << 10,
                 wsMessageRate: Double = 20, wsBufferEvents: Int = 256, webRoot: String = "Web", sessionLifetime: TimeInterval = 12 * 3600) {

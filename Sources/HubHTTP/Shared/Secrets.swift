@@ -96,7 +96,9 @@ public struct SHA256TokenDigest: TokenDigest {
     }
 
     public func digest(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        // Runs on every authenticated request: lower-case hex without `String(format:)`
+        // (which was ~3 % of the server's CPU per mutation in the S5 profile).
+        Hex.lowercase(SHA256.hash(data: Data(token.utf8)))
     }
 }
 
@@ -109,7 +111,7 @@ public struct AddressKeyer: Sendable {
     public init(secret: String) { key = SymmetricKey(data: Data(secret.utf8)) }
 
     public func key(for address: String) -> String {
-        HMAC<SHA256>.authenticationCode(for: Data(address.utf8), using: key).prefix(12).map { String(format: "%02x", $0) }.joined()
+        Hex.lowercase(HMAC<SHA256>.authenticationCode(for: Data(address.utf8), using: key).prefix(12))
     }
 }
 
@@ -135,7 +137,7 @@ public struct HMACLinkSigner: LinkSigner {
     public init(secret: String) { key = SymmetricKey(data: Data(("link-signing:" + secret).utf8)) }
 
     public func sign(_ message: String) -> String {
-        HMAC<SHA256>.authenticationCode(for: Data(message.utf8), using: key).map { String(format: "%02x", $0) }.joined()
+        HMAC<SHA256>.authenticationCode(for: Data(message.utf8), using: key).withUnsafeBytes { Hex.lowercase($0) }
     }
 
     public func isValid(_ signature: String, for message: String) -> Bool {
@@ -159,5 +161,20 @@ public struct HMACLinkSigner: LinkSigner {
         case UInt8(ascii: "a")...UInt8(ascii: "f"): c - UInt8(ascii: "a") + 10
         default: nil
         }
+    }
+}
+
+/// Lower-case hexadecimal of bytes (digests, keys).
+public enum Hex {
+    private static let digits = Array("0123456789abcdef".utf8)
+
+    public static func lowercase<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
+        var out: [UInt8] = []
+        out.reserveCapacity(64)
+        for byte in bytes {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }
