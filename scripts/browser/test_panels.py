@@ -173,7 +173,8 @@ def test_coordinator_sets_up_moderates_and_sees_live_results(open_page, hub, api
     page.get_by_role("button", name="Befragung anlegen").click()
     page.get_by_test_id("panel-phase").wait_for()
     assert page.get_by_test_id("panel-phase").inner_text() == "In Vorbereitung"
-    assert page.locator("img.panel-qr").evaluate("img => img.complete && img.naturalWidth > 0")
+    # The QR image loads after the page: wait for it rather than sampling once (flaky under load).
+    page.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=page.locator("img.panel-qr").element_handle())
     assert_no_violations(page, f"panel-draft-{viewport}")
     # Configure it further before opening: the settings form, prefilled.
     page.get_by_role("button", name="Einstellungen bearbeiten").click()
