@@ -337,7 +337,10 @@ def totp_step(at: float | None = None) -> int:
 
 class Authenticator:
     """A phone app for one secret. The hub accepts the current step and one either side, but
-    never a step at or below the last one used (replay), so each code is for a fresh step."""
+    never a step at or below the last one used (replay), so each code is for a fresh step.
+    Codes are for the current step or the next one, never the previous: a code for the
+    previous step turns invalid if a 30-second boundary passes before the hub checks it (that
+    made the enrolment test fail now and then)."""
 
     def __init__(self, secret: str):
         self.secret = secret.replace(" ", "").upper()
@@ -346,7 +349,7 @@ class Authenticator:
     def code(self) -> str:
         while True:
             now = totp_step()
-            for step in (now - 1, now, now + 1):
+            for step in (now, now + 1):
                 if step > self.last_step:
                     self.last_step = step
                     return totp_code(self.secret, step)
