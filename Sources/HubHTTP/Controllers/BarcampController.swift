@@ -205,11 +205,9 @@ struct BarcampController {
     /// The QR code of the guests' join link, for moderators to show or print. For those who may
     /// read the barcamp.
     func qr(svg: Bool, _ request: Request, _ context: HubRequestContext) async throws -> Response {
-        let barcamp = try Self.barcampID(context)
-        _ = try await service.get(barcamp, by: try await actor(request, context))
-        let url = settings.publicOrigin + "/#/barcamps/\(barcamp)/join"
-        guard let response = QRCodeImage.response(for: url, svg: svg, fileName: "barcamp-\(barcamp)") else { throw DomainError.notFound("barcamp") }
-        return response
+        let id = try Self.barcampID(context)
+        _ = try await service.get(id, by: try await actor(request, context))
+        return try QRCodeImage.boardJoin(origin: settings.publicOrigin, page: "barcamps", id: id.description, svg: svg, notFound: "barcamp")
     }
 
     func actor(_ request: Request, _ context: HubRequestContext) async throws -> BoardActor {

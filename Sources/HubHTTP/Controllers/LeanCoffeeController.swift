@@ -159,11 +159,9 @@ struct LeanCoffeeController {
     /// The QR code of the guests' join link, for the facilitator to show or print. For those who
     /// may read the board.
     func qr(svg: Bool, _ request: Request, _ context: HubRequestContext) async throws -> Response {
-        let board = try Self.boardID(context)
-        _ = try await service.get(board, by: try await actor(request, context))
-        let url = settings.publicOrigin + "/#/lean-coffee/\(board)/join"
-        guard let response = QRCodeImage.response(for: url, svg: svg, fileName: "lean-coffee-\(board)") else { throw DomainError.notFound("leanCoffee") }
-        return response
+        let id = try Self.boardID(context)
+        _ = try await service.get(id, by: try await actor(request, context))
+        return try QRCodeImage.boardJoin(origin: settings.publicOrigin, page: "lean-coffee", id: id.description, svg: svg, notFound: "leanCoffee")
     }
 
     func actor(_ request: Request, _ context: HubRequestContext) async throws -> BoardActor {

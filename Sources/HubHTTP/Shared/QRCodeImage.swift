@@ -1,5 +1,6 @@
 import CQRencode
 import Foundation
+import HubCore
 import Hummingbird
 import NIOCore
 
@@ -110,5 +111,14 @@ extension QRCodeImage {
         }
         return Response(status: .ok, headers: [.contentType: "image/png", .contentDisposition: "inline; filename=\"\(fileName).png\""],
                         body: .init(byteBuffer: ByteBuffer(bytes: png(modules))))
+    }
+
+    /// The QR code of a board's guest join page (`#/<page>/<id>/join`) for Lean Coffee and
+    /// Barcamp; the caller has checked that the actor may read the board.
+    static func boardJoin(origin: String, page: String, id: String, svg: Bool, notFound: String) throws -> Response {
+        guard let response = response(for: "\(origin)/#/\(page)/\(id)/join", svg: svg, fileName: "\(page)-\(id)") else {
+            throw DomainError.notFound(notFound)
+        }
+        return response
     }
 }
