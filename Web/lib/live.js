@@ -27,6 +27,43 @@ export function classifyEvent(cursor, event) {
   return 'gap';
 }
 
+/**
+ * Whether a snapshot (an HTTP answer carrying the topic's cursor) may replace a state that
+ * has already applied the topic's events up to `seen`. An answer computed before an event
+ * that arrived first is older than the state: adopting it would undo someone else's change
+ * (a dot placed by another participant would vanish until the next event).
+ */
+export function snapshotIsCurrent(snapshot, seen) {
+  if (!seen || typeof seen.seq !== 'number' || !snapshot || typeof snapshot.seq !== 'number') return true;
+  if (snapshot.epoch && seen.epoch && snapshot.epoch !== seen.epoch) return true;
+  return snapshot.seq >= seen.seq;
+}
+
+/** Whether an event is already contained in a state that has seen the topic up to `seen`. */
+export function eventIsSeen(seen, event) {
+  if (!seen || typeof seen.seq !== 'number' || !event || typeof event.seq !== 'number') return false;
+  if (event.epoch && seen.epoch && event.epoch !== seen.epoch) return false;
+  return event.seq <= seen.seq;
+}
+
+/** The cursor a state has after applying `event` (or `seen` when the event has no position). */
+export function cursorAfter(seen, event) {
+  if (!event || typeof event.seq !== 'number') return seen ?? null;
+  return { epoch: event.epoch ?? seen?.epoch ?? null, seq: event.seq };
+}
+
+/**
+ * The state after an HTTP answer's snapshot: the snapshot itself when it is current, else
+ * the state the events built with only the requester's own parts (`personal`, e.g. `me`:
+ * my dots, my marks) taken from the answer. Returns {state, seen}.
+ */
+export function adoptSnapshot(current, seen, snapshot, personal = ['me']) {
+  if (!current || snapshotIsCurrent(snapshot?.cursor, seen)) return { state: snapshot, seen: snapshot?.cursor ?? seen ?? null };
+  const state = { ...current };
+  for (const key of personal) if (snapshot && key in snapshot) state[key] = snapshot[key];
+  return { state, seen };
+}
+
 /** Exponential backoff with jitter: between half and all of min(max, base * 2^attempt). */
 export function backoffDelay(attempt, random = Math.random, { base = 500, max = 10000 } = {}) {
   const ceiling = Math.min(max, base * 2 ** Math.min(attempt, 20));

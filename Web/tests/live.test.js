@@ -484,3 +484,30 @@ test('a fresh subscription without focus sends nothing', () => {
   assert.deepEqual(socket().sentOfType('focus'), []);
   client.stop();
 });
+
+test('an answer older than the events already applied does not replace the live state', async () => {
+  const { snapshotIsCurrent, eventIsSeen, cursorAfter, adoptSnapshot } = await import('../lib/live.js');
+  // Member's answer was read at seq 5 (one dot); the guest's dot (seq 6) already arrived by event.
+  const live = { topics: [{ id: 't', dots: 2 }], me: { dots: {}, dotsLeft: 3 } };
+  const answer = { topics: [{ id: 't', dots: 1 }], me: { dots: { t: 1 }, dotsLeft: 2 }, cursor: { epoch: 'e', seq: 5 } };
+  assert.equal(snapshotIsCurrent(answer.cursor, { epoch: 'e', seq: 6 }), false);
+  const kept = adoptSnapshot(live, { epoch: 'e', seq: 6 }, answer);
+  assert.equal(kept.state.topics[0].dots, 2, 'the newer tally stays');
+  assert.deepEqual(kept.state.me, answer.me, 'my own dots come from the answer');
+  assert.deepEqual(kept.seen, { epoch: 'e', seq: 6 });
+  // A current answer replaces the state and moves the cursor.
+  const newer = { ...answer, cursor: { epoch: 'e', seq: 7 } };
+  assert.equal(adoptSnapshot(live, { epoch: 'e', seq: 6 }, newer).state, newer);
+  assert.deepEqual(adoptSnapshot(live, { epoch: 'e', seq: 6 }, newer).seen, { epoch: 'e', seq: 7 });
+  // Another epoch, or no cursor on either side: the answer wins (nothing to compare).
+  assert.equal(snapshotIsCurrent({ epoch: 'f', seq: 1 }, { epoch: 'e', seq: 6 }), true);
+  assert.equal(snapshotIsCurrent(undefined, { epoch: 'e', seq: 6 }), true);
+  assert.equal(snapshotIsCurrent({ epoch: 'e', seq: 1 }, null), true);
+  // Events the state already contains are skipped; later ones advance the cursor.
+  assert.equal(eventIsSeen({ epoch: 'e', seq: 7 }, { epoch: 'e', seq: 7 }), true);
+  assert.equal(eventIsSeen({ epoch: 'e', seq: 7 }, { epoch: 'e', seq: 8 }), false);
+  assert.equal(eventIsSeen({ epoch: 'e', seq: 7 }, { epoch: 'f', seq: 2 }), false);
+  assert.equal(eventIsSeen(null, { epoch: 'e', seq: 2 }), false);
+  assert.deepEqual(cursorAfter({ epoch: 'e', seq: 7 }, { seq: 8 }), { epoch: 'e', seq: 8 });
+  assert.deepEqual(cursorAfter({ epoch: 'e', seq: 7 }, { name: 'x' }), { epoch: 'e', seq: 7 });
+});

@@ -10,6 +10,7 @@ import { renderMarkdown } from '../lib/markdown.js';
 import { $, announce, setTitle, errorNotice, errorText, renderKeepingFocus, busyButton } from '../lib/ui.js';
 import * as bc from '../state/barcamp.js';
 import { qrFigure } from './board-invite.js';
+import { adoptSnapshot, eventIsSeen, cursorAfter } from '../lib/live.js';
 
 function guestToken(id) {
   try { return localStorage.getItem(bc.guestKey(id)); } catch { return null; }
@@ -85,6 +86,8 @@ export function mountBarcamp(target, route, keep, ctx) {
   const guest = app.session ? null : guestToken(id);
   const topic = `barcamp:${id}`;
   let state = null;
+  // The topic's {epoch, seq} the state contains: answers older than it keep the live state.
+  let seen = null;
   let error = null;
   let destroyed = false;
   let proposal = null;
@@ -101,6 +104,7 @@ export function mountBarcamp(target, route, keep, ctx) {
       const { data } = await call(ctx.api.get(`/api/v1/barcamps/${encodeURIComponent(id)}`, { headers: headers() }));
       if (destroyed) return null;
       state = data;
+      seen = data.cursor ?? null;
       error = null;
       draw();
       return data.cursor ? { epoch: data.cursor.epoch, seq: data.cursor.seq } : null;
@@ -119,13 +123,13 @@ export function mountBarcamp(target, route, keep, ctx) {
     try {
       const url = `/api/v1/barcamps/${encodeURIComponent(id)}${path}`;
       const answer = await call(method === 'DELETE' ? ctx.api.del(url, { headers: extra }) : ctx.api.request(method, url, { headers: extra, body }));
-      if (answer.data?.barcamp && answer.data.sessions) state = answer.data;
+      if (answer.data?.barcamp && answer.data.sessions) ({ state, seen } = adoptSnapshot(state, seen, answer.data));
       render($('#bc-error'), html``);
       draw();
       if (success) announce(success);
       return answer;
     } catch (err) {
-      if (err instanceof ApiError && err.body?.current?.barcamp) { state = err.body.current; draw(); }
+      if (err instanceof ApiError && err.body?.current?.barcamp) { ({ state, seen } = adoptSnapshot(state, seen, err.body.current)); draw(); }
       render($('#bc-error'), errorNotice(err));
       announce(errorText(err));
       return null;
@@ -351,8 +355,9 @@ export function mountBarcamp(target, route, keep, ctx) {
   return {
     name: projector ? 'barcampProjector' : 'barcamp',
     onTopicEvent(event) {
-      if (event.topic !== topic || !state) return;
+      if (event.topic !== topic || !state || eventIsSeen(seen, event)) return;
       const before = state;
+      seen = cursorAfter(seen, event);
       state = bc.applyEvent(state, event);
       if (state === before) return;
       draw();

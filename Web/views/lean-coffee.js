@@ -14,6 +14,7 @@ import { renderMarkdown } from '../lib/markdown.js';
 import { $, announce, setTitle, errorNotice, errorText, renderKeepingFocus, busyButton } from '../lib/ui.js';
 import * as lc from '../state/lean-coffee.js';
 import { qrFigure } from './board-invite.js';
+import { adoptSnapshot, eventIsSeen, cursorAfter } from '../lib/live.js';
 
 function guestToken(boardId) {
   try {
@@ -130,6 +131,8 @@ export function mountLeanCoffeeBoard(target, route, keep, ctx) {
   const projector = route.name === 'leanCoffeeProjector';
   const guest = app.session ? null : guestToken(id);
   let state = null;
+  // The topic's {epoch, seq} the state contains: answers older than it keep the live state.
+  let seen = null;
   let error = null;
   let destroyed = false;
   let timer = null;
@@ -156,6 +159,7 @@ export function mountLeanCoffeeBoard(target, route, keep, ctx) {
       const { data } = await call(ctx.api.get(`/api/v1/lean-coffee/${encodeURIComponent(id)}`, { headers: headers() }));
       if (destroyed) return null;
       state = data;
+      seen = data.cursor ?? null;
       error = null;
       draw();
       return data.cursor ? { epoch: data.cursor.epoch, seq: data.cursor.seq } : null;
@@ -180,15 +184,15 @@ export function mountLeanCoffeeBoard(target, route, keep, ctx) {
       const url = `/api/v1/lean-coffee/${encodeURIComponent(id)}${path}`;
       const opts = { headers: extra };
       const answer = await call(method === 'DELETE' ? ctx.api.del(url, opts) : ctx.api.request(method, url, { ...opts, body }));
-      if (answer.data?.board && answer.data.topics) state = answer.data;
-      else if (answer.data?.board?.board) state = answer.data.board;
+      const snapshot = answer.data?.board && answer.data.topics ? answer.data : answer.data?.board?.board ? answer.data.board : null;
+      if (snapshot) ({ state, seen } = adoptSnapshot(state, seen, snapshot));
       render($('#lc-error'), html``);
       draw();
       if (success) announce(success);
       return answer;
     } catch (err) {
       if (err instanceof ApiError && err.body?.current?.board) {
-        state = err.body.current;
+        ({ state, seen } = adoptSnapshot(state, seen, err.body.current));
         draw();
       }
       render($('#lc-error'), errorNotice(err));
@@ -442,8 +446,9 @@ export function mountLeanCoffeeBoard(target, route, keep, ctx) {
   return {
     name: projector ? 'leanCoffeeProjector' : 'leanCoffee',
     onTopicEvent(event) {
-      if (event.topic !== topic || !state) return;
+      if (event.topic !== topic || !state || eventIsSeen(seen, event)) return;
       const before = state;
+      seen = cursorAfter(seen, event);
       state = lc.applyEvent(state, event);
       if (state === before) return;
       draw();

@@ -123,11 +123,25 @@ def test_agenda_reorder_by_keyboard_buttons_and_drag(open_page, api):
 
     # Drag and drop: Gamma after Alpha.
     alpha = page.locator('[data-testid="mt-agenda-item"]', has_text="Alpha")
-    box = alpha.bounding_box()
+    box = settled_box(page, alpha)
     page.locator('[data-testid="mt-agenda-item"]', has_text="Gamma").drag_to(alpha, target_position={"x": 20, "y": box["height"] - 4})
     page.wait_for_function("() => [...document.querySelectorAll('.mt-title')].map(e => e.textContent).join(',').includes('Beta,Alpha,Gamma')")
     server = [x["title"] for x in agenda(api, m["id"])["items"]]
     assert server.index("Beta") < server.index("Alpha") < server.index("Gamma")
+
+
+def settled_box(page, locator, timeout=5.0):
+    """The element's box once it stays put: a live redraw (the answer, then the event of the
+    same change) may replace the list between finding the element and measuring it."""
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        box = locator.bounding_box()
+        if box is not None and box == last:
+            return box
+        last = box
+        page.wait_for_timeout(100)
+    raise AssertionError(f"{locator} did not settle: {last}")
 
 
 # ---------------------------------------------------------------- live, two contexts
