@@ -86,6 +86,11 @@ extension PostgresStore {
             try await apply(LeanCoffeeWrite.record(.guest(g)), on: db, logger)
         case .insertGuest(let g, let hash):
             try await apply(LeanCoffeeWrite.insertGuest(g, tokenHash: hash), on: db, logger)
+        case .deleteBarcamp(let id):
+            // Sessions, marks and notes follow by their foreign keys; guests are kept by scope.
+            let n = try await db.rows("DELETE FROM bc_barcamp WHERE id = \(id.description) RETURNING 1", logger).count
+            guard n == 1 else { throw StoreError.missingReference("barcamp") }
+            try await db.rows("DELETE FROM board_guest WHERE scope = \(id.description)", logger)
         }
     }
 

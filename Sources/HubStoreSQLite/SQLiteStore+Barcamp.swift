@@ -75,6 +75,11 @@ extension SQLiteStore {
             guard db.changesCount == 1 else { throw StoreError.missingReference("guest") }
         case .insertGuest(let g, let hash):
             try apply(LeanCoffeeWrite.insertGuest(g, tokenHash: hash), in: db)
+        case .deleteBarcamp(let id):
+            // Sessions, marks and notes follow by their foreign keys; guests are kept by scope.
+            try db.execute(sql: "DELETE FROM bc_barcamp WHERE id = ?", arguments: [id.description])
+            guard db.changesCount == 1 else { throw StoreError.missingReference("barcamp") }
+            try db.execute(sql: "DELETE FROM board_guest WHERE scope = ?", arguments: [id.description])
         }
     }
 

@@ -278,6 +278,8 @@ struct AuthorizationMatrixTests {
         "GET /api/v1/barcamps/{barcamp}": Rule(method: .get, path: "/api/v1/barcamps/{bc}", body: nil, needsVersion: false, allowed: members),
         "PATCH /api/v1/barcamps/{barcamp}": Rule(method: .patch, path: "/api/v1/barcamps/{bc}", body: ["title": "Umbenannt"], needsVersion: true,
                                                  allowed: [.coordinator, .admin]),
+        "DELETE /api/v1/barcamps/{barcamp}": Rule(method: .delete, path: "/api/v1/barcamps/{bc}", body: nil, needsVersion: false,
+                                                  allowed: [.coordinator, .admin]),
         "GET /api/v1/barcamps/{barcamp}/invitation": Rule(method: .get, path: "/api/v1/barcamps/{bc}/invitation", body: nil, needsVersion: false,
                                                           allowed: everyone),
         "POST /api/v1/barcamps/{barcamp}/guests": Rule(method: .post, path: "/api/v1/barcamps/{bc}/guests", body: ["displayName": "Gast"],

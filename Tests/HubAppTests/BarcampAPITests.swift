@@ -137,6 +137,21 @@ struct BarcampAPITests {
             #expect(english.contains("(Barcamp documentation) Tj") && english.contains("Page 1 of"))
             let unknown = try await client.call(.get, "/api/v1/barcamps/\(id)/documentation?format=docx", token: member)
             #expect(unknown.status == .unprocessableContent && String(buffer: unknown.body).contains("barcamp.formatUnknown"))
+
+            // Deleting: a guest joins; members may not delete, the moderator may; then the barcamp, its
+            // notes and the guest's name are gone and the guest's token no longer opens anything.
+            let joined = JSON.object(try await client.call(.post, "/api/v1/barcamps/\(id)/guests", token: nil, json: ["displayName": "Gast Ida"]).body)
+            let token = try #require(joined["token"] as? String)
+            #expect(try await client.call(.get, "/api/v1/barcamps/\(id)", token: nil, headers: [Self.guest: token]).status == .ok)
+            #expect(try await client.call(.delete, "/api/v1/barcamps/\(id)", token: nil, headers: [Self.guest: token]).status == .forbidden)
+            #expect(try await client.call(.delete, "/api/v1/barcamps/\(id)", token: member).status == .forbidden)
+            #expect(try await client.call(.delete, "/api/v1/barcamps/\(id)", token: coordinator).status == .noContent)
+            #expect(try await client.call(.get, "/api/v1/barcamps/\(id)", token: coordinator).status == .notFound)
+            #expect(try await client.call(.get, "/api/v1/barcamps/\(id)", token: nil, headers: [Self.guest: token]).status == .unauthorized)
+            #expect(try await client.call(.delete, "/api/v1/barcamps/\(id)", token: coordinator).status == .notFound)
+            let barcampID = try #require(BarcampID(id))
+            #expect(try await hub.graph.store.barcampSnapshot(barcampID) == nil)
+            #expect(try await hub.graph.store.barcamps(workspace: hub.integration).allSatisfy { $0.id != barcampID })
         }
     }
 

@@ -44,5 +44,18 @@ struct BarcampStoreTests {
         let after = try #require(try await h.store.barcampSnapshot(barcamp.id)).value
         #expect(after.barcamp.grid == next.grid)
         #expect(after.marks.isEmpty)
+
+        // Deleting the barcamp deletes its sessions, marks, notes and guests; a second delete is refused.
+        let guest = BoardGuest(id: GuestID(UUID()), scope: barcamp.id.uuid, displayName: "Gast Ida", joinedAt: now)
+        _ = try await h.store.commit(ChangeSet(changes: [.barcamp(.insertGuest(guest, tokenHash: "bc-guest-token")),
+                                                        .barcamp(.record(.markAdded(mark)))]))
+        #expect(try await h.store.boardGuest(tokenHash: "bc-guest-token") == guest)
+        _ = try await h.store.commit(ChangeSet(changes: [.barcamp(.deleteBarcamp(barcamp.id))]))
+        #expect(try await h.store.barcampSnapshot(barcamp.id) == nil)
+        #expect(try await h.store.barcamps(workspace: nil).isEmpty)
+        #expect(try await h.store.boardGuest(tokenHash: "bc-guest-token") == nil)
+        await #expect(throws: StoreError.missingReference("barcamp")) {
+            _ = try await h.store.commit(ChangeSet(changes: [.barcamp(.deleteBarcamp(barcamp.id))]))
+        }
     }
 }

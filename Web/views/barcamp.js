@@ -9,7 +9,7 @@ import { t, formatDateTime, getLang } from '../lib/i18n.js';
 import { renderMarkdown } from '../lib/markdown.js';
 import { $, announce, setTitle, errorNotice, errorText, renderKeepingFocus, busyButton } from '../lib/ui.js';
 import * as bc from '../state/barcamp.js';
-import { qrFigure } from './board-invite.js';
+import { qrFigure, deleteCard } from './board-invite.js';
 import { adoptSnapshot, eventIsSeen, cursorAfter } from '../lib/live.js';
 
 function guestToken(id) {
@@ -88,6 +88,7 @@ export function mountBarcamp(target, route, keep, ctx) {
   let state = null;
   // The topic's {epoch, seq} the state contains: answers older than it keep the live state.
   let seen = null;
+  let confirmingDelete = false;
   let error = null;
   let destroyed = false;
   let proposal = null;
@@ -246,7 +247,8 @@ export function mountBarcamp(target, route, keep, ctx) {
         <li><a href="/api/v1/barcamps/${id}/documentation?format=html${docLang()}">${t('bc.docs.html')}</a></li>
         <li><a href="/api/v1/barcamps/${id}/documentation?format=pdf${docLang()}">${t('bc.docs.pdf')}</a></li>
         <li><a href="/api/v1/barcamps/${id}/documentation${docLang('?')}" download>${t('bc.docs.markdown')}</a></li>
-      </ul></nav>`;
+      </ul></nav>
+      ${lead() ? deleteCard('bc', 'barcamps', confirmingDelete) : ''}`;
   }
 
   async function loadAgenda() {
@@ -279,6 +281,25 @@ export function mountBarcamp(target, route, keep, ctx) {
   target.addEventListener('click', async (e) => {
     const button = e.target.closest('button');
     if (!button || !state) return;
+    if (button.id === 'bc-delete' || button.id === 'bc-delete-cancel') {
+      confirmingDelete = button.id === 'bc-delete';
+      draw();
+      $(confirmingDelete ? '#bc-delete-confirm' : '#bc-delete')?.focus();
+      return;
+    }
+    if (button.id === 'bc-delete-confirm') {
+      const done = busyButton(button, t('app.loading'));
+      try {
+        await call(ctx.api.del(`/api/v1/barcamps/${encodeURIComponent(id)}`, { headers: headers() }));
+        announce(t('board.delete.done'));
+        ctx.navigate('#/barcamps');
+      } catch (err) {
+        done();
+        render($('#bc-error'), errorNotice(err));
+        announce(errorText(err));
+      }
+      return;
+    }
     if (button.dataset.mark) {
       const marked = bc.isMarked(state, button.dataset.mark);
       act(marked ? 'DELETE' : 'PUT', `/sessions/${button.dataset.mark}/interest`, undefined, { button, success: marked ? t('bc.unmarkedNote') : t('bc.markedNote') });

@@ -86,3 +86,22 @@ export function mountBoardJoin(target, route, keep, ctx) {
   load();
   return { name: route.name, destroy() { destroyed = true; } };
 }
+
+/**
+ * The facilitator's "delete this board" card with a confirmation step: the first button only
+ * asks, the second deletes. `prefix` names the ids (`<prefix>-delete`, `-delete-confirm`,
+ * `-delete-cancel`); `kind` is 'lean-coffee' or 'barcamps' (the wording).
+ */
+export function deleteCard(prefix, kind, confirming) {
+  const noun = kind === 'barcamps' ? 'bc' : 'lc';
+  return html`<section class="card board-delete" aria-labelledby="${prefix}-delete-title" data-testid="board-delete">
+    <h2 id="${prefix}-delete-title">${t(`board.delete.title.${noun}`)}</h2>
+    <p>${t(`board.delete.body.${noun}`)}</p>
+    ${confirming ? html`<p id="${prefix}-delete-question"><strong>${t('board.delete.question')}</strong></p>
+      <div class="actions" role="group" aria-labelledby="${prefix}-delete-question">
+        <button type="button" class="button danger" id="${prefix}-delete-confirm">${t(`board.delete.confirm.${noun}`)}</button>
+        <button type="button" class="button secondary" id="${prefix}-delete-cancel">${t('board.delete.cancel')}</button>
+      </div>`
+    : html`<div class="actions"><button type="button" class="button danger-text secondary" id="${prefix}-delete">${t(`board.delete.start.${noun}`)}</button></div>`}
+  </section>`;
+}

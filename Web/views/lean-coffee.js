@@ -13,7 +13,7 @@ import { t } from '../lib/i18n.js';
 import { renderMarkdown } from '../lib/markdown.js';
 import { $, announce, setTitle, errorNotice, errorText, renderKeepingFocus, busyButton } from '../lib/ui.js';
 import * as lc from '../state/lean-coffee.js';
-import { qrFigure } from './board-invite.js';
+import { qrFigure, deleteCard } from './board-invite.js';
 import { adoptSnapshot, eventIsSeen, cursorAfter } from '../lib/live.js';
 
 function guestToken(boardId) {
@@ -133,6 +133,7 @@ export function mountLeanCoffeeBoard(target, route, keep, ctx) {
   let state = null;
   // The topic's {epoch, seq} the state contains: answers older than it keep the live state.
   let seen = null;
+  let confirmingDelete = false;
   let error = null;
   let destroyed = false;
   let timer = null;
@@ -348,7 +349,8 @@ export function mountLeanCoffeeBoard(target, route, keep, ctx) {
         <li><a href="/api/v1/lean-coffee/${id}/export?format=markdown" download>${t('lc.export.markdown')}</a></li>
         <li><a href="/api/v1/lean-coffee/${id}/export?format=csv" download>${t('lc.export.csv')}</a></li>
         <li><a href="/api/v1/lean-coffee/${id}/export?format=json" download>${t('lc.export.json')}</a></li>
-      </ul></nav>`;
+      </ul></nav>
+      ${me?.role === 'lead' ? deleteCard('lc', 'lean-coffee', confirmingDelete) : ''}`;
   }
 
   function projectorTemplate() {
@@ -380,9 +382,28 @@ export function mountLeanCoffeeBoard(target, route, keep, ctx) {
   }
   timer = setInterval(tick, 1000);
 
-  target.addEventListener('click', (e) => {
+  target.addEventListener('click', async (e) => {
     const button = e.target.closest('button');
     if (!button || !state) return;
+    if (button.id === 'lc-delete' || button.id === 'lc-delete-cancel') {
+      confirmingDelete = button.id === 'lc-delete';
+      draw();
+      $(confirmingDelete ? '#lc-delete-confirm' : '#lc-delete')?.focus();
+      return;
+    }
+    if (button.id === 'lc-delete-confirm') {
+      const done = busyButton(button, t('app.loading'));
+      try {
+        await call(ctx.api.del(`/api/v1/lean-coffee/${encodeURIComponent(id)}`, { headers: headers() }));
+        announce(t('board.delete.done'));
+        ctx.navigate('#/lean-coffee');
+      } catch (err) {
+        done();
+        render($('#lc-error'), errorNotice(err));
+        announce(errorText(err));
+      }
+      return;
+    }
     const d = button.dataset;
     if (d.phase) act('POST', '/phase', { phase: d.phase }, { button, success: t('lc.live.phase', { phase: phaseLabel(d.phase) }) });
     else if (d.reveal) act('POST', '/reveal', {}, { button });

@@ -77,6 +77,10 @@ struct BarcampController {
         router.get(RouterPath("\(base)/:barcamp")) { request, context in
             answer(try await service.get(try Self.barcampID(context), by: try await actor(request, context)))
         }
+        router.delete(RouterPath("\(base)/:barcamp")) { request, context -> Response in
+            try await service.delete(try Self.barcampID(context), by: try await actor(request, context))
+            return Response(status: .noContent)
+        }
         router.patch(RouterPath("\(base)/:barcamp")) { request, context in
             let expected = try JSONIO.expectedVersion(request)
             let body = try await JSONIO.decode(PatchBody.self, from: request, context: context, limit: settings.maxBodyBytes)

@@ -89,6 +89,18 @@ public struct BarcampService: Sendable {
         try await decide(id, actor) { s, now in try BarcampRules.close(s.barcamp, by: actor, now: now) }
     }
 
+    /// Deletes the barcamp with its sessions, interest marks, notes and guests' names (its
+    /// moderators and administrators only). Copies in the event log expire with the log.
+    public func delete(_ id: BarcampID, by actor: BoardActor) async throws {
+        try await deps.translating {
+            _ = try await deps.store.commitBarcamp(id) { state throws(DomainError) in
+                guard let state else { throw Self.notFound(actor) }
+                try state.barcamp.access.require(.lead, actor)
+                return ChangeSet(changes: [.barcamp(.deleteBarcamp(id))])
+            }
+        }
+    }
+
     // MARK: Sessions and interest
 
     public func propose(_ id: BarcampID, _ proposal: BarcampProposal, by actor: BoardActor) async throws -> BarcampSnapshotView {

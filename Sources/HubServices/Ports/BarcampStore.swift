@@ -10,6 +10,8 @@ public enum BarcampWrite: Sendable {
     case record(BarcampChange)
     /// A guest who joined by link; the token is stored only as its hash (shared `board_guest` table).
     case insertGuest(BoardGuest, tokenHash: String)
+    /// Deletes the barcamp with its sessions, marks, notes and guests.
+    case deleteBarcamp(BarcampID)
 }
 
 /// A barcamp with all its records, as read in one transaction.
