@@ -42,6 +42,8 @@ public struct HubConfiguration: Sendable {
     public var wsWriter = "loop"
     /// Events older than this are pruned from the log; clients further behind reload.
     public var eventRetentionDays = 30
+    /// Days after a board (Lean Coffee, barcamp) ended until its guests' names are erased.
+    public var boardGuestRetentionDays = 90
     /// Behind a reverse proxy: take the client address for sign-in throttling from the last
     /// `X-Forwarded-For` entry (the one the proxy added). Off when clients connect directly.
     public var trustForwardedFor = false
@@ -147,6 +149,8 @@ public struct HubConfiguration: Sendable {
             return nil
         },
         Key(env: "ROUNDTABLE_EVENT_RETENTION_DAYS", flag: "event-retention-days", apply: int(1...3650) { $0.eventRetentionDays = $1 }),
+        Key(env: "ROUNDTABLE_BOARD_GUEST_RETENTION_DAYS", flag: "board-guest-retention-days",
+            apply: int(1...3650) { $0.boardGuestRetentionDays = $1 }),
     ]
 
     /// Every problem found, so an operator fixes them all at once.

@@ -104,7 +104,8 @@ public struct HubGraph: Sendable {
             MaintenanceService(store: store, clock: deps.clock, retentionDays: configuration.eventRetentionDays, logger: logger,
                                reminders: ReportReminders(deps: deps, mailer: mailer, publicOrigin: configuration.effectiveOrigin),
                                panels: PanelMaintenance(deps: deps, crypto: SwiftCryptoPanelCrypto()),
-                               meetings: { [self] in try await self.meetingServices().runPeriodic() }),
+                               meetings: { [self] in try await self.meetingServices().runPeriodic() },
+                               boardGuests: BoardGuestMaintenance(deps: deps, days: configuration.boardGuestRetentionDays)),
             SessionExpiryService(hub: hub, store: store, policy: policy, clock: deps.clock),
         ]
         if let postgres = store as? PostgresStore { services.append(PostgresBackplane(store: postgres, hub: hub, logger: logger)) }

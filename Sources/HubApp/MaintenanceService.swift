@@ -16,6 +16,8 @@ struct MaintenanceService: Service {
     var panels: PanelMaintenance? = nil
     /// Meetings: deemed approval of minutes at the deadline, and the mail outbox.
     var meetings: (@Sendable () async throws -> Int)? = nil
+    /// Board guests: names erased a retention period after the board ended.
+    var boardGuests: BoardGuestMaintenance? = nil
 
     func run() async throws {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
@@ -28,6 +30,9 @@ struct MaintenanceService: Service {
                 if let report = try await panels?.run(), report != PanelMaintenance.Report() {
                     logger.info("panel maintenance", metadata: ["closed": "\(report.closed)", "erased": "\(report.erased)",
                                                                  "secretsDeleted": "\(report.secretsDeleted)"])
+                }
+                if let erased = try await boardGuests?.run(), erased > 0 {
+                    logger.info("erased board guests' names", metadata: ["boards": "\(erased)"])
                 }
                 if let meetings {
                     let settled = try await meetings()

@@ -136,6 +136,12 @@ extension PostgresStore {
             let n = try await touched("DELETE FROM lc_board WHERE id = \(id.description) RETURNING 1")
             guard n == 1 else { throw StoreError.missingReference("board") }
             try await db.rows("DELETE FROM board_guest WHERE scope = \(id.description)", logger)
+        case .eraseGuests(let scope, let name):
+            // The token hash becomes a value no token hashes to (unique per guest), so the token stops working.
+            try await db.rows("""
+                UPDATE board_guest SET display_name = \(name), token_hash = 'erased:' || id
+                WHERE scope = \(scope.uuidString.lowercased()) AND token_hash NOT LIKE 'erased:%'
+                """, logger)
         }
     }
 
@@ -198,6 +204,11 @@ extension PostgresStore {
     public func boardGuest(tokenHash: String) async throws -> BoardGuest? {
         try await client.rows("SELECT id, scope, display_name, joined_ms FROM board_guest WHERE token_hash = \(tokenHash)", logger)
             .first.flatMap(Self.guest)
+    }
+
+    public func boardGuestScopes() async throws -> [UUID] {
+        try await client.rows("SELECT DISTINCT scope FROM board_guest WHERE token_hash NOT LIKE 'erased:%' ORDER BY scope", logger)
+            .compactMap { try? $0.decode(String.self) }.compactMap(UUID.init(uuidString:))
     }
 
     public func commitLeanCoffee(_ id: LeanCoffeeBoardID,

@@ -112,6 +112,12 @@ extension SQLiteStore {
             try db.execute(sql: "DELETE FROM lc_board WHERE id = ?", arguments: [id.description])
             guard db.changesCount == 1 else { throw StoreError.missingReference("board") }
             try db.execute(sql: "DELETE FROM board_guest WHERE scope = ?", arguments: [id.description])
+        case .eraseGuests(let scope, let name):
+            // The token hash becomes a value no token hashes to (unique per guest), so the token stops working.
+            try db.execute(sql: """
+                UPDATE board_guest SET display_name = ?, token_hash = 'erased:' || id
+                WHERE scope = ? AND token_hash NOT LIKE 'erased:%'
+                """, arguments: [name, scope.uuidString.lowercased()])
         }
     }
 
@@ -166,6 +172,13 @@ extension SQLiteStore {
         try await pool.read { db in
             try Row.fetchOne(db, sql: "SELECT id, scope, display_name, joined_ms FROM board_guest WHERE token_hash = ?",
                              arguments: [tokenHash]).flatMap(Self.guest)
+        }
+    }
+
+    public func boardGuestScopes() async throws -> [UUID] {
+        try await pool.read { db in
+            try String.fetchAll(db, sql: "SELECT DISTINCT scope FROM board_guest WHERE token_hash NOT LIKE 'erased:%' ORDER BY scope")
+                .compactMap(UUID.init(uuidString:))
         }
     }
 

@@ -232,6 +232,46 @@ struct LeanCoffeeAPITests {
         }
     }
 
+    @Test("Retention: a closed board's guests keep their names for the period, then are shown as „Gast“ and their token ends")
+    func guestRetention() async throws {
+        let clock = ManualClock()
+        let hub = try await TestHub(clock: clock)
+        try await hub.application().test(.router) { client in
+            var coordinator = try await client.token(.coordinator)
+            let (board, _, _) = try await Self.matrixBoard(client, admin: coordinator, workspace: hub.integration, discussing: false)
+            let joined = JSON.object(try await client.call(.post, "/api/v1/lean-coffee/\(board)/guests", token: nil, json: ["displayName": "Erika M."]).body)
+            let token = try #require(joined["token"] as? String)
+            #expect(try await client.call(.post, "/api/v1/lean-coffee/\(board)/topics", token: nil,
+                                          json: ["title": "Busanbindung"], headers: [Self.guest: token]).status == .created)
+            let maintenance = BoardGuestMaintenance(deps: hub.graph.deps, days: 90)
+            func guestAuthor() async throws -> String? {
+                let body = JSON.object(try await client.call(.get, "/api/v1/lean-coffee/\(board)", token: coordinator).body)
+                return (Self.topics(body).first { $0["title"] as? String == "Busanbindung" }?["author"] as? [String: Any])?["name"] as? String
+            }
+            // While the board runs nothing is erased, however long it runs.
+            clock.advance(200 * 86_400)
+            coordinator = try await client.token(.coordinator)  // sessions last hours, not months
+            #expect(try await maintenance.run() == 0)
+            #expect(try await guestAuthor() == "Erika M.")
+            // Closed: the names stay for the period, then go; the topic stays.
+            #expect(try await client.call(.post, "/api/v1/lean-coffee/\(board)/phase", token: coordinator, json: ["phase": "vote"]).status == .ok)
+            #expect(try await client.call(.post, "/api/v1/lean-coffee/\(board)/phase", token: coordinator, json: ["phase": "closed"]).status == .ok)
+            clock.advance(89 * 86_400)
+            coordinator = try await client.token(.coordinator)
+            #expect(try await maintenance.run() == 0)
+            #expect(try await guestAuthor() == "Erika M.")
+            #expect(try await client.call(.get, "/api/v1/lean-coffee/\(board)", token: nil, headers: [Self.guest: token]).status == .ok)
+            clock.advance(1 * 86_400)
+            coordinator = try await client.token(.coordinator)
+            #expect(try await maintenance.run() == 1)
+            #expect(try await guestAuthor() == "Gast")
+            #expect(try await client.call(.get, "/api/v1/lean-coffee/\(board)", token: nil, headers: [Self.guest: token]).status == .unauthorized)
+            #expect(try await maintenance.run() == 0, "nothing left to erase")
+            let export = String(buffer: try await client.call(.get, "/api/v1/lean-coffee/\(board)/export?format=json", token: coordinator).body)
+            #expect(export.contains("Busanbindung") && !export.contains("Erika"))
+        }
+    }
+
     @Test("50 participants vote concurrently over HTTP; every WebSocket client ends with exactly the server's counts")
     func fiftyVoters() async throws {
         let hub = try await TestHub()

@@ -58,6 +58,17 @@ struct LeanCoffeeStoreTests {
         #expect(try await f.h.store.leanCoffeeBoards(workspace: f.workspace.id).map(\.id) == [f.board.id])
         #expect(try await f.h.store.leanCoffeeBoards(workspace: nil).isEmpty)
 
+        // Erasing the guests (retention): the name becomes neutral, the token stops working, the
+        // board no longer has guests to erase; a second erasure changes nothing.
+        #expect(try await f.h.store.boardGuestScopes().contains(f.board.id.uuid))
+        _ = try await f.h.store.commit(ChangeSet(changes: [.leanCoffee(.eraseGuests(scope: f.board.id.uuid, name: "Gast"))]))
+        #expect(try await f.h.store.boardGuest(tokenHash: "hash-of-token") == nil)
+        #expect(!(try await f.h.store.boardGuestScopes().contains(f.board.id.uuid)))
+        let erased = try #require(try await f.h.store.leanCoffeeSnapshot(f.board.id)).value.content.guests
+        #expect(erased.map(\.displayName) == ["Gast"] && erased.map(\.id) == [guest.id], "the guest stays as an author, without the name")
+        _ = try await f.h.store.commit(ChangeSet(changes: [.leanCoffee(.eraseGuests(scope: f.board.id.uuid, name: "Anders"))]))
+        #expect(try #require(try await f.h.store.leanCoffeeSnapshot(f.board.id)).value.content.guests.map(\.displayName) == ["Gast"])
+
         // Deleting the board deletes everything on it, the guests' names included.
         _ = try await f.h.store.commit(ChangeSet(changes: [.leanCoffee(.deleteBoard(f.board.id))]))
         #expect(try await f.h.store.leanCoffeeSnapshot(f.board.id) == nil)

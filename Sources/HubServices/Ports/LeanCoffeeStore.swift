@@ -13,6 +13,9 @@ public enum LeanCoffeeWrite: Sendable {
     case insertGuest(BoardGuest, tokenHash: String)
     /// Deletes the board with everything on it, its guests included.
     case deleteBoard(LeanCoffeeBoardID)
+    /// Replaces the display names of a board's guests (Lean Coffee or barcamp, by `scope`) by
+    /// `name` and retires their tokens (retention after the board ended).
+    case eraseGuests(scope: UUID, name: String)
 }
 
 /// A board with all its records, as read in one transaction.
@@ -36,6 +39,8 @@ public protocol LeanCoffeeReads: Sendable {
     func leanCoffeeBoards(workspace: WorkspaceID?) async throws -> [LeanCoffeeBoard]
     /// The guest a token was issued to (looked up by the token's hash).
     func boardGuest(tokenHash: String) async throws -> BoardGuest?
+    /// The boards (Lean Coffee or barcamp ids) that still have guests whose names were not erased.
+    func boardGuestScopes() async throws -> [UUID]
 
     /// Loads the board and its records inside the write transaction (on PostgreSQL with the
     /// board row locked `FOR UPDATE`, so one participant's concurrent requests are decided one
