@@ -480,6 +480,16 @@ export function splitLocal(text) {
 const MEETING_EVENTS = new Set(['meeting.updated', 'meeting.statusChanged', 'meeting.created']);
 
 /**
+ * The newer of two versions of a record (`key`: 'version' for meetings and agendas, 'revision'
+ * for minutes): an HTTP answer read before a live event that has already been applied must not
+ * replace what the event brought.
+ */
+export function newest(current, incoming, key = 'version') {
+  if (!current || !incoming) return incoming ?? current;
+  return (incoming[key] ?? 0) < (current[key] ?? 0) ? current : incoming;
+}
+
+/**
  * Applies an event of the workspace topic to the open meeting page's state
  * `{ meeting, agenda, minutes, tally }`; returns the same object when the event is about
  * another meeting or changes nothing.

@@ -284,3 +284,15 @@ test('editing a meeting: only changed fields, emptied place removes it, errors n
   assert.deepEqual(m.meetingPatch(meeting, { ...same, title: ' ', endTime: '16:00' }).errors.map((e) => e.field), ['title', 'endTime']);
   assert.deepEqual(m.changedFields(meeting, { ...meeting, place: 'Rathaus', version: 4 }), ['place']);
 });
+
+test('newest: an answer older than a record an event already brought does not replace it', () => {
+  const live = { id: 'a', version: 7, items: ['x', 'y'] };
+  const stale = { id: 'a', version: 6, items: ['x'] };
+  const fresh = { id: 'a', version: 8, items: ['y', 'x'] };
+  assert.equal(m.newest(live, stale), live);
+  assert.equal(m.newest(live, fresh), fresh);
+  assert.equal(m.newest(live, { ...live }).version, 7, 'the same version: the answer (equal content)');
+  assert.equal(m.newest(null, stale), stale);
+  assert.equal(m.newest({ revision: 4 }, { revision: 3 }, 'revision').revision, 4);
+  assert.equal(m.newest({ revision: 4 }, { revision: 5 }, 'revision').revision, 5);
+});

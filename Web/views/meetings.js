@@ -406,7 +406,7 @@ export function mountMeeting(target, route, keep, ctx) {
     const headers = step === 'invite' || step === 'cancel' ? { 'If-Match': ifMatch(state.meeting.version) } : {};
     return act(ctx.api.post(`/api/v1/meetings/${enc(id)}/${step}`, body, { headers }), {
       button,
-      apply: (m) => { state.meeting = m; },
+      apply: (m) => { state.meeting = mt.newest(state.meeting, m); },
       success: t(`mt.step.${step}.done`),
     }).then(async (answer) => {
       if (answer) {
@@ -424,7 +424,7 @@ export function mountMeeting(target, route, keep, ctx) {
     }
     return act(ctx.api.post(`/api/v1/meetings/${enc(id)}/agenda/edits`, edit, { headers: { 'If-Match': ifMatch(state.agenda.version) } }), {
       button,
-      apply: (agenda) => { state.agenda = agenda; },
+      apply: (agenda) => { state.agenda = mt.newest(state.agenda, agenda); },
     }).then((answer) => {
       if (answer && focusId) {
         const item = state.agenda.items.find((x) => x.id === focusId);
@@ -438,7 +438,7 @@ export function mountMeeting(target, route, keep, ctx) {
   function liveStep(body, button) {
     return act(ctx.api.post(`/api/v1/meetings/${enc(id)}/agenda/live`, body), {
       button,
-      apply: (agenda) => { state.agenda = agenda; },
+      apply: (agenda) => { state.agenda = mt.newest(state.agenda, agenda); },
     }).then(async (answer) => {
       if (answer && body.step === 'start') {
         try { await refreshDetail(); draw(); } catch { /* ignore */ }
@@ -455,8 +455,8 @@ export function mountMeeting(target, route, keep, ctx) {
   }
 
   function minutesAnswer(data) {
-    if (data && data.meetingId) state.minutes = data;
-    else if (data && data.minutes) state.minutes = data.minutes;
+    if (data && data.meetingId) state.minutes = mt.newest(state.minutes, data, 'revision');
+    else if (data && data.minutes) state.minutes = mt.newest(state.minutes, data.minutes, 'revision');
   }
 
   async function saveText(key, button) {
