@@ -479,6 +479,27 @@ export function splitLocal(text) {
 
 const MEETING_EVENTS = new Set(['meeting.updated', 'meeting.statusChanged', 'meeting.created']);
 
+/** A document link's address for an href: only http(s) addresses, anything else goes nowhere. */
+export function safeDocumentUrl(url) {
+  try {
+    const u = new URL(String(url ?? ''));
+    return u.protocol === 'https:' || u.protocol === 'http:' ? u.href : '#';
+  } catch {
+    return '#';
+  }
+}
+
+/** Document rows of the agenda item form as the API takes them: trimmed; rows left empty are dropped. */
+export function documentRows(titles, urls) {
+  const rows = [];
+  for (let i = 0; i < Math.max(titles.length, urls.length); i += 1) {
+    const title = String(titles[i] ?? '').trim();
+    const url = String(urls[i] ?? '').trim();
+    if (title || url) rows.push({ title, url });
+  }
+  return rows;
+}
+
 /**
  * The newer of two versions of a record (`key`: 'version' for meetings and agendas, 'revision'
  * for minutes): an HTTP answer read before a live event that has already been applied must not

@@ -296,3 +296,17 @@ test('newest: an answer older than a record an event already brought does not re
   assert.equal(m.newest({ revision: 4 }, { revision: 3 }, 'revision').revision, 4);
   assert.equal(m.newest({ revision: 4 }, { revision: 5 }, 'revision').revision, 5);
 });
+
+test('agenda document links: only http(s) addresses are linked; empty form rows are dropped', () => {
+  assert.equal(m.safeDocumentUrl('https://kreis.example/vorlage.pdf'), 'https://kreis.example/vorlage.pdf');
+  assert.equal(m.safeDocumentUrl('http://kreis.example/a b'), 'http://kreis.example/a%20b');
+  for (const bad of ['javascript:alert(1)', 'JaVaScRiPt:alert(1)', 'data:text/html,<script>alert(1)</script>', 'vorlage.pdf', '', null, 'ftp://x.example/']) {
+    assert.equal(m.safeDocumentUrl(bad), '#', String(bad));
+  }
+  assert.deepEqual(m.documentRows([' Vorlage ', '', 'Nur Titel', ''], ['https://a.example/v ', '', '', 'https://b.example/']), [
+    { title: 'Vorlage', url: 'https://a.example/v' },
+    { title: 'Nur Titel', url: '' },
+    { title: '', url: 'https://b.example/' },
+  ]);
+  assert.deepEqual(m.documentRows([], []), []);
+});

@@ -319,6 +319,23 @@ export function mountMeeting(target, route, keep, ctx) {
 
   const myId = () => app.session?.user?.id ?? null;
   const manage = () => Boolean(state?.mayManage);
+  let recommendations = null; // the workspace's recommendations [{id, title}] for agenda links (null: not loaded)
+
+  let recommendationsLoading = false;
+  async function loadRecommendations() {
+    const ws = state?.meeting?.workspaceId;
+    if (!ws || recommendations || recommendationsLoading) return;
+    recommendationsLoading = true;
+    try {
+      const { data } = await ctx.call(ctx.api.get(`/api/v1/workspaces/${enc(ws)}/recommendations`));
+      recommendations = (data?.items ?? []).map((r) => ({ id: r.id, title: r.profile?.title || t('rec.untitled') }));
+    } catch {
+      recommendations = [];
+    }
+    if (!destroyed) draw();
+  }
+
+  const recommendationTitle = (rid) => recommendations?.find((r) => r.id === rid)?.title ?? t('mt.links.unknownRecommendation');
 
   async function load() {
     try {
@@ -337,6 +354,7 @@ export function mountMeeting(target, route, keep, ctx) {
       if (state.minutes) editors = mt.othersSaved(editors, state.minutes);
       error = null;
       follow();
+      if (state.agenda?.items?.some((x) => x.recommendationIds?.length) || state.mayManage) loadRecommendations();
     } catch (err) {
       if (destroyed) return null;
       error = err;
@@ -594,6 +612,7 @@ export function mountMeeting(target, route, keep, ctx) {
         <button type="button" class="button quiet" id="ag-out-${item.id}" data-edit="outdent" data-item="${item.id}" aria-label="${t('mt.agenda.outdent', { item: label })}"><span aria-hidden="true">←</span></button>
         <button type="button" class="button quiet danger-text" id="ag-rm-${item.id}" data-edit="remove" data-item="${item.id}" aria-label="${t('mt.agenda.remove', { item: label })}">${t('mt.agenda.removeShort')}</button>
       </div>` : ''}
+      ${itemLinksTemplate(item)}
       ${editable && editingItem !== item.id ? html`<button type="button" class="button quiet" id="ag-edit-${item.id}" data-item-edit="${item.id}" aria-label="${t('mt.agenda.editItem', { item: label })}">${t('mt.agenda.editShort')}</button>` : ''}
       ${editable && editingItem === item.id ? itemFormTemplate(item) : ''}
     </li>`;
@@ -612,6 +631,38 @@ export function mountMeeting(target, route, keep, ctx) {
     </section>`;
   }
 
+  /** The recommendations and documents linked to an agenda item (documents open outside the hub). */
+  function itemLinksTemplate(item) {
+    const recs = item.recommendationIds ?? [];
+    const docs = item.documents ?? [];
+    if (!recs.length && !docs.length) return '';
+    if (recs.length && recommendations === null) loadRecommendations();
+    return html`<div class="mt-item-links" data-testid="mt-item-links">
+      ${recs.length ? html`<p class="mt-meta"><span>${t('mt.links.recommendations')}:</span></p><ul class="mt-links">${recs.map((rid) => html`<li><a href="#/recommendations/${encodeURIComponent(rid)}">${recommendationTitle(rid)}</a></li>`)}</ul>` : ''}
+      ${docs.length ? html`<p class="mt-meta"><span>${t('mt.links.documents')}:</span></p><ul class="mt-links">${docs.map((d) => html`<li><a href="${mt.safeDocumentUrl(d.url)}" rel="noopener noreferrer">${d.title}</a></li>`)}</ul>` : ''}
+    </div>`;
+  }
+
+  /** The link fields of the item form: the workspace's recommendations as checkboxes, documents as title/address rows. */
+  function itemLinkFieldsTemplate(item) {
+    const chosen = new Set(item.recommendationIds ?? []);
+    const docs = [...(item.documents ?? []), { title: '', url: '' }];
+    return html`<fieldset class="mt-link-fields"><legend>${t('mt.links.pickRecommendations')}</legend>
+        ${recommendations === null ? html`<p class="loading">${t('app.loading')}</p>`
+          : recommendations.length ? recommendations.map((r) => html`<div class="field checkbox"><input type="checkbox" id="ie-rec-${item.id}-${r.id}" name="rec" value="${r.id}" ${attrs({ checked: chosen.has(r.id) })}><label for="ie-rec-${item.id}-${r.id}">${r.title}</label></div>`)
+          : html`<p>${t('mt.links.noRecommendations')}</p>`}
+      </fieldset>
+      <fieldset class="mt-link-fields"><legend>${t('mt.links.docsLegend')}</legend>
+        <p class="hint" id="ie-docs-hint-${item.id}">${t('mt.links.docHint')}</p>
+        ${docs.map((d, i) => html`<div class="mt-doc-row">
+          <div class="field"><label for="ie-doc-title-${item.id}-${i}">${t('mt.links.docTitle', { n: String(i + 1) })}</label>
+            <input type="text" id="ie-doc-title-${item.id}-${i}" name="docTitle" maxlength="200" autocomplete="off" value="${d.title}" aria-describedby="ie-docs-hint-${item.id}"></div>
+          <div class="field"><label for="ie-doc-url-${item.id}-${i}">${t('mt.links.docUrl', { n: String(i + 1) })}</label>
+            <input type="url" id="ie-doc-url-${item.id}-${i}" name="docUrl" maxlength="2000" autocomplete="off" inputmode="url" value="${d.url}"></div>
+        </div>`)}
+      </fieldset>`;
+  }
+
   function itemFormTemplate(item) {
     return html`<form class="mt-item-form" data-item-form="${item.id}" novalidate aria-label="${t('mt.agenda.editItem', { item: `${item.number} ${item.title}` })}">
       ${item.standard ? html`<p class="hint">${t('mt.agenda.standardHint')}</p>` : html`<div class="field"><label for="ie-title-${item.id}">${t('mt.agenda.itemTitle')}</label>
@@ -621,6 +672,7 @@ export function mountMeeting(target, route, keep, ctx) {
       <div class="field"><label for="ie-pres-${item.id}">${t('mt.agenda.presenter')}</label>
         <input type="text" id="ie-pres-${item.id}" name="presenter" maxlength="120" autocomplete="off" value="${item.presenter ?? ''}"></div>
       <div class="field checkbox"><input type="checkbox" id="ie-pub-${item.id}" name="isPublic" ${attrs({ checked: item.isPublic !== false })}><label for="ie-pub-${item.id}">${t('mt.agenda.public')}</label></div>
+      ${itemLinkFieldsTemplate(item)}
       <div class="actions"><button type="submit" class="button primary" id="ie-save-${item.id}">${t('mt.agenda.saveItem')}</button>
         <button type="button" class="button secondary" id="ie-cancel-${item.id}" data-item-cancel="${item.id}">${t('mt.templates.cancel')}</button></div>
     </form>`;
@@ -1037,6 +1089,7 @@ export function mountMeeting(target, route, keep, ctx) {
       }
     } else if (d.itemEdit) {
       editingItem = d.itemEdit;
+      loadRecommendations();
       draw();
       document.getElementById(`ie-dur-${d.itemEdit}`)?.focus();
     } else if (d.itemCancel) {
@@ -1141,7 +1194,8 @@ export function mountMeeting(target, route, keep, ctx) {
       const body = { op: 'update', itemId, item: {
         title: form.title ? form.title.value.trim() : item.title, durationMinutes: Number(form.duration.value) || 0,
         presenter: form.presenter.value.trim() || null, isPublic: form.isPublic.checked,
-        recommendationIds: item.recommendationIds ?? [], documents: item.documents ?? [],
+        recommendationIds: recommendations === null ? (item.recommendationIds ?? []) : [...form.querySelectorAll('input[name="rec"]:checked')].map((x) => x.value),
+        documents: mt.documentRows([...form.querySelectorAll('input[name="docTitle"]')].map((x) => x.value), [...form.querySelectorAll('input[name="docUrl"]')].map((x) => x.value)),
       } };
       agendaEdit(body, { button: form.querySelector('button[type="submit"]') }).then((a) => {
         if (!a) return;
