@@ -105,7 +105,8 @@ public struct HubGraph: Sendable {
                                reminders: ReportReminders(deps: deps, mailer: mailer, publicOrigin: configuration.effectiveOrigin),
                                panels: PanelMaintenance(deps: deps, crypto: SwiftCryptoPanelCrypto()),
                                meetings: { [self] in try await self.meetingServices().runPeriodic() },
-                               boardGuests: BoardGuestMaintenance(deps: deps, days: configuration.boardGuestRetentionDays)),
+                               boardGuests: BoardGuestMaintenance(deps: deps, days: configuration.boardGuestRetentionDays),
+                               auditRetentionDays: configuration.auditRetentionDays),
             SessionExpiryService(hub: hub, store: store, policy: policy, clock: deps.clock),
         ]
         if let postgres = store as? PostgresStore { services.append(PostgresBackplane(store: postgres, hub: hub, logger: logger)) }

@@ -18,6 +18,10 @@ struct MaintenanceService: Service {
     var meetings: (@Sendable () async throws -> Int)? = nil
     /// Board guests: names erased a retention period after the board ended.
     var boardGuests: BoardGuestMaintenance? = nil
+    /// Identity records: settled invitations and password resets, and the audit log's retention.
+    var auditRetentionDays: Int = 365
+    /// Days after which accepted or expired invitations and used or expired resets go.
+    static let settledRecordDays = 30
 
     func run() async throws {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
@@ -25,6 +29,13 @@ struct MaintenanceService: Service {
             do {
                 let removed = try await store.prune(eventsBefore: now.addingTimeInterval(-Double(retentionDays) * 86_400), now: now)
                 if removed > 0 { logger.info("pruned event log", metadata: ["events": "\(removed)"]) }
+                let purged = try await store.purgeIdentityRecords(
+                    settledBefore: now.addingTimeInterval(-Double(Self.settledRecordDays) * 86_400),
+                    auditBefore: now.addingTimeInterval(-Double(auditRetentionDays) * 86_400))
+                if purged != IdentityPurge() {
+                    logger.info("purged identity records", metadata: ["invitations": "\(purged.invitations)",
+                                                                      "passwordResets": "\(purged.passwordResets)", "audit": "\(purged.auditEntries)"])
+                }
                 let reminded = try await reminders.run()
                 if reminded > 0 { logger.info("sent report reminders", metadata: ["entries": "\(reminded)"]) }
                 if let report = try await panels?.run(), report != PanelMaintenance.Report() {

@@ -265,6 +265,26 @@ public final class PostgresStore: HubStore {
             return Int(removed)
         }
     }
+
+    public func purgeIdentityRecords(settledBefore: Date, auditBefore: Date) async throws -> IdentityPurge {
+        let settled = settledBefore.millis
+        return try await client.withTransaction(logger: logger) { [logger] connection in
+            func count(_ query: PostgresQuery) async throws -> Int {
+                Int(try await connection.rows(query, logger).first?.decode(Int64.self) ?? 0)
+            }
+            var report = IdentityPurge()
+            report.invitations = try await count("""
+                WITH gone AS (DELETE FROM invitation WHERE expires_ms < \(settled) OR accepted_ms < \(settled) RETURNING 1) SELECT count(*) FROM gone
+                """)
+            report.passwordResets = try await count("""
+                WITH gone AS (DELETE FROM password_reset WHERE expires_ms < \(settled) OR used_ms < \(settled) RETURNING 1) SELECT count(*) FROM gone
+                """)
+            report.auditEntries = try await count("""
+                WITH gone AS (DELETE FROM audit WHERE at_ms < \(auditBefore.millis) RETURNING 1) SELECT count(*) FROM gone
+                """)
+            return report
+        }
+    }
 }
 
 extension PostgresClient {

@@ -141,6 +141,21 @@ public final class SQLiteStore: HubStore {
         }
     }
 
+    public func purgeIdentityRecords(settledBefore: Date, auditBefore: Date) async throws -> IdentityPurge {
+        try await pool.write { db in
+            var report = IdentityPurge()
+            try db.execute(sql: "DELETE FROM invitation WHERE expires_ms < ? OR accepted_ms < ?",
+                           arguments: [settledBefore.millis, settledBefore.millis])
+            report.invitations = db.changesCount
+            try db.execute(sql: "DELETE FROM password_reset WHERE expires_ms < ? OR used_ms < ?",
+                           arguments: [settledBefore.millis, settledBefore.millis])
+            report.passwordResets = db.changesCount
+            try db.execute(sql: "DELETE FROM audit WHERE at_ms < ?", arguments: [auditBefore.millis])
+            report.auditEntries = db.changesCount
+            return report
+        }
+    }
+
     static func head(_ topic: String, _ db: Database) throws -> Int64 {
         try Int64.fetchOne(db, sql: "SELECT seq FROM topic_head WHERE topic = ?", arguments: [topic]) ?? 0
     }

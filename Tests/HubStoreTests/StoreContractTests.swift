@@ -222,6 +222,50 @@ struct StoreContractTests {
 /// Concurrency the adapters must also get right: many writers on shared topics, shared secrets.
 @Suite("Store contract under concurrency", .cleansUpStores)
 struct StoreConcurrencyContractTests {
+    @Test("Identity retention: settled invitations and resets go after the period, open ones stay; old audit entries go", arguments: StoreBackend.all)
+    func identityRetention(backend: StoreBackend) async throws {
+        let h = try await StoreHarness(backend)
+        let u = h.user("person@example.org")
+        let w = h.workspace()
+        let now = h.clock.now()
+        let day: TimeInterval = 86_400
+        func invitation(_ email: String, created: TimeInterval, expires: TimeInterval, accepted: TimeInterval? = nil, revoked: Bool = false) -> Invitation {
+            Invitation(id: InvitationID(UUID()), workspaceID: w.id, email: email, role: .member, organizationID: nil, createdBy: u.id,
+                       createdAt: now.addingTimeInterval(created * day), expiresAt: now.addingTimeInterval(expires * day),
+                       acceptedAt: accepted.map { now.addingTimeInterval($0 * day) }, revoked: revoked)
+        }
+        let acceptedLongAgo = invitation("a@example.org", created: -50, expires: -43, accepted: -45)
+        let expiredLongAgo = invitation("b@example.org", created: -50, expires: -43)
+        let revokedLongAgo = invitation("c@example.org", created: -50, expires: -43, revoked: true)
+        let acceptedRecently = invitation("d@example.org", created: -10, expires: -3, accepted: -9)
+        let open = invitation("e@example.org", created: -1, expires: 6)
+        func reset(_ hash: String, created: TimeInterval, used: TimeInterval?) -> PasswordReset {
+            PasswordReset(tokenHash: hash, userID: u.id, createdAt: now.addingTimeInterval(created * day),
+                          expiresAt: now.addingTimeInterval(created * day + 3600), usedAt: used.map { now.addingTimeInterval($0 * day) })
+        }
+        var changes: [Change] = [.insertUser(u, passwordHash: "h"), .insertWorkspace(w)]
+        for (i, inv) in [acceptedLongAgo, expiredLongAgo, revokedLongAgo, acceptedRecently, open].enumerated() {
+            changes.append(.insertInvitation(inv, tokenHash: "inv-\(i)"))
+        }
+        changes += [.insertPasswordReset(reset("r-old", created: -40, used: -40)), .insertPasswordReset(reset("r-expired", created: -35, used: nil)),
+                    .insertPasswordReset(reset("r-recent", created: -2, used: nil)), .insertPasswordReset(reset("r-open", created: 0, used: nil))]
+        for age in [400.0, 366, 364, 1] {
+            changes.append(.appendAudit(AuditEntry(at: now.addingTimeInterval(-age * day), type: "auth.ok", actorID: u.id, addressHash: "a1", detail: "\(Int(age))")))
+        }
+        _ = try await h.store.commit(ChangeSet(changes: changes))
+
+        let report = try await h.store.purgeIdentityRecords(settledBefore: now.addingTimeInterval(-30 * day), auditBefore: now.addingTimeInterval(-365 * day))
+        #expect(report == IdentityPurge(invitations: 3, passwordResets: 2, auditEntries: 2))
+        #expect(Set(try await h.store.invitations(of: w.id).map(\.email)) == ["d@example.org", "e@example.org"])
+        #expect(try await h.store.passwordReset(tokenHash: "r-old") == nil)
+        #expect(try await h.store.passwordReset(tokenHash: "r-expired") == nil)
+        #expect(try await h.store.passwordReset(tokenHash: "r-recent") != nil)
+        #expect(try await h.store.passwordReset(tokenHash: "r-open") != nil)
+        #expect(try await h.store.audit(type: nil, actor: nil, limit: 10).map(\.entry.detail) == ["1", "364"])
+        #expect(try await h.store.purgeIdentityRecords(settledBefore: now.addingTimeInterval(-30 * day),
+                                                       auditBefore: now.addingTimeInterval(-365 * day)) == IdentityPurge(), "nothing twice")
+    }
+
     @Test("Change sets naming the same topics in opposite orders all commit; each topic stays gap-free and in order",
           arguments: StoreBackend.all)
     func crossedTopics(backend: StoreBackend) async throws {

@@ -233,4 +233,22 @@ public protocol HubStore: EventLog, RecommendationReads, PanelReads, LeanCoffeeR
     /// Drops events older than the cut-off (their topics then answer `recovered: false`
     /// to clients that held them) and expired sessions. Returns how many events went.
     func prune(eventsBefore cutoff: Date, now: Date) async throws -> Int
+
+    /// Retention of identity records: deletes invitations accepted or expired before
+    /// `settledBefore` (revoked ones by their expiry), password resets used or expired before
+    /// it, and audit entries older than `auditBefore`.
+    func purgeIdentityRecords(settledBefore: Date, auditBefore: Date) async throws -> IdentityPurge
+}
+
+/// How many identity records a retention run deleted.
+public struct IdentityPurge: Sendable, Hashable {
+    public var invitations: Int
+    public var passwordResets: Int
+    public var auditEntries: Int
+
+    public init(invitations: Int = 0, passwordResets: Int = 0, auditEntries: Int = 0) {
+        self.invitations = invitations
+        self.passwordResets = passwordResets
+        self.auditEntries = auditEntries
+    }
 }
