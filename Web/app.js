@@ -387,7 +387,12 @@ function showRoute({ keep = null } = {}) {
   app.view = null;
   app.route = route;
   renderHeader();
-  const target = $('#view');
+  // Every view gets a fresh container: views attach their event listeners to it, and a reused
+  // element would keep the listeners of every earlier view (one click then ran each of them:
+  // a meeting's tabs, visited in turn, sent one click's request several times).
+  const previous = $('#view');
+  const target = previous.cloneNode(false);
+  previous.replaceWith(target);
   const mounts = {
     signin: mountSignIn,
     directory: mountDirectory,
