@@ -77,12 +77,20 @@ export function errorContent(err) {
   if (err instanceof ApiError && err.code === 'auth.secondFactorRequired') {
     return html`${t('errorCode.auth.secondFactorRequired')} <a href="${TWO_FACTOR_HASH}" data-testid="setup-second-factor-link">${t('twoFactor.setUpLink')}</a>`;
   }
-  return html`${errorText(err)}`;
+  const fields = err instanceof ApiError ? err.fields : [];
+  if (!fields.length) return html`${errorText(err)}`;
+  // Field issues that no form placed next to its field: listed under the message, each with
+  // the field's name (when known) and the message in the page's language.
+  return html`${errorText(err)}<ul class="error-fields">${fields.map((f) => {
+    const name = String(f.field ?? '').split(/[.[]/)[0];
+    const label = hasMessage(`fieldName.${name}`) ? t(`fieldName.${name}`) : name;
+    return html`<li>${label ? html`${label}: ` : ''}${localizeFieldError(f, getLang())}</li>`;
+  })}</ul>`;
 }
 
 /** An error notice (role=alert, so it is read out when it appears). */
 export function errorNotice(err) {
-  return html`<div class="notice notice-error" role="alert"><p>${errorContent(err)}</p></div>`;
+  return html`<div class="notice notice-error" role="alert"><div>${errorContent(err)}</div></div>`;
 }
 
 export function focusHeading() {
