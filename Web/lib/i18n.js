@@ -2884,7 +2884,9 @@ export function formatDate(isoDate, lang = current) {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDate);
   const date = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : new Date(isoDate);
   if (Number.isNaN(date.getTime())) return String(isoDate);
-  const opts = m ? { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' } : { day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit' };
+  // An instant (not a plain date) is shown in Berlin time, like formatDateTime, whatever the browser's zone.
+  const opts = m ? { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' }
+    : { timeZone: 'Europe/Berlin', day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' };
   return new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'de-DE', opts).format(date);
 }
 

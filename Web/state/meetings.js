@@ -479,6 +479,17 @@ export function splitLocal(text) {
 
 const MEETING_EVENTS = new Set(['meeting.updated', 'meeting.statusChanged', 'meeting.created']);
 
+/**
+ * How an invitee is named on the page: their name; a guest without one by their address (the
+ * key `guest:<address>` is the API's, not a reader's); a member without a name as "?".
+ */
+export function inviteeLabel(invitee) {
+  if (invitee?.name) return invitee.name;
+  const key = String(invitee?.key ?? '');
+  if (key.startsWith('guest:')) return key.slice('guest:'.length);
+  return key.startsWith('member:') ? '?' : key;
+}
+
 /** A document link's address for an href: only http(s) addresses, anything else goes nowhere. */
 export function safeDocumentUrl(url) {
   try {

@@ -149,3 +149,9 @@ test('organization and password-reset errors are shown in the UI language by cod
   assert.equal(translate('de', 'errorCode.passwordReset.unavailable'), 'Ihre Installation versendet keine E-Mails; wenden Sie sich an die Stabsstelle Sozialplanung.');
   assert.equal(translate('de', 'forgot.unavailable.body'), translate('de', 'errorCode.passwordReset.unavailable'));
 });
+
+test('formatDate shows an instant in Berlin time whatever the browser zone (like formatDateTime)', () => {
+  // 23:09 UTC on 22 November is 00:09 on 23 November in Berlin.
+  assert.equal(formatDate('2026-11-22T23:09:00Z', 'de'), '23. November 2026 um 00:09');
+  assert.equal(formatDate('2026-07-01T10:00:00Z', 'en'), '1 July 2026 at 12:00');
+});

@@ -310,3 +310,11 @@ test('agenda document links: only http(s) addresses are linked; empty form rows 
   ]);
   assert.deepEqual(m.documentRows([], []), []);
 });
+
+test('inviteeLabel: names first; guests without a name by address, never the API key', () => {
+  assert.equal(m.inviteeLabel({ key: 'member:7', name: 'Mitglied (Demo)' }), 'Mitglied (Demo)');
+  assert.equal(m.inviteeLabel({ key: 'guest:gast@example.org', name: '' }), 'gast@example.org');
+  assert.equal(m.inviteeLabel({ key: 'guest:gast@example.org' }), 'gast@example.org');
+  assert.equal(m.inviteeLabel({ key: 'member:7' }), '?');
+  assert.equal(m.inviteeLabel(null), '');
+});

@@ -153,8 +153,9 @@ export function mountBarcamp(target, route, keep, ctx) {
 
   function gridTemplate(editable) {
     const b = state.barcamp;
-    return html`<div class="bc-grid-wrap"><table class="bc-grid" data-testid="bc-grid">
-      <caption>${t('bc.grid.caption')}</caption>
+    const caption = `bc-grid-caption-${editable ? 'edit' : 'view'}`;
+    return html`<div class="bc-grid-wrap" role="region" tabindex="0" aria-labelledby="${caption}"><table class="bc-grid" data-testid="bc-grid">
+      <caption id="${caption}">${t('bc.grid.caption')}</caption>
       <thead><tr><th scope="col">${t('bc.grid.slot')}</th>${b.rooms.map((r) => html`<th scope="col">${r.name} <span class="lc-meta">(${String(r.capacity)})</span></th>`)}</tr></thead>
       <tbody>${b.slots.map((slot) => html`<tr>
         <th scope="row">${slot.title}<br><span class="lc-meta">${time(slot.startsAt)}</span></th>

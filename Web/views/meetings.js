@@ -591,7 +591,7 @@ export function mountMeeting(target, route, keep, ctx) {
       ${invited && open && state.meeting.status === 'invited' ? html`<div class="actions" role="group" aria-label="${t('mt.rsvp.mine')}">
         ${mt.RESPONSES.map((r) => html`<button type="button" class="button ${state.myResponse === r ? 'primary' : 'secondary'}" id="mt-rsvp-${r}" data-rsvp="${r}" aria-pressed="${state.myResponse === r ? 'true' : 'false'}">${t(`mt.rsvp.${r}`)}</button>`)}
       </div>` : ''}
-      ${(state.invitees ?? []).length ? html`<h3>${t('mt.invitees')}</h3><ul class="mt-invitees" data-testid="mt-invitees">${state.invitees.map((i) => html`<li>${i.name || i.key}${i.role === 'chair' ? html` <span class="badge">${t('mt.role.chair')}</span>` : ''}${i.response ? html` · ${t(`mt.rsvp.${i.response}`)}` : ''}</li>`)}</ul>` : ''}
+      ${(state.invitees ?? []).length ? html`<h3>${t('mt.invitees')}</h3><ul class="mt-invitees" data-testid="mt-invitees">${state.invitees.map((i) => html`<li>${mt.inviteeLabel(i)}${i.role === 'chair' ? html` <span class="badge">${t('mt.role.chair')}</span>` : ''}${i.response ? html` · ${t(`mt.rsvp.${i.response}`)}` : ''}</li>`)}</ul>` : ''}
     </section>`;
   }
 
@@ -860,7 +860,7 @@ export function mountMeeting(target, route, keep, ctx) {
 
   function inviteeName(key) {
     const inv = (state.invitees ?? []).find((i) => i.key === key);
-    return inv?.name || key;
+    return mt.inviteeLabel(inv ?? { key });
   }
 
   function minutesEditorTemplate(ls) {
@@ -931,7 +931,7 @@ export function mountMeeting(target, route, keep, ctx) {
       <div id="mn-action-errors"></div>
       <div class="field"><label for="mn-action-text">${t('mt.action.text')}</label>${fieldError('mn-action-text-error')}<input type="text" id="mn-action-text" name="text" maxlength="1000" autocomplete="off"></div>
       <div class="field"><label for="mn-action-owner">${t('mt.action.owner')}</label>
-        <select id="mn-action-owner" name="owner">${members.map((i) => html`<option value="${i.key}">${i.name || i.key}</option>`)}<option value="">${t('mt.action.ownerOther')}</option></select></div>
+        <select id="mn-action-owner" name="owner">${members.map((i) => html`<option value="${i.key}">${mt.inviteeLabel(i)}</option>`)}<option value="">${t('mt.action.ownerOther')}</option></select></div>
       <div class="field"><label for="mn-action-owner-name">${t('mt.action.ownerName')}</label>${fieldError('mn-action-owner-name-error')}<input type="text" id="mn-action-owner-name" name="ownerName" maxlength="120" autocomplete="off"></div>
       <div class="field"><label for="mn-action-due">${t('mt.action.dueLabel')}</label><input id="mn-action-due" name="due" type="date"></div>
       <div class="actions"><button type="submit" class="button secondary" id="mn-action-submit">${t('mt.action.add')}</button></div>

@@ -69,7 +69,7 @@ function settingsEditor(initial, options) {
         <textarea id="q${i}-choices" name="q${i}-choices" rows="4" aria-describedby="q${i}-choices-hint">${q.choices}</textarea>
         <span class="hint" id="q${i}-choices-hint">${t('panel.q.choicesHint')}</span></p>
       <p class="check"><input type="checkbox" id="q${i}-required" name="q${i}-required" ${attrs({ checked: Boolean(q.required) })}><label for="q${i}-required">${t('panel.q.required')}</label></p>
-      <button type="button" class="secondary" data-remove="${i}">${t('panel.q.remove', { n: i + 1 })}</button>
+      <button type="button" class="button secondary" data-remove="${i}">${t('panel.q.remove', { n: i + 1 })}</button>
     </fieldset>`;
   }
 
@@ -97,7 +97,7 @@ function settingsEditor(initial, options) {
         </fieldset>
         <h3>${t('panel.f.questions')}</h3>
         ${f.questions.map(questionTemplate)}
-        <p><button type="button" class="secondary" id="panel-add-question">${t('panel.q.add')}</button></p>
+        <p><button type="button" class="button secondary" id="panel-add-question">${t('panel.q.add')}</button></p>
         <fieldset><legend>${t('panel.f.moderation')}</legend>
           <p class="check"><input type="radio" id="pf-mod-pre" name="moderation" value="pre" ${attrs({ checked: Boolean(f.moderation !== 'post') })}><label for="pf-mod-pre">${t('panel.mod.pre')}</label></p>
           <p class="check"><input type="radio" id="pf-mod-post" name="moderation" value="post" ${attrs({ checked: Boolean(f.moderation === 'post') })}><label for="pf-mod-post">${t('panel.mod.post')}</label></p>
@@ -111,7 +111,7 @@ function settingsEditor(initial, options) {
         <p class="field"><label for="pf-retentionDays">${t('panel.f.retentionDays')}</label><input id="pf-retentionDays" name="retentionDays" type="number" min="30" max="730" value="${String(f.retentionDays)}"></p>
         <p class="field"><label for="pf-consentVersion">${t('panel.f.consentVersion')}</label><input id="pf-consentVersion" name="consentVersion" type="text" value="${f.consentVersion}"></p>
         <p class="check"><input type="checkbox" id="pf-publicResponses" name="publicResponses" ${attrs({ checked: Boolean(f.publicResponses) })}><label for="pf-publicResponses">${t('panel.f.publicResponses')}</label></p>
-        <p><button type="submit" class="primary" id="panel-create">${options.submit}</button></p>
+        <p><button type="submit" class="button primary" id="panel-create">${options.submit}</button></p>
       </form></section>`;
   }
 
@@ -294,10 +294,10 @@ export function mountPanel(target, route, keep, ctx) {
         ${contentTemplate(item)}
         ${item.moderation?.reason ? html`<p><strong>${t('panel.item.reason')}:</strong> ${item.moderation.reason}</p>` : ''}
         ${moderator() && (pending || item.status === 'hidden' || item.status === 'visible') ? html`<div class="panel-moderate">
-          ${item.status !== 'visible' ? html`<button type="button" class="primary" data-approve="${item.id}" data-version="${String(item.version)}">${t('panel.item.approve')}</button>` : ''}
+          ${item.status !== 'visible' ? html`<button type="button" class="button primary" data-approve="${item.id}" data-version="${String(item.version)}">${t('panel.item.approve')}</button>` : ''}
           ${item.status !== 'hidden' ? html`<p class="field"><label for="reason-${item.id}">${t('panel.item.reasonLabel')}</label>
             <input type="text" id="reason-${item.id}" value="${d.reason ?? ''}" maxlength="500"></p>
-            <button type="button" class="secondary" data-hide="${item.id}" data-version="${String(item.version)}">${t('panel.item.hide')}</button>` : ''}
+            <button type="button" class="button secondary" data-hide="${item.id}" data-version="${String(item.version)}">${t('panel.item.hide')}</button>` : ''}
         </div>` : ''}
         ${!pending ? html`<div class="panel-response">
           <h4>${t('panel.item.response')}</h4>
@@ -306,7 +306,7 @@ export function mountPanel(target, route, keep, ctx) {
             <textarea id="resp-${item.id}" rows="3" maxlength="4000">${d.response ?? item.response?.text ?? ''}</textarea></p>
             <p class="field"><label for="rev-${item.id}">${t('panel.item.changedRevision')}</label>
             <input type="number" min="1" id="rev-${item.id}" value="${String(d.revision ?? item.response?.changedRevision ?? '')}"></p>
-            <button type="button" class="primary" data-respond="${item.id}" data-version="${item.response ? String(item.response.version) : ''}">${t('panel.item.saveResponse')}</button>` : ''}
+            <button type="button" class="button primary" data-respond="${item.id}" data-version="${item.response ? String(item.response.version) : ''}">${t('panel.item.saveResponse')}</button>` : ''}
         </div>` : ''}
       </article></li>`;
   }
@@ -346,12 +346,12 @@ export function mountPanel(target, route, keep, ctx) {
     return html`<section class="card" aria-labelledby="panel-invites-title" data-testid="panel-invites"><h2 id="panel-invites-title">${t('panel.invites.title')}</h2>
       ${newCode ? html`<div class="notice notice-info" role="status"><p>${t('panel.invites.code')}</p><p class="invite-code" data-testid="invite-code"><strong>${newCode}</strong></p></div>` : ''}
       ${invites.length ? html`<ul>${invites.map((i) => html`<li>${i.label} · ${t('panel.invites.uses', { uses: i.uses, max: i.maxUses })}
-        ${i.revoked ? html` · ${t('panel.invites.revoked')}` : html` <button type="button" class="secondary" data-revoke="${i.id}">${t('panel.invites.revoke', { label: i.label })}</button>`}</li>`)}</ul>`
+        ${i.revoked ? html` · ${t('panel.invites.revoked')}` : html` <button type="button" class="button secondary" data-revoke="${i.id}">${t('panel.invites.revoke', { label: i.label })}</button>`}</li>`)}</ul>`
         : html`<p>${t('panel.invites.none')}</p>`}
       ${panel.status === 'draft' || panel.status === 'open' ? html`<form id="invite-form" novalidate>
         <p class="field"><label for="invite-label">${t('panel.invites.label')}</label><input id="invite-label" type="text" maxlength="100"></p>
         <p class="field"><label for="invite-max">${t('panel.invites.max')}</label><input id="invite-max" type="number" min="1" max="500" value="20"></p>
-        <p><button type="submit" class="primary">${t('panel.invites.create')}</button></p></form>` : ''}
+        <p><button type="submit" class="button primary">${t('panel.invites.create')}</button></p></form>` : ''}
     </section>`;
   }
 
@@ -378,10 +378,10 @@ export function mountPanel(target, route, keep, ctx) {
         <p><a href="${panel.publicPath}" data-testid="panel-link">${link}</a></p>
         <img class="panel-qr" src="${base}/qr.svg" width="200" height="200" alt="${t('panel.link.qrAlt', { link })}">
         <p><a href="${base}/qr.png" download>${t('panel.link.png')}</a> · <a href="${base}/qr.svg" download>${t('panel.link.svg')}</a></p>
-        ${moderator() ? html`<p>${pn.actions(panel.status).map((a) => html`<button type="button" class="primary" data-action="${a}">${t(`panel.action.${a}`)}</button> `)}</p>` : ''}
+        ${moderator() ? html`<p>${pn.actions(panel.status).map((a) => html`<button type="button" class="button primary" data-action="${a}">${t(`panel.action.${a}`)}</button> `)}</p>` : ''}
       </section>
       ${moderator() && panel.status !== 'archived' ? (editor ? editor.template()
-        : html`<p><button type="button" class="secondary" id="panel-edit">${t('panel.edit.open')}</button></p>`) : ''}
+        : html`<p><button type="button" class="button secondary" id="panel-edit">${t('panel.edit.open')}</button></p>`) : ''}
       ${moderator() && panel.access === 'inviteOnly' ? invitesTemplate() : ''}
       ${moderator() ? html`<section class="card" aria-labelledby="panel-queue-title"><h2 id="panel-queue-title">${t('panel.queue.title', { n: queue.length })}</h2>
         ${queue.length ? html`<ul class="panel-items">${queue.map((i) => itemTemplate(i, true))}</ul>` : html`<p>${t('panel.queue.empty')}</p>`}</section>` : ''}
