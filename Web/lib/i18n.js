@@ -653,7 +653,8 @@ export const messages = {
     'rec.summary.missingOne': 'Vor der Freigabe fehlt 1 Angabe',
     'rec.summary.complete': 'Steckbrief vollständig',
     'rec.summary.signOffs': 'Freigaben: {given} von {needed}',
-    'rec.summary.others': '{count} weitere Person(en) arbeiten gerade mit',
+    'rec.summary.others': '{count} weitere Personen arbeiten gerade mit',
+    'rec.summary.others.one': '1 weitere Person arbeitet gerade mit',
     'rec.untitled': 'Ohne Titel',
     'rec.workspace': 'Arbeitsgruppe',
     'rec.status.draft': 'Entwurf',
@@ -1235,11 +1236,14 @@ export const messages = {
     'lc.phase.closed': "Beendet",
     'lc.anonymous': "Anonym",
     'lc.guestName': "{name} (Gast)",
-    'lc.totals': "{dots} Punkte von {voters} Personen",
-    'lc.totalsHidden': "{dots} Punkte von {voters} Personen (verdeckt)",
+    'lc.totals': "{dots} von {voters}",
+    'lc.totalsHidden': "{dots} von {voters} (verdeckt)",
+    'lc.people': "{count} Personen",
+    'lc.people.one': "1 Person",
     'lc.youAreGuest': "Sie nehmen als Gast teil: {name}",
     'lc.viewerNote': "Als Beobachtung lesen Sie mit, nehmen aber nicht teil.",
     'lc.dotsLeft': "Sie haben noch {count} Punkte.",
+    'lc.dotsLeft.one': "Sie haben noch 1 Punkt.",
     'lc.dots': "{count} Punkte",
     'lc.dotOne': "1 Punkt",
     'lc.dotsHidden': "Punkte verdeckt",
@@ -2042,7 +2046,8 @@ export const messages = {
     'rec.summary.missingOne': '1 entry missing before sign-off',
     'rec.summary.complete': 'Profile complete',
     'rec.summary.signOffs': 'Sign-offs: {given} of {needed}',
-    'rec.summary.others': '{count} other person(s) working here now',
+    'rec.summary.others': '{count} other people working here now',
+    'rec.summary.others.one': '1 other person working here now',
     'rec.untitled': 'Untitled',
     'rec.workspace': 'working group',
     'rec.status.draft': 'Draft',
@@ -2624,11 +2629,14 @@ export const messages = {
     'lc.phase.closed': "Closed",
     'lc.anonymous': "Anonymous",
     'lc.guestName': "{name} (guest)",
-    'lc.totals': "{dots} dots from {voters} people",
-    'lc.totalsHidden': "{dots} dots from {voters} people (hidden)",
+    'lc.totals': "{dots} from {voters}",
+    'lc.totalsHidden': "{dots} from {voters} (hidden)",
+    'lc.people': "{count} people",
+    'lc.people.one': "1 person",
     'lc.youAreGuest': "You take part as a guest: {name}",
     'lc.viewerNote': "As an observer you follow along but do not take part.",
     'lc.dotsLeft': "You have {count} dots left.",
+    'lc.dotsLeft.one': "You have 1 dot left.",
     'lc.dots': "{count} dots",
     'lc.dotOne': "1 dot",
     'lc.dotsHidden': "Dots hidden",
@@ -2852,6 +2860,13 @@ export function localizeFieldError(issue, lang = current) {
 
 export function t(key, params) {
   return translate(current, key, params);
+}
+
+/** `key` with a count: the `<key>.one` form when the count is 1 and that form exists. */
+export function tn(key, count, params = {}) {
+  const n = Number(count);
+  const withCount = { count: String(count), n: String(count), ...params };
+  return n === 1 && hasMessage(`${key}.one`) ? t(`${key}.one`, withCount) : t(key, withCount);
 }
 
 /** Applies the language to <html lang>, if there is a document. */

@@ -9,7 +9,7 @@
 
 import { html, render, attrs } from '../lib/html.js';
 import { ApiError, ifMatch } from '../lib/api.js';
-import { t } from '../lib/i18n.js';
+import { t, tn } from '../lib/i18n.js';
 import { renderMarkdown } from '../lib/markdown.js';
 import { $, announce, setTitle, errorNotice, errorText, renderKeepingFocus, busyButton } from '../lib/ui.js';
 import * as lc from '../state/lean-coffee.js';
@@ -222,8 +222,7 @@ export function mountLeanCoffeeBoard(target, route, keep, ctx) {
   function statusLine() {
     const b = state.board;
     return html`<p class="lc-status" data-testid="lc-phase"><span class="badge lc-phase-${b.phase}">${phaseLabel(b.phase)}</span>
-      ${b.talliesVisible ? html`<span>${t('lc.totals', { dots: String(state.totalDots), voters: String(state.voters) })}</span>`
-        : html`<span>${t('lc.totalsHidden', { dots: String(state.totalDots), voters: String(state.voters) })}</span>`}</p>`;
+      ${html`<span>${t(b.talliesVisible ? 'lc.totals' : 'lc.totalsHidden', { dots: dotsText(state.totalDots), voters: tn('lc.people', state.voters) })}</span>`}</p>`;
   }
 
   function currentTemplate() {
@@ -335,7 +334,7 @@ export function mountLeanCoffeeBoard(target, route, keep, ctx) {
       ${statusLine()}
       ${me?.participant?.kind === 'guest' ? html`<p class="lc-meta">${t('lc.youAreGuest', { name: me.participant.name })}</p>` : ''}
       ${me?.role === 'viewer' ? html`<p class="notice notice-info">${t('lc.viewerNote')}</p>` : ''}
-      ${state.board.phase === 'vote' && lc.mayTakePart(state) ? html`<p class="lc-dots-left" data-testid="lc-dots-left">${t('lc.dotsLeft', { count: String(me.dotsLeft) })}</p>` : ''}
+      ${state.board.phase === 'vote' && lc.mayTakePart(state) ? html`<p class="lc-dots-left" data-testid="lc-dots-left">${tn('lc.dotsLeft', me.dotsLeft)}</p>` : ''}
       ${leadTemplate()}
       ${currentTemplate()}
       ${addTopicTemplate()}

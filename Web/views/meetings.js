@@ -15,7 +15,7 @@
 
 import { html, render, attrs } from '../lib/html.js';
 import { ApiError, ifMatch } from '../lib/api.js';
-import { t, getLang, formatDate, formatDateTime } from '../lib/i18n.js';
+import { t, tn, getLang, formatDate, formatDateTime } from '../lib/i18n.js';
 import { renderMarkdown } from '../lib/markdown.js';
 import { $, announce, setTitle, errorNotice, errorText, renderKeepingFocus, busyButton, copyText } from '../lib/ui.js';
 import * as mt from '../state/meetings.js';
@@ -966,7 +966,7 @@ export function mountMeeting(target, route, keep, ctx) {
         ${manage() && ap.stage === 'circulated' ? html`<button type="button" class="button primary" id="mn-approve" ${attrs({ 'aria-describedby': can.approve ? null : 'mn-approve-why' })}>${t('mt.approval.approve')}</button>` : ''}
         ${can.publish ? html`<button type="button" class="button primary" id="mt-publish">${t('mt.approval.publish')}</button>` : ''}
       </div>
-      ${manage() && ap.stage === 'circulated' && !can.approve ? html`<p class="hint" id="mn-approve-why">${can.openObjections ? t('mt.approval.whyObjections', { n: String(can.openObjections) }) : t('mt.approval.whyDeadline')}</p>` : ''}
+      ${manage() && ap.stage === 'circulated' && !can.approve ? html`<p class="hint" id="mn-approve-why">${can.openObjections ? tn('mt.approval.whyObjections', can.openObjections) : t('mt.approval.whyDeadline')}</p>` : ''}
       ${state.meeting.status === 'published' ? html`<p><a href="/api/v1/meetings/${state.meeting.id}/export/public-minutes.html?lang=${getLang()}">${t('mt.export.publicMinutes')}</a> · <a href="/api/v1/meetings/${state.meeting.id}/export/public-minutes.pdf?lang=${getLang()}">${t('mt.export.publicMinutesPdf')}</a></p>` : ''}
     </section>
     ${objectionsTemplate(mins, can, me)}

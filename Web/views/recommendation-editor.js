@@ -12,7 +12,7 @@
 import { html, render, attrs } from '../lib/html.js';
 import { ApiError, ifMatch } from '../lib/api.js';
 import { renderMarkdown } from '../lib/markdown.js';
-import { t, getLang, formatDateTime, localizeFieldError, hasMessage } from '../lib/i18n.js';
+import { t, tn, getLang, formatDateTime, localizeFieldError, hasMessage } from '../lib/i18n.js';
 import { $, announce, setTitle, errorNotice, errorText, renderKeepingFocus, focusHeading } from '../lib/ui.js';
 import * as rec from '../state/recommendations.js';
 import * as dir from '../state/workspaces.js';
@@ -228,7 +228,7 @@ export function mountRecommendationEditor(target, route, keep, ctx) {
     return html`<p class="rec-summary small" data-testid="recommendation-summary">
       <a href="#rec-check" data-focus="rec-check-title">${missing.length ? (missing.length === 1 ? t('rec.summary.missingOne') : t('rec.summary.missing', { count: missing.length })) : t('rec.summary.complete')}</a>
       · <a href="#rec-signoff" data-focus="rec-signoff-title">${t('rec.summary.signOffs', { given, needed })}</a>
-      ${others ? html` · <a href="#rec-presence" data-focus="rec-presence-title">${t('rec.summary.others', { count: others })}</a>` : ''}
+      ${others ? html` · <a href="#rec-presence" data-focus="rec-presence-title">${tn('rec.summary.others', others)}</a>` : ''}
       · <a href="#/recommendations/${encodeURIComponent(id)}/history">${t('rec.history.title')}</a>
     </p>`;
   }
