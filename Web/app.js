@@ -128,7 +128,6 @@ function renderHeader() {
           <li><a href="#/account" data-testid="nav-account" ${attrs({ 'aria-current': route === 'account' ? 'page' : null })}>${t('nav.account')}</a></li>
           ${isAdmin() ? html`<li><a href="#/admin" data-testid="nav-admin" ${attrs({ 'aria-current': route === 'admin' ? 'page' : null })}>${t('nav.admin')}</a></li>` : ''}
         </ul>
-        <button type="button" id="sign-out" class="button quiet">${t('nav.signOut')}</button>
       </nav>` : html`
       <nav class="container nav" aria-label="${t('app.nav')}">
         <ul class="nav-list">
@@ -140,7 +139,8 @@ function renderHeader() {
       <p class="connection" data-testid="connection-status" data-state="${app.connection}">
         <span class="conn-dot" aria-hidden="true"></span><span class="visually-hidden">${t('conn.label')}: </span><span class="conn-text">${connectionText(app.connection)}</span>
       </p>
-      ${signedIn ? html`<p class="user-name">${t('nav.signedInAs', { name: user.displayName || user.email })}</p>` : ''}
+      ${signedIn ? html`<p class="user-name">${t('nav.signedInAs', { name: user.displayName || user.email })}</p>
+        <button type="button" id="sign-out" class="button quiet">${t('nav.signOut')}</button>` : ''}
     </div>`);
   render($('#site-footer'), html`<div class="container"><p>${t('app.footer')}</p></div>`);
   const skip = $('#skip-link');
