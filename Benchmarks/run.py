@@ -528,6 +528,8 @@ def s7_two_instances(name: str, conns: int, rates: list[float], seconds: float, 
     finally:
         a.stop()
         b.stop()
+        # The throw-away server of scripts/postgres.sh goes with its data (it is started again when needed).
+        subprocess.run(["bash", str(ROOT / "scripts" / "postgres.sh"), "stop"], capture_output=True)
 
 
 def floor(conns: int, results: list):
@@ -587,17 +589,18 @@ def summary_new(results: list):
     s3 = [r for r in results if r["scenario"] == "S3"]
     if s3:
         print("\n## S3 vote ingest: one board, guests placing dots open loop, viewers following the tallies\n")
-        print("| offered votes/s | accepted/s | errors | answer p99 ms | staleness per viewer p50 / p99 / max ms | all viewers p99 / max ms "
+        print("| viewers | offered votes/s | accepted/s | errors | answer p99 ms | staleness per viewer p50 / p99 / max ms | all viewers p99 / max ms "
               "| lost | server µs CPU per vote | ≤ 50 ms (p99 / max) |")
-        print("|---|---|---|---|---|---|---|---|---|")
+        print("|---|---|---|---|---|---|---|---|---|---|")
         for r in s3:
-            print(f"| {r['offered_votes_per_s']:g} | {r['votes_per_s_accepted']:g} | {r['vote_errors']} | {r['answer_p99_ms']:.0f} "
+            print(f"| {r['viewers']} | {r['offered_votes_per_s']:g} | {r['votes_per_s_accepted']:g} | {r['vote_errors']} | {r['answer_p99_ms']:.0f} "
                   f"| {r['stale_p50_ms']:.1f} / {r['stale_p99_ms']:.1f} / {r['stale_max_ms']:.1f} | {r['all_viewers_p99_ms']:.1f} / "
                   f"{r['all_viewers_max_ms']:.1f} | {r['lost_samples']}{' (final tally short)' if r['lost_updates'] else ''} "
                   f"| {r['server_cpu_us_per_vote']} | {'yes' if r['ok_p99_50ms'] else 'no'} / {'yes' if r['ok_max_50ms'] else 'no'} |")
-        good = [r["votes_per_s_accepted"] for r in s3 if r["ok_p99_50ms"]]
-        strict = [r["votes_per_s_accepted"] for r in s3 if r["ok_max_50ms"]]
-        print(f"\nS3 capacity ({s3[0]['viewers']} viewers): {max(good) if good else 'below the lowest rate'} votes/s with every viewer's tally "
+        top = max(r["viewers"] for r in s3)
+        good = [r["votes_per_s_accepted"] for r in s3 if r["ok_p99_50ms"] and r["viewers"] == top]
+        strict = [r["votes_per_s_accepted"] for r in s3 if r["ok_max_50ms"] and r["viewers"] == top]
+        print(f"\nS3 capacity ({top} viewers): {max(good) if good else 'below the lowest rate'} votes/s with every viewer's tally "
               f"≤ 50 ms stale at p99 and none lost; {max(strict) if strict else 'below the lowest rate'} votes/s with the maximum ≤ 50 ms")
     for name, rows in (("S4 (500 boards × 10 sockets, topics added round-robin)", [r for r in results if r["scenario"] == "S4"]),
                        ("S7 (two instances on PostgreSQL, 1,000 subscribers split, publisher on A)", [r for r in results if r["scenario"] == "S7"])):
@@ -654,6 +657,8 @@ def main():
                     s5_mutations(server, 3 if quick else 10, results)
             if name == first_hub:
                 if "S3" in wanted:
+                    # One viewer first: the cost of taking a vote in, without the fan-out of its tally.
+                    s3_votes(server, 1, [20, 40] if quick else [20, 40, 80, 160], 3, results)
                     s3_votes(server, 1000, [10, 20, 40] if quick else [10, 20, 40, 80, 160, 320], 3, results)
                 if "S4" in wanted:
                     s4_boards(server, 500, 10, [50, 100] if quick else [50, 100, 200, 400], 3, results)
