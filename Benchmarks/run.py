@@ -28,6 +28,7 @@ import base64
 import http.client
 import json
 import os
+import shutil
 import signal
 import socket
 import struct
@@ -366,16 +367,28 @@ def http_json(server: Server, method: str, path: str, body=None, headers=None, t
     return json.loads(data) if data else None
 
 
-def run_rtload(port_args: list[str], conns: int, extra: list[str], watch: list[Server]) -> tuple[dict, float]:
+PROFILE = False  # --profile: `perf record -g` on the (first) server during each S3/S4/S7 measurement
+
+
+def run_rtload(port_args: list[str], conns: int, extra: list[str], watch: list[Server], label: str | None = None) -> tuple[dict, float]:
     """Runs the C client to completion (it stops by itself once its requests are answered);
-    returns its JSON and the watched servers' CPU seconds from 'ready' to the end."""
+    returns its JSON and the watched servers' CPU seconds from 'ready' to the end. With
+    --profile and a label, the first watched server is recorded with perf into
+    Benchmarks/results/<label>.perf.data (`perf report -i … --children --sort symbol`)."""
     args = ["taskset", "-c", CLIENT_CPU, str(RTLOAD), *port_args, "--conns", str(conns), "--ramp", "4000", *extra]
     process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     line = process.stderr.readline()
     assert line.startswith("ready"), line + process.stderr.read()
+    perf = None
+    if PROFILE and label:
+        perf = subprocess.Popen(["perf", "record", "-F", "999", "-g", "-p", str(watch[0].pid), "-o", str(HERE / "results" / f"{label}.perf.data")],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     cpu0 = sum(cpu_seconds(s.pid) for s in watch)
     out, err = process.communicate(timeout=180)
     cpu = sum(cpu_seconds(s.pid) for s in watch) - cpu0
+    if perf:
+        perf.send_signal(signal.SIGINT)
+        perf.wait(timeout=60)
     if process.returncode != 0:
         raise RuntimeError(err)
     return json.loads(out), cpu
@@ -420,7 +433,7 @@ def s3_votes(server: Server, viewers: int, rates: list[float], seconds: float, r
         load, cpu = run_rtload(["--port", str(server.port)], viewers,
                                ["--token", server.token, "--topic", f"leanCoffee:{board}", "--tally", "--requests-file", lines,
                                 "--req-rate", str(rate), "--req-seconds", str(seconds), "--req-conns", "64",
-                                "--count-key", '"totalDots":'], [server])
+                                "--count-key", '"totalDots":'], [server], label=f"S3-{viewers}-{rate:g}")
         final = http_json(server, "GET", base)
         server_count = final["topics"][0]["dots"]
         req, tally = load["requests"], load["tally"]
@@ -467,7 +480,7 @@ def s4_boards(server: Server, boards: int, per_board: int, rates: list[float], s
         common = ["--token", server.token, "--topics-file", topics, "--requests-file", lines, "--req-rate", str(rate),
                   "--req-seconds", str(seconds), "--req-conns", "64"]
         _, baseline = run_rtload(["--port", str(server.port)], 1, common, [server])
-        load, cpu = run_rtload(["--port", str(server.port)], boards * per_board, common, [server])
+        load, cpu = run_rtload(["--port", str(server.port)], boards * per_board, common, [server], label=f"S4-{rate:g}")
         req = load["requests"]
         expected = req["ok"] * per_board
         delivered = load["deliveries"]
@@ -508,7 +521,7 @@ def s7_two_instances(name: str, conns: int, rates: list[float], seconds: float, 
             common = ["--token", a.token, "--topic", "directory", "--requests-file", lines, "--req-rate", str(rate),
                       "--req-seconds", str(seconds), "--req-conns", "32"]
             _, baseline = run_rtload(ports, 2, common, [a, b])
-            load, cpu = run_rtload(ports, conns, common, [a, b])
+            load, cpu = run_rtload(ports, conns, common, [a, b], label=f"S7-A-{rate:g}")
             req = load["requests"]
             expected = req["ok"] * load["ready"]
             delivered = load["deliveries"]
@@ -621,7 +634,10 @@ def main():
     parser.add_argument("--servers", default="hub,hub-direct,go-gorilla,node-ws,py-websockets,py-picows")
     parser.add_argument("--scenarios", default="S1,S2,S3,S4,S5,S6,S7,floor",
                         help="a subset to run, e.g. S3,S4,S7 (S3, S4 and S7 run on the first hub server only)")
+    parser.add_argument("--profile", action="store_true", help="perf record the hub during each S3/S4/S7 measurement")
     options = parser.parse_args()
+    global PROFILE
+    PROFILE = options.profile and bool(shutil.which("perf"))
     wanted = set(options.scenarios.split(","))
     (HERE / "results").mkdir(exist_ok=True)
     stamp = time.strftime("%Y%m%dT%H%M%S")

@@ -8,7 +8,7 @@
 # a throw-away server and the run stops it) for the first hub server.
 #
 #   bash Benchmarks/run.sh [--quick] [--servers hub,hub-direct,hub-loop,go-gorilla,node-ws,py-websockets,py-picows]
-#                          [--scenarios S1,S2,S3,S4,S5,S6,S7,floor]
+#                          [--scenarios S1,S2,S3,S4,S5,S6,S7,floor] [--profile]
 #   ROUNDTABLE_SCRATCH=/path/to/build bash Benchmarks/run.sh ...   (build there instead of .build)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
