@@ -12,6 +12,20 @@
  *   - --storm-after S: S seconds after all connections are ready, every socket is closed at
  *     once and reopened; each resubscribes with its {epoch, seq}; the time from the storm to
  *     each "subscribed" answer (recovered:true) is recorded.
+ *   - --ports P1,P2: connection i goes to port P[i % n] (two hub instances: S7); latency is
+ *     also reported per port ("by_port");
+ *   - --topics-file F: connection i subscribes to line i % n of F instead of --topic (S4);
+ *   - --tally: viewers read every "dots":N in tally events; for each count the time each
+ *     viewer first held a tally >= it is kept, so vote staleness can be computed (S3);
+ *   - --requests-file F --req-rate R --req-seconds D [--req-conns K]: an open-loop HTTP
+ *     publisher in the same loop (S3 votes, S4 topics): request k is due at start + k/R and
+ *     uses line k % n of F ("METHOD<TAB>PATH<TAB>HEADER: V|HEADER: V<TAB>BODY"); "{t}" in a
+ *     line is replaced by the scheduled time (CLOCK_REALTIME ns) and "{k}" by a unique key;
+ *     every request also carries "Idempotency-Key: rtload-<pid>-<k>". K keep-alive
+ *     connections, one request in flight each; a due request waits for a free connection
+ *     (counted as late when it leaves > 5 ms after its time; its stamp stays the schedule).
+ *     --count-key '"dots":' reads the integer after that key in each 2xx answer: the count
+ *     the request produced, for the staleness figures (S3).
  * Output: one JSON object on stdout. "ready" is printed on stderr once every connection is
  * open (and subscribed), so a runner can start publishing then.
  *
@@ -44,16 +58,44 @@ struct conn {
     int64_t last_seq;      /* last event seq seen (hub topics), -1 before subscribed */
     int subscribed;        /* answers received */
     int64_t resume_wait;   /* storm: ns when the reconnect began, 0 when not waiting */
+    int group;             /* index into ports */
+    int http;              /* 1: an HTTP publisher connection */
+    int64_t req;           /* HTTP: request in flight, -1 when idle */
+    int64_t max_tally;     /* --tally: highest count seen */
 };
 
 static struct conn *conns;
 static int nconns;
-static const char *host = "127.0.0.1", *path = "/ws", *token = NULL, *topic = NULL;
+static const char *host = "127.0.0.1", *path = "/ws", *token = NULL, *topic_option = NULL;
 static int port = 0;
 static double duration = 0, storm_after = -1, ramp = 2000;
 static volatile sig_atomic_t stop_flag = 0;
 static int epfd;
 static char epoch[64] = "";
+
+#define MAX_PORTS 8
+static int ports[MAX_PORTS], nports = 0;
+static char **topics;
+static int ntopics;
+static int tally_mode = 0;
+/* HTTP publisher */
+static char **req_lines;
+static int nreq_lines;
+static double req_rate = 0, req_seconds = 0;
+static int req_conns = 64;
+static const char *count_key = NULL;
+static int64_t req_total, req_dispatched, req_start_mono, req_start_real;
+static int64_t *req_sched_mono;  /* scheduled time (monotonic ns) */
+static int32_t *req_count;       /* count from the answer, -1 pending, -2 failed */
+static int64_t req_ok, req_errors, req_late, req_status[6];
+static uint32_t *req_lat;        /* scheduled send to answer, µs */
+static size_t req_lat_n;
+/* --tally: reached[v * tally_cap + c] = µs (since tally_base) when viewer v first held >= c, 0 = never */
+static uint32_t *reached;
+static int64_t tally_cap, tally_base;
+/* latency per port group */
+static uint32_t *glat[MAX_PORTS];
+static size_t glat_n[MAX_PORTS], glat_cap[MAX_PORTS];
 
 static uint32_t *lat;          /* latency samples, microseconds */
 static size_t lat_n, lat_cap;
@@ -107,6 +149,7 @@ static void send_frame(struct conn *c, int opcode, const char *payload, size_t l
 }
 
 static void subscribe(struct conn *c) {
+    const char *topic = topics ? topics[(c - conns) % ntopics] : topic_option;
     if (!topic) return;
     char msg[512];
     int n;
@@ -119,7 +162,7 @@ static void subscribe(struct conn *c) {
 }
 
 static void open_conn(struct conn *c) {
-    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)(nports ? ports[c->group % nports] : port))};
     inet_pton(AF_INET, host, &addr.sin_addr);
     c->fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
     int one = 1;
@@ -148,9 +191,16 @@ static void send_handshake(struct conn *c) {
     epoll_ctl(epfd, EPOLL_CTL_MOD, c->fd, &ev);
 }
 
-static void record_latency(int64_t stamp) {
+static void record_latency(int group, int64_t stamp) {
     int64_t us = (now_ns(CLOCK_REALTIME) - stamp) / 1000;
     if (us < 0) us = 0;
+    if (nports > 1) {
+        if (glat_n[group] == glat_cap[group]) {
+            glat_cap[group] = glat_cap[group] ? glat_cap[group] * 2 : 1 << 18;
+            glat[group] = realloc(glat[group], glat_cap[group] * sizeof *glat[group]);
+        }
+        glat[group][glat_n[group]++] = us > UINT32_MAX ? UINT32_MAX : (uint32_t)us;
+    }
     if (lat_n == lat_cap) {
         lat_cap = lat_cap ? lat_cap * 2 : 1 << 20;
         lat = realloc(lat, lat_cap * sizeof *lat);
@@ -179,6 +229,24 @@ static void on_text(struct conn *c, const char *p, size_t len) {
         }
         return;
     }
+    if (tally_mode && reached) {
+        /* Tally events carry the topic's new count: the highest in this frame is what the viewer now holds. */
+        int64_t best = -1;
+        const char *d = p;
+        while (d < end && (d = memmem(d, (size_t)(end - d), "\"dots\":", 7)) != NULL) {
+            int64_t v = strtoll(d + 7, NULL, 10);
+            if (v > best) best = v;
+            d += 7;
+        }
+        if (best > c->max_tally) {
+            int64_t v = c - conns;
+            uint32_t at = (uint32_t)((now_ns(CLOCK_MONOTONIC) - tally_base) / 1000);
+            if (at == 0) at = 1;
+            for (int64_t k = c->max_tally + 1; k <= best && k < tally_cap; k++)
+                if (k >= 0) reached[v * tally_cap + k] = at;
+            c->max_tally = best;
+        }
+    }
     /* Each event carries one stamp in its data and (hub) one top-level seq after it. */
     const char *q = p;
     while (q < end) {
@@ -187,7 +255,7 @@ static void on_text(struct conn *c, const char *p, size_t len) {
         if (!t && !s) break;
         if (t && (!s || t < s)) {
             deliveries++;
-            record_latency(strtoll(t + 2, NULL, 10));
+            record_latency(c->group, strtoll(t + 2, NULL, 10));
             q = t + 2;
         } else {
             int64_t seq = strtoll(s + 6, NULL, 10);
@@ -260,6 +328,157 @@ static void on_readable(struct conn *c) {
     c->in_len -= off;
 }
 
+
+/* ---- HTTP publisher (open loop) ---- */
+
+static char **read_lines(const char *file, int *n) {
+    FILE *f = fopen(file, "r");
+    if (!f) { perror(file); exit(2); }
+    char **lines = NULL;
+    int count = 0, cap = 0;
+    char *line = NULL;
+    size_t len = 0;
+    ssize_t got;
+    while ((got = getline(&line, &len, f)) > 0) {
+        while (got > 0 && (line[got - 1] == '\n' || line[got - 1] == '\r')) line[--got] = 0;
+        if (!got) continue;
+        if (count == cap) { cap = cap ? cap * 2 : 64; lines = realloc(lines, (size_t)cap * sizeof *lines); }
+        lines[count++] = strdup(line);
+    }
+    fclose(f);
+    *n = count;
+    return lines;
+}
+
+/* Copies src into dst, replacing {t} by the stamp and {k} by the key. */
+static size_t substitute(char *dst, size_t cap, const char *src, size_t len, long long stamp, long long key) {
+    size_t o = 0;
+    for (size_t i = 0; i < len && o + 32 < cap; i++) {
+        if (src[i] == '{' && i + 2 < len && src[i + 2] == '}' && (src[i + 1] == 't' || src[i + 1] == 'k')) {
+            o += (size_t)snprintf(dst + o, cap - o, "%lld", src[i + 1] == 't' ? stamp : key);
+            i += 2;
+        } else {
+            dst[o++] = src[i];
+        }
+    }
+    return o;
+}
+
+static void http_send(struct conn *c, int64_t k) {
+    const char *line = req_lines[k % nreq_lines];
+    const char *f[4] = {line, NULL, NULL, NULL};
+    size_t flen[4];
+    int nf = 1;
+    for (const char *q = line; *q && nf < 4; q++)
+        if (*q == '\t') f[nf++] = q + 1;
+    for (int i = 0; i < 4; i++) {
+        if (!f[i]) { flen[i] = 0; continue; }
+        const char *e = strchr(f[i], '\t');
+        flen[i] = e && i < 3 ? (size_t)(e - f[i]) : strlen(f[i]);
+    }
+    long long stamp = req_start_real + (long long)((double)k * 1e9 / req_rate);
+    long long key = (long long)getpid() * 100000000LL + k;
+    char body[2048], headers[2048], target[1024], req[6144];
+    size_t blen = f[3] ? substitute(body, sizeof body, f[3], flen[3], stamp, key) : 0;
+    size_t hlen = f[2] ? substitute(headers, sizeof headers, f[2], flen[2], stamp, key) : 0;
+    size_t tlen = f[1] ? substitute(target, sizeof target, f[1], flen[1], stamp, key) : 0;
+    for (size_t i = 0; i < hlen; i++) if (headers[i] == '|') headers[i] = '\n';
+    int n = snprintf(req, sizeof req, "%.*s %.*s HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nContent-Length: %zu\r\n"
+                     "Idempotency-Key: rtload-%lld\r\n", (int)flen[0], f[0], (int)tlen, target, host, blen, key);
+    /* headers: one per '|' (turned into '\n' above), each sent with CRLF */
+    const char *h = headers, *hend = headers + hlen;
+    while (h < hend) {
+        const char *nl = memchr(h, '\n', (size_t)(hend - h));
+        if (!nl) nl = hend;
+        if (nl > h) n += snprintf(req + n, sizeof req - (size_t)n, "%.*s\r\n", (int)(nl - h), h);
+        h = nl + 1;
+    }
+    n += snprintf(req + n, sizeof req - (size_t)n, "\r\n");
+    if ((size_t)n + blen < sizeof req) { memcpy(req + n, body, blen); n += (int)blen; }
+    c->req = k;
+    c->in_len = 0;
+    send_all(c, req, (size_t)n);
+}
+
+static void http_answered(struct conn *c, int status, const char *body, size_t blen) {
+    int64_t k = c->req;
+    c->req = -1;
+    int64_t t = now_ns(CLOCK_MONOTONIC);
+    int cls = status / 100;
+    if (cls >= 0 && cls < 6) req_status[cls]++;
+    if (cls == 2) {
+        req_ok++;
+        int64_t us = (t - req_sched_mono[k]) / 1000;
+        req_lat[req_lat_n++] = us < 0 ? 0 : (uint32_t)us;
+        if (count_key) {
+            const char *d = memmem(body, blen, count_key, strlen(count_key));
+            req_count[k] = d ? (int32_t)strtol(d + strlen(count_key), NULL, 10) : -2;
+        }
+    } else {
+        req_errors++;
+        req_count[k] = -2;
+        if (req_errors <= 3) fprintf(stderr, "request %lld: HTTP %d %.*s\n", (long long)k, status, (int)(blen > 300 ? 300 : blen), body);
+    }
+}
+
+static void http_readable(struct conn *c) {
+    for (;;) {
+        if (c->in_cap - c->in_len < 65536) {
+            c->in_cap = c->in_cap ? c->in_cap * 2 : 131072;
+            c->in = realloc(c->in, c->in_cap);
+        }
+        ssize_t n = recv(c->fd, c->in + c->in_len, c->in_cap - c->in_len, 0);
+        if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+            epoll_ctl(epfd, EPOLL_CTL_DEL, c->fd, NULL);
+            close(c->fd);
+            c->state = CLOSED;
+            if (c->req >= 0) { req_errors++; req_count[c->req] = -2; c->req = -1; }
+            failed++;
+            return;
+        }
+        if (n < 0) break;
+        c->in_len += (size_t)n;
+    }
+    while (c->req >= 0) {
+        char *eoh = memmem(c->in, c->in_len, "\r\n\r\n", 4);
+        if (!eoh) return;
+        size_t head = (size_t)(eoh - c->in) + 4;
+        int status = c->in_len > 12 ? atoi(c->in + 9) : 0;
+        size_t clen = 0;
+        for (char *q = c->in; q < eoh; q++) {
+            if ((*q == 'c' || *q == 'C') && (q == c->in || q[-1] == '\n') && !strncasecmp(q, "content-length:", 15)) {
+                clen = (size_t)strtoul(q + 15, NULL, 10);
+                break;
+            }
+        }
+        if (c->in_len < head + clen) return;
+        http_answered(c, status, c->in + head, clen);
+        memmove(c->in, c->in + head + clen, c->in_len - head - clen);
+        c->in_len -= head + clen;
+    }
+}
+
+/* Hands every due request to a free connection, in order. */
+static void http_dispatch(void) {
+    int64_t t = now_ns(CLOCK_MONOTONIC);
+    if (t < req_start_mono) return;
+    int64_t due = (int64_t)((double)(t - req_start_mono) * req_rate / 1e9) + 1;
+    if (due > req_total) due = req_total;
+    for (int i = nconns; i < nconns + req_conns && req_dispatched < due; i++) {
+        struct conn *c = &conns[i];
+        if (c->state != OPEN || c->req >= 0) continue;
+        int64_t k = req_dispatched++;
+        if (t - req_sched_mono[k] > 5000000) req_late++;
+        http_send(c, k);
+    }
+}
+
+static int http_in_flight(void) {
+    int n = 0;
+    for (int i = nconns; i < nconns + req_conns; i++) n += conns[i].req >= 0;
+    return n;
+}
+
 static void poll_once(int timeout_ms) {
     struct epoll_event events[512];
     int n = epoll_wait(epfd, events, 512, timeout_ms);
@@ -276,7 +495,15 @@ static void poll_once(int timeout_ms) {
                 c->state = CLOSED;
                 continue;
             }
-            send_handshake(c);
+            if (c->http) {
+                c->state = OPEN;
+                struct epoll_event ev = {.events = EPOLLIN, .data.ptr = c};
+                epoll_ctl(epfd, EPOLL_CTL_MOD, c->fd, &ev);
+            } else {
+                send_handshake(c);
+            }
+        } else if (c->http && c->state == OPEN) {
+            http_readable(c);
         } else if (c->state == HANDSHAKE || c->state == OPEN) {
             on_readable(c);
         }
@@ -286,7 +513,7 @@ static void poll_once(int timeout_ms) {
 static int ready_count(void) {
     int ready = 0;
     for (int i = 0; i < nconns; i++)
-        if (conns[i].state == OPEN && (!topic || conns[i].subscribed > 0)) ready++;
+        if (conns[i].state == OPEN && (!(topic_option || topics) || conns[i].subscribed > 0)) ready++;
     return ready;
 }
 
@@ -309,7 +536,18 @@ int main(int argc, char **argv) {
         else if (!strcmp(a, "--path")) path = v, i++;
         else if (!strcmp(a, "--conns")) nconns = atoi(v), i++;
         else if (!strcmp(a, "--token")) token = v, i++;
-        else if (!strcmp(a, "--topic")) topic = v, i++;
+        else if (!strcmp(a, "--topic")) topic_option = v, i++;
+        else if (!strcmp(a, "--ports")) {
+            for (char *q = strdup(v), *tok = strtok(q, ","); tok && nports < MAX_PORTS; tok = strtok(NULL, ",")) ports[nports++] = atoi(tok);
+            port = ports[0], i++;
+        }
+        else if (!strcmp(a, "--topics-file")) topics = read_lines(v, &ntopics), i++;
+        else if (!strcmp(a, "--tally")) tally_mode = 1;
+        else if (!strcmp(a, "--requests-file")) req_lines = read_lines(v, &nreq_lines), i++;
+        else if (!strcmp(a, "--req-rate")) req_rate = atof(v), i++;
+        else if (!strcmp(a, "--req-seconds")) req_seconds = atof(v), i++;
+        else if (!strcmp(a, "--req-conns")) req_conns = atoi(v), i++;
+        else if (!strcmp(a, "--count-key")) count_key = v, i++;
         else if (!strcmp(a, "--duration")) duration = atof(v), i++;
         else if (!strcmp(a, "--storm-after")) storm_after = atof(v), i++;
         else if (!strcmp(a, "--ramp")) ramp = atof(v), i++;
@@ -325,9 +563,28 @@ int main(int argc, char **argv) {
     struct rlimit rl = {.rlim_cur = 1 << 20, .rlim_max = 1 << 20};
     setrlimit(RLIMIT_NOFILE, &rl);
     epfd = epoll_create1(0);
-    conns = calloc((size_t)nconns, sizeof *conns);
+    if (!req_lines) req_conns = 0;
+    conns = calloc((size_t)(nconns + req_conns), sizeof *conns);
     resume_us = calloc((size_t)nconns, sizeof *resume_us);
-    for (int i = 0; i < nconns; i++) conns[i].last_seq = -1;
+    for (int i = 0; i < nconns + req_conns; i++) {
+        conns[i].last_seq = -1;
+        conns[i].group = nports ? i % nports : 0;
+        conns[i].req = -1;
+        conns[i].http = i >= nconns;
+        if (conns[i].http) conns[i].group = 0; /* requests go to the first port */
+    }
+    if (req_lines) {
+        req_total = (int64_t)(req_rate * req_seconds);
+        req_sched_mono = calloc((size_t)req_total + 1, sizeof *req_sched_mono);
+        req_count = malloc(((size_t)req_total + 1) * sizeof *req_count);
+        for (int64_t k = 0; k <= req_total; k++) req_count[k] = -1;
+        req_lat = calloc((size_t)req_total + 1, sizeof *req_lat);
+        if (tally_mode) {
+            tally_cap = req_total + 2;
+            reached = calloc((size_t)nconns * (size_t)tally_cap, sizeof *reached);
+            if (!reached) { fprintf(stderr, "out of memory for %d x %lld tallies\n", nconns, (long long)tally_cap); return 2; }
+        }
+    }
 
     /* Open at `ramp` connections per second, so the server's accept backlog never overflows. */
     int64_t start = now_ns(CLOCK_MONOTONIC);
@@ -342,6 +599,21 @@ int main(int argc, char **argv) {
     while (!stop_flag && ready_count() + (int)failed < nconns && now_ns(CLOCK_MONOTONIC) < wait_until) poll_once(10);
     double connect_s = (double)(now_ns(CLOCK_MONOTONIC) - start) / 1e9;
     int ready = ready_count();
+    if (req_lines) {
+        /* the publisher's keep-alive connections, opened after the viewers */
+        for (int i = nconns; i < nconns + req_conns; i++) open_conn(&conns[i]);
+        int64_t until = now_ns(CLOCK_MONOTONIC) + 10LL * 1000000000LL;
+        for (;;) {
+            int open = 0;
+            for (int i = nconns; i < nconns + req_conns; i++) open += conns[i].state == OPEN;
+            if (open == req_conns || now_ns(CLOCK_MONOTONIC) > until) break;
+            poll_once(5);
+        }
+        tally_base = now_ns(CLOCK_MONOTONIC);
+        req_start_mono = tally_base + 200000000LL;
+        req_start_real = now_ns(CLOCK_REALTIME) + 200000000LL;
+        for (int64_t k = 0; k < req_total; k++) req_sched_mono[k] = req_start_mono + (int64_t)((double)k * 1e9 / req_rate);
+    }
     fprintf(stderr, "ready %d/%d in %.2f s\n", ready, nconns, connect_s);
 
     struct rusage ru0;
@@ -350,9 +622,18 @@ int main(int argc, char **argv) {
     int64_t began = now_ns(CLOCK_MONOTONIC);
     int stormed = 0;
     int64_t storm_at = 0;
+    int64_t req_drained_at = 0;
     while (!stop_flag) {
         int64_t t = now_ns(CLOCK_MONOTONIC);
         if (duration > 0 && (double)(t - began) / 1e9 >= duration) break;
+        if (req_lines) {
+            http_dispatch();
+            /* done: every request answered (or 30 s past the schedule), then 1 s for the last events */
+            if (!req_drained_at && req_dispatched == req_total &&
+                (http_in_flight() == 0 || t > req_start_mono + (int64_t)((req_seconds + 30) * 1e9)))
+                req_drained_at = t;
+            if (req_drained_at && t - req_drained_at > 1000000000LL && duration <= 0) break;
+        }
         if (storm_after >= 0 && !stormed && (double)(t - began) / 1e9 >= storm_after) {
             stormed = 1;
             storm_at = t;
@@ -367,7 +648,7 @@ int main(int argc, char **argv) {
                 open_conn(c);
             }
         }
-        poll_once(5);
+        poll_once(req_lines && !req_drained_at ? 1 : 5);
     }
     double window = (double)(now_ns(CLOCK_MONOTONIC) - began) / 1e9;
     struct rusage ru1;
@@ -389,6 +670,83 @@ int main(int argc, char **argv) {
         printf(",\"storm\":{\"resumed\":%zu,\"unrecovered\":%d,\"p50_ms\":%.1f,\"p99_ms\":%.1f,\"max_ms\":%.1f,\"since_storm_s\":%.3f}",
                resume_n, unrecovered, pct(resume_us, resume_n, 0.5) / 1000, pct(resume_us, resume_n, 0.99) / 1000,
                pct(resume_us, resume_n, 1.0) / 1000, (double)(now_ns(CLOCK_MONOTONIC) - storm_at) / 1e9);
+    }
+    if (nports > 1) {
+        printf(",\"by_port\":[");
+        for (int g = 0; g < nports; g++) {
+            qsort(glat[g], glat_n[g], sizeof *glat[g], cmp_u32);
+            printf("%s{\"port\":%d,\"deliveries\":%zu,\"p50_us\":%.0f,\"p99_us\":%.0f,\"max_us\":%.0f}", g ? "," : "", ports[g], glat_n[g],
+                   pct(glat[g], glat_n[g], 0.5), pct(glat[g], glat_n[g], 0.99), pct(glat[g], glat_n[g], 1.0));
+        }
+        printf("]");
+    }
+    if (req_lines) {
+        double span = req_total ? (double)req_total / req_rate : 0;
+        qsort(req_lat, req_lat_n, sizeof *req_lat, cmp_u32);
+        printf(",\"requests\":{\"offered\":%lld,\"rate\":%.1f,\"sent\":%lld,\"ok\":%lld,\"errors\":%lld,\"late\":%lld,"
+               "\"status_2xx\":%lld,\"status_4xx\":%lld,\"status_5xx\":%lld,\"ok_per_s\":%.1f,"
+               "\"answer_p50_ms\":%.2f,\"answer_p99_ms\":%.2f,\"answer_max_ms\":%.2f}",
+               (long long)req_total, req_rate, (long long)req_dispatched, (long long)req_ok, (long long)req_errors, (long long)req_late,
+               (long long)req_status[2], (long long)req_status[4], (long long)req_status[5], span > 0 ? (double)req_ok / span : 0,
+               pct(req_lat, req_lat_n, 0.5) / 1000, pct(req_lat, req_lat_n, 0.99) / 1000, pct(req_lat, req_lat_n, 1.0) / 1000);
+    }
+    if (tally_mode && reached) {
+        /* Staleness of vote k at viewer v: from k's scheduled send time until v first held a
+         * tally >= the count k's answer reported. Per (viewer, vote) in a 10 µs histogram; per
+         * vote also the slowest viewer ("all viewers up to date"). */
+        const size_t buckets = 6000000; /* 10 µs up to 60 s */
+        uint32_t *hist = calloc(buckets + 1, sizeof *hist);
+        uint32_t *all = calloc((size_t)req_total + 1, sizeof *all);
+        size_t nall = 0;
+        uint64_t samples = 0, lost = 0, counted_votes = 0;
+        int32_t server_count = 0;
+        for (int64_t k = 0; k < req_total; k++) {
+            int32_t cnt = req_count[k];
+            if (cnt > server_count) server_count = cnt;
+            if (cnt < 1 || cnt >= tally_cap) continue;
+            counted_votes++;
+            int64_t sched = (req_sched_mono[k] - tally_base) / 1000;
+            uint32_t worst = 0;
+            int missing = 0;
+            for (int v = 0; v < nconns; v++) {
+                if (conns[v].state != OPEN) continue;
+                uint32_t r = reached[(size_t)v * (size_t)tally_cap + (size_t)cnt];
+                if (!r) { lost++; missing = 1; continue; }
+                int64_t st = (int64_t)r - sched;
+                if (st < 0) st = 0;
+                size_t b = (size_t)(st / 10);
+                hist[b > buckets ? buckets : b]++;
+                samples++;
+                if ((uint32_t)st > worst) worst = (uint32_t)st;
+            }
+            if (!missing) all[nall++] = worst;
+        }
+        double hp[3] = {0.5, 0.99, 1.0}, hv[3] = {-1, -1, -1};
+        for (int i = 0; i < 3; i++) {
+            uint64_t target = (uint64_t)(hp[i] * (double)(samples ? samples - 1 : 0)), seen = 0;
+            for (size_t b = 0; b <= buckets && samples; b++) {
+                seen += hist[b];
+                if (seen > target) { hv[i] = (double)b * 10; break; }
+            }
+        }
+        qsort(all, nall, sizeof *all, cmp_u32);
+        int64_t final_min = -1, final_max = -1;
+        int viewers = 0, behind = 0;
+        for (int v = 0; v < nconns; v++) {
+            if (conns[v].state != OPEN) continue;
+            viewers++;
+            int64_t m = conns[v].max_tally;
+            if (final_min < 0 || m < final_min) final_min = m;
+            if (m > final_max) final_max = m;
+            if (m < server_count) behind++;
+        }
+        printf(",\"tally\":{\"viewers\":%d,\"votes_counted\":%llu,\"samples\":%llu,\"lost_samples\":%llu,"
+               "\"stale_p50_ms\":%.2f,\"stale_p99_ms\":%.2f,\"stale_max_ms\":%.2f,"
+               "\"all_viewers_p50_ms\":%.2f,\"all_viewers_p99_ms\":%.2f,\"all_viewers_max_ms\":%.2f,"
+               "\"highest_count_answered\":%d,\"final_tally_min\":%lld,\"final_tally_max\":%lld,\"viewers_behind\":%d}",
+               viewers, (unsigned long long)counted_votes, (unsigned long long)samples, (unsigned long long)lost,
+               hv[0] / 1000, hv[1] / 1000, hv[2] / 1000, pct(all, nall, 0.5) / 1000, pct(all, nall, 0.99) / 1000, pct(all, nall, 1.0) / 1000,
+               server_count, (long long)final_min, (long long)final_max, behind);
     }
     printf("}\n");
     return 0;
