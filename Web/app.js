@@ -460,6 +460,23 @@ const viewContext = {
   workspaceName(workspaceId) {
     return app.directory.workspaces[workspaceId]?.name ?? null;
   },
+  /**
+   * The workspaces whose boards (Lean Coffee, barcamps) a person sees and may start them in:
+   * their memberships, and for administrators every workspace of the directory (they have no
+   * memberships, so their lists were empty). Sorted by name. Waits for the directory once.
+   */
+  async boardWorkspaces() {
+    try { await loadDirectory(); } catch { /* the memberships alone then */ }
+    const memberships = app.session?.memberships ?? [];
+    const ids = new Set(memberships.map((m) => m.workspaceId));
+    if (isAdmin()) for (const id of Object.keys(app.directory.workspaces ?? {})) ids.add(id);
+    const rows = [...ids].map((id) => {
+      const ws = app.directory.workspaces?.[id];
+      const role = memberships.find((m) => m.workspaceId === id)?.role ?? null;
+      return { id, name: ws?.name ?? id, mayStart: !ws?.archived && (isAdmin() || (role !== null && role !== 'observer')) };
+    });
+    return rows.sort((a, b) => a.name.localeCompare(b.name, 'de'));
+  },
 };
 
 function flashTemplate() {

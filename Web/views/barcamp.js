@@ -9,7 +9,7 @@ import { t, formatDateTime, getLang } from '../lib/i18n.js';
 import { renderMarkdown } from '../lib/markdown.js';
 import { $, announce, setTitle, errorNotice, errorText, renderKeepingFocus, busyButton } from '../lib/ui.js';
 import * as bc from '../state/barcamp.js';
-import { qrFigure, deleteCard } from './board-invite.js';
+import { qrFigure, deleteCard, fillWorkspaceSelect } from './board-invite.js';
 import { adoptSnapshot, eventIsSeen, cursorAfter } from '../lib/live.js';
 
 function guestToken(id) {
@@ -45,8 +45,11 @@ export function mountBarcampList(target, route, keep, ctx) {
     <section aria-labelledby="bc-list-title"><h2 id="bc-list-title">${t('bc.list.title')}</h2><div id="bc-list"><p class="loading">${t('app.loading')}</p></div></section>`);
 
   (async () => {
+    const workspaces = await ctx.boardWorkspaces();
+    if (destroyed) return;
+    fillWorkspaceSelect($('#bc-new-workspace'), workspaces);
     const lists = [ctx.api.get('/api/v1/barcamps')];
-    for (const m of app.session?.memberships ?? []) lists.push(ctx.api.get(`/api/v1/barcamps?workspace=${encodeURIComponent(m.workspaceId)}`));
+    for (const w of workspaces) lists.push(ctx.api.get(`/api/v1/barcamps?workspace=${encodeURIComponent(w.id)}`));
     try {
       const items = (await Promise.all(lists.map((p) => ctx.call(p)))).flatMap((a) => a.data?.items ?? []);
       if (destroyed) return;

@@ -105,3 +105,16 @@ export function deleteCard(prefix, kind, confirming) {
     : html`<div class="actions"><button type="button" class="button danger-text secondary" id="${prefix}-delete">${t(`board.delete.start.${noun}`)}</button></div>`}
   </section>`;
 }
+
+/**
+ * Fills a "start in which workspace" select with the workspaces one may start a board in
+ * (`ctx.boardWorkspaces()`, sorted by name) after the first option ("standalone"), keeping the
+ * current choice.
+ */
+export function fillWorkspaceSelect(select, workspaces) {
+  if (!select) return;
+  const chosen = select.value;
+  const standalone = select.options[0]?.textContent ?? '';
+  render(select, html`<option value="">${standalone}</option>${workspaces.filter((w) => w.mayStart).map((w) => html`<option value="${w.id}">${w.name}</option>`)}`);
+  if ([...select.options].some((o) => o.value === chosen)) select.value = chosen;
+}

@@ -13,7 +13,7 @@ import { t, tn } from '../lib/i18n.js';
 import { renderMarkdown } from '../lib/markdown.js';
 import { $, announce, setTitle, errorNotice, errorText, renderKeepingFocus, busyButton } from '../lib/ui.js';
 import * as lc from '../state/lean-coffee.js';
-import { qrFigure, deleteCard } from './board-invite.js';
+import { qrFigure, deleteCard, fillWorkspaceSelect } from './board-invite.js';
 import { adoptSnapshot, eventIsSeen, cursorAfter } from '../lib/live.js';
 
 function guestToken(boardId) {
@@ -83,8 +83,11 @@ export function mountLeanCoffeeList(target, route, keep, ctx) {
     </section>`);
 
   async function load() {
+    const workspaces = await ctx.boardWorkspaces();
+    if (destroyed) return;
+    fillWorkspaceSelect($('#lc-new-workspace'), workspaces);
     const lists = [ctx.api.get('/api/v1/lean-coffee')];
-    for (const m of app.session?.memberships ?? []) lists.push(ctx.api.get(`/api/v1/lean-coffee?workspace=${encodeURIComponent(m.workspaceId)}`));
+    for (const w of workspaces) lists.push(ctx.api.get(`/api/v1/lean-coffee?workspace=${encodeURIComponent(w.id)}`));
     try {
       const answers = await Promise.all(lists.map((p) => ctx.call(p)));
       if (destroyed) return;

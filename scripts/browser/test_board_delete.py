@@ -48,3 +48,17 @@ def test_barcamp_deleted_by_its_moderator_with_confirmation_in_english(open_page
     assert page.get_by_role("heading", name="Delete barcamp").is_visible()
     _delete_by_keyboard(page, "bc", "Delete barcamp …", "Yes, delete barcamp", "#/barcamps")
     assert api(COORDINATOR).get(f"/api/v1/barcamps/{camp['id']}").status_code == 404
+
+
+def test_administrators_see_boards_of_every_workspace_sorted_choices(open_page, api):
+    """Administrators have no memberships: their lists used to show standalone boards only."""
+    from conftest import ADMIN
+    board = create_board(api, unique("Für alle sichtbar"))["board"]
+    camp = create_barcamp(api, unique("Camp für alle"))
+    page, _ = open_page(ADMIN, viewport="mobile", path="/#/lean-coffee", wait_ready=False)
+    page.get_by_role("link", name=board["title"]).wait_for()
+    names = page.locator("#lc-new-workspace option").all_text_contents()[1:]
+    german = lambda x: x.casefold().replace("ä", "a").replace("ö", "o").replace("ü", "u").replace("ß", "ss")
+    assert len(names) > 1 and names == sorted(names, key=german), names
+    page.evaluate("location.hash = '#/barcamps'")
+    page.get_by_role("link", name=camp["title"]).wait_for()
