@@ -89,3 +89,18 @@ export function layout({ rooms, rounds, minutes = 45, pause = 15, start, uuid = 
   }
   return { rooms: roomList, slots };
 }
+
+/**
+ * A proposal's assignments as rows for reading: {slot, room, sessionId, pinned}, in the order
+ * of the slots' start, then the rooms' order; assignments to unknown rooms or slots are left out.
+ */
+export function proposalRows(barcamp, assignments) {
+  const slots = new Map((barcamp.slots ?? []).map((s, i) => [s.id, { s, i }]));
+  const rooms = new Map((barcamp.rooms ?? []).map((r, i) => [r.id, { r, i }]));
+  return assignments
+    .filter((a) => slots.has(a.slotId) && rooms.has(a.roomId))
+    .map((a) => ({ slot: slots.get(a.slotId).s, room: rooms.get(a.roomId).r, sessionId: a.sessionId, pinned: Boolean(a.pinned),
+      order: [String(slots.get(a.slotId).s.startsAt), slots.get(a.slotId).i, rooms.get(a.roomId).i] }))
+    .sort((x, y) => x.order[0].localeCompare(y.order[0]) || x.order[1] - y.order[1] || x.order[2] - y.order[2])
+    .map(({ order, ...row }) => row);
+}

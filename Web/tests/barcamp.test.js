@@ -55,3 +55,20 @@ test('layout: rooms and rounds with a pause after the first round', () => {
   assert.equal(slots[1].startsAt, '2026-06-01T08:45:00.000Z');
   assert.equal(slots[2].startsAt, '2026-06-01T09:00:00.000Z');
 });
+
+test('proposalRows: the proposal in slot then room order, unknown places left out', async () => {
+  const { proposalRows } = await import('../state/barcamp.js');
+  const barcamp = {
+    rooms: [{ id: 'r1', name: 'Saal' }, { id: 'r2', name: 'Raum 2' }],
+    slots: [{ id: 's2', title: 'Runde 2', startsAt: '2026-06-01T10:00:00Z' }, { id: 's1', title: 'Runde 1', startsAt: '2026-06-01T09:00:00Z' }],
+  };
+  const rows = proposalRows(barcamp, [
+    { sessionId: 'c', roomId: 'r1', slotId: 's2', pinned: false },
+    { sessionId: 'b', roomId: 'r2', slotId: 's1', pinned: true },
+    { sessionId: 'a', roomId: 'r1', slotId: 's1', pinned: false },
+    { sessionId: 'x', roomId: 'gone', slotId: 's1', pinned: false },
+  ]);
+  assert.deepEqual(rows.map((r) => [r.slot.title, r.room.name, r.sessionId, r.pinned]), [
+    ['Runde 1', 'Saal', 'a', false], ['Runde 1', 'Raum 2', 'b', true], ['Runde 2', 'Saal', 'c', false],
+  ]);
+});

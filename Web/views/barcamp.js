@@ -209,6 +209,17 @@ export function mountBarcamp(target, route, keep, ctx) {
     </li>`;
   }
 
+  /** The scheduler's proposal as a list (slot, room, session), so the moderator sees it before applying it. */
+  function proposalPreview() {
+    const b = state.barcamp;
+    const rows = bc.proposalRows(b, proposal.assignments ?? []);
+    if (!rows.length) return '';
+    return html`<h3 id="bc-proposal-title">${t('bc.lead.previewTitle')}</h3>
+      <ul class="bc-proposal-list" aria-labelledby="bc-proposal-title" data-testid="bc-proposal-list">${rows.map((r) => html`<li>
+        <strong>${r.slot.title}</strong> (${time(r.slot.startsAt)}) · ${r.room.name}: ${sessionTitle(r.sessionId)}${r.pinned ? html` <span class="lc-meta">(${t('bc.pinned')})</span>` : ''}</li>`)}</ul>
+      ${(proposal.unplaced ?? []).length ? html`<p>${t('bc.lead.unplaced', { titles: proposal.unplaced.map((u) => sessionTitle(u.sessionId)).join(', ') })}</p>` : ''}`;
+  }
+
   function boardTemplate() {
     const b = state.barcamp;
     return html`
@@ -221,7 +232,8 @@ export function mountBarcamp(target, route, keep, ctx) {
           ${proposal ? html`<button type="button" class="button primary" id="bc-apply-schedule">${t('bc.lead.apply')}</button>` : ''}
           ${b.status === 'planning' ? html`<button type="button" class="button primary" id="bc-publish">${t('bc.lead.publish')}</button>` : ''}
         </div>
-        ${proposal ? html`<p data-testid="bc-proposal">${t('bc.lead.proposal', { placed: String(proposal.placedSessions), satisfied: String(proposal.satisfiedInterest), warnings: String(proposal.warnings.length) })}</p>` : ''}
+        ${proposal ? html`<p data-testid="bc-proposal">${t('bc.lead.proposal', { placed: String(proposal.placedSessions), satisfied: String(proposal.satisfiedInterest), warnings: String(proposal.warnings.length) })}</p>
+          ${proposalPreview()}` : ''}
         ${state.capacityWarnings.length ? html`<ul>${state.capacityWarnings.map((w) => html`<li>${t('bc.capacity', { title: sessionTitle(w.sessionId), interest: String(w.interest), capacity: String(w.capacity) })}</li>`)}</ul>` : ''}
         ${gridTemplate(true)}
         <p class="hint">${t('bc.grid.hint')}</p>

@@ -76,6 +76,10 @@ def test_barcamp_live_keyboard_grid_and_axe(open_page, api):
     # The scheduler proposes and the moderator applies and publishes.
     moderator.get_by_role("button", name="Planvorschlag berechnen").click()
     moderator.get_by_test_id("bc-proposal").wait_for()
+    # The proposal is shown before it is applied: which session goes to which room and round.
+    preview = moderator.get_by_test_id("bc-proposal-list")
+    assert "Mobilität auf dem Land" in preview.text_content() and "Runde 1" in preview.text_content()
+    assert_no_violations(moderator, "bc-proposal-preview")
     moderator.get_by_role("button", name="Vorschlag übernehmen").click()
     moderator.get_by_test_id("bc-grid").get_by_text("Mobilität auf dem Land").wait_for(timeout=5_000)
     assert_no_violations(moderator, "bc-grid-moderator")
