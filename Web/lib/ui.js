@@ -308,3 +308,41 @@ export function closeDialog(dialog, value = '') {
   dialog.close(value);
   restorers.get(dialog)?.();
 }
+
+/**
+ * Asks before something that cannot be undone: a modal dialog with the question, what will
+ * happen, and two buttons. Focus starts on "cancel" (the harmless choice); Escape cancels.
+ * Resolves true only when `confirm` was pressed. `opener` gets focus back afterwards.
+ */
+export function confirmAction({ title, body = '', confirm, cancel = t('confirm.cancel'), opener = document.activeElement } = {}) {
+  return new Promise((resolve) => {
+    const dialog = document.createElement('dialog');
+    dialog.className = 'dialog';
+    dialog.id = 'confirm-dialog';
+    dialog.setAttribute('aria-labelledby', 'confirm-dialog-title');
+    if (body) dialog.setAttribute('aria-describedby', 'confirm-dialog-body');
+    dialog.dataset.testid = 'confirm-dialog';
+    render(dialog, html`<div class="dialog-body">
+      <h2 id="confirm-dialog-title">${title}</h2>
+      ${body ? html`<p id="confirm-dialog-body">${body}</p>` : ''}
+      <div class="actions">
+        <button type="button" class="button danger" data-answer="confirm" id="confirm-dialog-yes">${confirm}</button>
+        <button type="button" class="button secondary" data-answer="cancel" id="confirm-dialog-no">${cancel}</button>
+      </div>
+    </div>`);
+    dialog.addEventListener('click', (e) => {
+      const answer = e.target.closest('button[data-answer]')?.dataset.answer;
+      if (answer) closeDialog(dialog, answer);
+    });
+    document.getElementById('confirm-dialog')?.remove();
+    document.body.append(dialog);
+    openDialog(dialog, {
+      opener,
+      focus: 'confirm-dialog-no',
+      onClose: (value) => {
+        dialog.remove();
+        resolve(value === 'confirm');
+      },
+    });
+  });
+}

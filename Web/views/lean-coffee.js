@@ -11,7 +11,7 @@ import { html, render, attrs } from '../lib/html.js';
 import { ApiError, ifMatch } from '../lib/api.js';
 import { t, tn } from '../lib/i18n.js';
 import { renderMarkdown } from '../lib/markdown.js';
-import { $, announce, setTitle, errorNotice, errorText, renderKeepingFocus, busyButton } from '../lib/ui.js';
+import { $, announce, setTitle, errorNotice, errorText, renderKeepingFocus, busyButton, confirmAction } from '../lib/ui.js';
 import * as lc from '../state/lean-coffee.js';
 import { qrFigure, deleteCard, fillWorkspaceSelect } from './board-invite.js';
 import { adoptSnapshot, eventIsSeen, cursorAfter } from '../lib/live.js';
@@ -407,14 +407,19 @@ export function mountLeanCoffeeBoard(target, route, keep, ctx) {
       return;
     }
     const d = button.dataset;
-    if (d.phase) act('POST', '/phase', { phase: d.phase }, { button, success: t('lc.live.phase', { phase: phaseLabel(d.phase) }) });
-    else if (d.reveal) act('POST', '/reveal', {}, { button });
+    if (d.phase) {
+      if (d.phase === 'closed' && !(await confirmAction({ title: t('confirm.lcClose.title'), body: t('confirm.lcClose.body'), confirm: t('confirm.lcClose.yes'), opener: button }))) return;
+      act('POST', '/phase', { phase: d.phase }, { button, success: t('lc.live.phase', { phase: phaseLabel(d.phase) }) });
+    } else if (d.reveal) act('POST', '/reveal', {}, { button });
     else if (d.dot) {
       if (button.getAttribute('aria-disabled') === 'true') { announce(t('lc.vote.noneLeft')); return; }
       act('POST', `/topics/${d.dot}/dots`, undefined, { button, key: true, success: t('lc.vote.placed') });
     } else if (d.undot) act('DELETE', `/topics/${d.undot}/dots`, undefined, { button, key: true, success: t('lc.vote.removed') });
-    else if (d.withdraw) act('POST', `/topics/${d.withdraw}/withdraw`, {}, { button });
-    else if (d.continue) {
+    else if (d.withdraw) {
+      const topicTitle = state.topics.find((x) => x.id === d.withdraw)?.title ?? '';
+      if (!(await confirmAction({ title: t('confirm.withdraw.title', { title: topicTitle }), body: t('confirm.withdraw.body'), confirm: t('confirm.withdraw.yes'), opener: button }))) return;
+      act('POST', `/topics/${d.withdraw}/withdraw`, {}, { button });
+    } else if (d.continue) {
       const disc = state.board.discussion;
       act('POST', '/continue', { topicId: disc.current, timebox: disc.timebox, vote: d.continue }, { button, success: t('lc.continue.sent') });
     } else if (d.conclude !== undefined) {

@@ -17,7 +17,7 @@ import { html, render, attrs } from '../lib/html.js';
 import { ApiError, ifMatch } from '../lib/api.js';
 import { t, tn, getLang, formatDate, formatDateTime } from '../lib/i18n.js';
 import { renderMarkdown } from '../lib/markdown.js';
-import { $, announce, setTitle, errorNotice, errorText, renderKeepingFocus, busyButton, copyText } from '../lib/ui.js';
+import { $, announce, setTitle, errorNotice, errorText, renderKeepingFocus, busyButton, copyText, confirmAction } from '../lib/ui.js';
 import * as mt from '../state/meetings.js';
 
 const enc = encodeURIComponent;
@@ -1096,6 +1096,9 @@ export function mountMeeting(target, route, keep, ctx) {
       editingItem = null;
       draw();
       document.getElementById(`ag-edit-${d.itemCancel}`)?.focus();
+    } else if (d.live === 'finish') {
+      confirmAction({ title: t('confirm.mtFinish.title'), body: t('confirm.mtFinish.body'), confirm: t('confirm.mtFinish.yes'), opener: b })
+        .then((yes) => { if (yes) liveStep({ step: 'finish' }, b); });
     } else if (d.live) {
       const body = { step: d.live };
       if (d.live === 'advance') body.fromItemId = state.agenda?.live?.currentItemId ?? null;
@@ -1209,7 +1212,9 @@ export function mountMeeting(target, route, keep, ctx) {
       saveEdit(form);
     } else if (form.id === 'mt-cancel') {
       e.preventDefault();
-      meetingStep('cancel', $('#mt-step-cancel'), { reason: form.reason.value });
+      const button = $('#mt-step-cancel');
+      confirmAction({ title: t('confirm.mtCancel.title'), body: t('confirm.mtCancel.body'), confirm: t('confirm.mtCancel.yes'), opener: button })
+        .then((yes) => { if (yes) meetingStep('cancel', button, { reason: form.reason.value }); });
     } else if (form.id === 'ag-add') {
       e.preventDefault();
       const title = form.title.value.trim();

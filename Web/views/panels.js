@@ -11,7 +11,7 @@
 import { html, render, attrs } from '../lib/html.js';
 import { ApiError, ifMatch } from '../lib/api.js';
 import { t, getLang, formatDate, formatDateTime, localizeFieldError } from '../lib/i18n.js';
-import { announce, setTitle, errorNotice, busyButton } from '../lib/ui.js';
+import { announce, setTitle, errorNotice, busyButton, confirmAction } from '../lib/ui.js';
 import * as pn from '../state/panels.js';
 
 function sectionLabel(section) {
@@ -448,8 +448,13 @@ export function mountPanel(target, route, keep, ctx) {
       b.addEventListener('click', () => act(b, () => ctx.call(ctx.api.post(`${base}/invites/${b.dataset.revoke}/revoke`)), t('panel.invites.revokedDone')));
     }
     for (const b of target.querySelectorAll('[data-action]')) {
-      b.addEventListener('click', () => act(b, () => ctx.call(ctx.api.post(`${base}/${b.dataset.action}`, undefined, { headers: { 'If-Match': ifMatch(panel.version) } })),
-        t(`panel.done.${b.dataset.action}`)));
+      b.addEventListener('click', async () => {
+        const step = b.dataset.action;
+        // Closing ends the answers for everyone; archiving makes the panel read-only. Ask first.
+        if ((step === 'close' || step === 'archive')
+          && !(await confirmAction({ title: t(`confirm.panel.${step}.title`), body: t(`confirm.panel.${step}.body`), confirm: t(`confirm.panel.${step}.yes`), opener: b }))) return;
+        act(b, () => ctx.call(ctx.api.post(`${base}/${step}`, undefined, { headers: { 'If-Match': ifMatch(panel.version) } })), t(`panel.done.${step}`));
+      });
     }
     for (const b of target.querySelectorAll('[data-approve]')) {
       b.addEventListener('click', () => act(b, () => ctx.call(ctx.api.post(`${base}/items/${b.dataset.approve}/approve`, {}, { headers: { 'If-Match': ifMatch(Number(b.dataset.version)) } })),
