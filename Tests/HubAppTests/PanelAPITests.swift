@@ -144,7 +144,12 @@ struct PanelAPITests {
             let publicPage = String(buffer: try await client.execute(uri: "/p/\(p.id)/responses", method: .get).body)
             #expect(publicPage.contains("Und sonntags.") && publicPage.contains("Wir prüfen Sprechzeiten am Samstag.") && !publicPage.contains("Mira"))
 
-            let withdrawn = try await Self.post(client, "/p/\(p.id)/receipt", [("action", "withdraw"), ("code", code)])
+            // Withdrawing asks first: without the ticked box nothing is deleted (422, the box named).
+            let unconfirmed = try await Self.post(client, "/p/\(p.id)/receipt", [("action", "withdraw"), ("code", code)])
+            #expect(unconfirmed.status == .unprocessableContent)
+            #expect(String(buffer: unconfirmed.body).contains("href=\"#withdraw-confirm\"") && String(buffer: unconfirmed.body).contains("aria-invalid=\"true\""))
+            #expect(try #require(try await hub.graph.store.submissions(of: PanelID(p.id)!).first).status != .withdrawn)
+            let withdrawn = try await Self.post(client, "/p/\(p.id)/receipt", [("action", "withdraw"), ("code", code), ("confirm", "yes")])
             #expect(String(buffer: withdrawn.body).contains("zurückgezogen"))
             let stored = try #require(try await hub.graph.store.submissions(of: PanelID(p.id)!).first)
             #expect(stored.status == .withdrawn && stored.content.isEmpty && stored.pseudonym == nil && stored.email == nil)

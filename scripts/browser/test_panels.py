@@ -126,6 +126,11 @@ def test_citizen_flow_without_javascript(citizen, hub, api):
     phone.goto(f"{url}/receipt")
     phone.get_by_label("Beleg-Code").fill(code)
     phone.get_by_role("button", name="Öffnen").click()
+    # Withdrawing asks first: the browser refuses the form until the box is ticked (no JavaScript needed).
+    phone.get_by_role("button", name="Rückmeldung zurückziehen").click()
+    assert phone.get_by_label("Ja, ich möchte meine Rückmeldung endgültig zurückziehen.").evaluate("el => !el.validity.valid")
+    check(checker, phone.content(), f"{url}/receipt", "withdraw-confirm")
+    phone.get_by_label("Ja, ich möchte meine Rückmeldung endgültig zurückziehen.").check()
     phone.get_by_role("button", name="Rückmeldung zurückziehen").click()
     assert phone.get_by_text("Ihre Rückmeldung ist zurückgezogen und gelöscht.").is_visible()
     check(checker, phone.content(), url, "withdrawn")

@@ -304,6 +304,12 @@ struct PanelController {
                                                                               values: values, issues: error.fields))
                 }
             case "withdraw":
+                guard values.value("confirm") == "yes" else {
+                    let receipt = try await submissions.receipt(id, code: code, clientAddress: address)
+                    let issue = FieldIssue(field: "confirmWithdrawal", code: "required", message: "Tick the box to confirm the withdrawal.")
+                    return Self.html(.unprocessableContent, PanelPage.receipt(receipt, code: code, language, sectionTexts: page.sectionTexts,
+                                                                              issues: [issue]))
+                }
                 let receipt = try await submissions.withdraw(id, code: code, clientAddress: address)
                 return Self.html(.ok, PanelPage.receipt(receipt, code: code, language, notice: PanelPage.t("withdrawn", language)))
             default:

@@ -121,6 +121,7 @@ public enum PanelPage {
             "change.title": "Rückmeldung ändern", "change.submit": "Änderungen speichern", "changed": "Ihre Änderungen sind gespeichert.",
             "withdraw.title": "Rückmeldung zurückziehen", "withdraw.text": "Ihre Antworten, Ihr Name und Ihre E-Mail-Adresse werden sofort gelöscht. Das kann man nicht rückgängig machen.",
             "withdraw.submit": "Rückmeldung zurückziehen", "withdrawn": "Ihre Rückmeldung ist zurückgezogen und gelöscht.",
+            "withdraw.confirm": "Ja, ich möchte meine Rückmeldung endgültig zurückziehen.",
             "responses.title": "Was aus den Rückmeldungen wurde", "responses.none": "Es gibt noch keine veröffentlichten Antworten.",
             "responses.said": "Rückmeldung", "responses.did": "Antwort", "responses.link": "Antworten der Arbeitsgruppe lesen",
             "back": "Zurück zur Befragung", "none": "(keine Angabe)", "error.title": "Das hat nicht geklappt",
@@ -157,6 +158,7 @@ public enum PanelPage {
             "change.title": "Change your feedback", "change.submit": "Save changes", "changed": "Your changes are saved.",
             "withdraw.title": "Withdraw your feedback", "withdraw.text": "Your answers, your name and your e-mail address are deleted at once. This cannot be undone.",
             "withdraw.submit": "Withdraw feedback", "withdrawn": "Your feedback is withdrawn and deleted.",
+            "withdraw.confirm": "Yes, I want to withdraw my feedback for good.",
             "responses.title": "What became of the feedback", "responses.none": "No responses have been published yet.",
             "responses.said": "Feedback", "responses.did": "Response", "responses.link": "Read the working group's responses",
             "back": "Back to the panel", "none": "(no answer)", "error.title": "That did not work",
@@ -240,6 +242,7 @@ public enum PanelPage {
             let section = field[field.index(field.startIndex, offsetBy: 9)..<end]
             return field.hasSuffix(".comment") ? "s-\(section)-comment" : "s-\(section)-rating-0"
         }
+        if field == "confirmWithdrawal" { return "withdraw-confirm" }
         return ["consent", "pseudonym", "email", "invite", "code"].contains(field) ? field : "form-h"
     }
 
@@ -254,6 +257,7 @@ public enum PanelPage {
             }
             switch issue.field {
             case "consent": return t("consent.title", l)
+            case "confirmWithdrawal": return t("withdraw.title", l)
             case "pseudonym": return l == .de ? "Name" : "Name"
             case "email": return l == .de ? "E-Mail-Adresse" : "E-mail address"
             default: return l == .de ? "Angaben" : "Answers"
@@ -262,6 +266,8 @@ public enum PanelPage {
         let text: String = switch (issue.code, l) {
         case ("required", .de) where issue.field == "consent": "Bitte stimmen Sie zu, wie Ihre Antworten verwendet werden."
         case ("required", .en) where issue.field == "consent": "Please agree to how your answers are used."
+        case ("required", .de) where issue.field == "confirmWithdrawal": "Bitte bestätigen Sie mit dem Häkchen, dass Sie die Rückmeldung löschen möchten."
+        case ("required", .en) where issue.field == "confirmWithdrawal": "Please tick the box to confirm that your feedback is to be deleted."
         case ("outdated", .de): "Der Einwilligungstext hat sich geändert. Bitte lesen Sie ihn noch einmal."
         case ("outdated", .en): "The consent text has changed; please read it again."
         case ("required", .de): "Bitte beantworten Sie diese Frage."
@@ -519,11 +525,23 @@ public enum PanelPage {
             body += """
                 <section aria-labelledby="withdraw-h"><h2 id="withdraw-h">\(t("withdraw.title", l))</h2><p>\(t("withdraw.text", l))</p>
                 <form method="post" action="\(path)"><input type="hidden" name="action" value="withdraw">\(hidden)
+                \(withdrawConfirmation(l, issues, panel: panel))
                 <button type="submit" class="danger">\(t("withdraw.submit", l))</button></form></section>
                 """
         }
         body += links(panel, l, responses: panel.publicResponses && panel.access == .publicLink, back: true)
         return document(t("mine.title", l), l, panel: panel, path: "/p/\(panel.id)/receipt", body)
+    }
+
+    /// The box a person ticks before their feedback is deleted (checked by the server too, so
+    /// the step asks first also without JavaScript or with a browser that ignores `required`).
+    static func withdrawConfirmation(_ l: PanelLanguage, _ issues: [FieldIssue], panel: FeedbackPanel) -> String {
+        let (error, errorID) = issueText(issues, "withdraw-confirm", l, panel: panel)
+        let described = errorID.isEmpty ? "" : " aria-describedby=\"\(errorID)\" aria-invalid=\"true\""
+        return """
+            \(error)<div class="choice"><input type="checkbox" id="withdraw-confirm" name="confirm" value="yes" required\(described)>
+            <label for="withdraw-confirm">\(t("withdraw.confirm", l))</label></div>
+            """
     }
 
     /// A read-only list of what someone answered.
