@@ -490,6 +490,12 @@ export function inviteeLabel(invitee) {
   return key.startsWith('member:') ? '?' : key;
 }
 
+/** From when a meeting may be started live: an hour before its start instant (`startsAt`, the hub's rule); null without one. */
+export function startableFrom(startsAt) {
+  const at = Date.parse(startsAt ?? '');
+  return Number.isNaN(at) ? null : new Date(at - 60 * 60 * 1000);
+}
+
 /** A document link's address for an href: only http(s) addresses, anything else goes nowhere. */
 export function safeDocumentUrl(url) {
   try {

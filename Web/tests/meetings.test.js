@@ -318,3 +318,9 @@ test('inviteeLabel: names first; guests without a name by address, never the API
   assert.equal(m.inviteeLabel({ key: 'member:7' }), '?');
   assert.equal(m.inviteeLabel(null), '');
 });
+
+test('startableFrom: an hour before the start instant, null without one', () => {
+  assert.equal(m.startableFrom('2026-12-07T16:00:00.000Z').toISOString(), '2026-12-07T15:00:00.000Z');
+  assert.equal(m.startableFrom(undefined), null);
+  assert.equal(m.startableFrom('kein Datum'), null);
+});

@@ -789,7 +789,11 @@ export function mountMeeting(target, route, keep, ctx) {
     const items = agenda?.items ?? [];
     let controls = '';
     if (mayRun && ls.phase === 'notStarted') {
-      controls = html`<div class="actions"><button type="button" class="button primary" id="live-start" data-live="start">${t('mt.live.start')}</button></div>`;
+      // The hub lets a meeting start at most an hour before its time: say from when, instead of an error.
+      const opensAt = mt.startableFrom(state.meeting.startsAt);
+      controls = opensAt && Date.now() < opensAt.getTime()
+        ? html`<p class="hint" data-testid="mt-live-opens">${t('mt.live.opensAt', { time: formatDateTime(opensAt.toISOString(), getLang()) })}</p>`
+        : html`<div class="actions"><button type="button" class="button primary" id="live-start" data-live="start">${t('mt.live.start')}</button></div>`;
     } else if (mayRun && ls.phase === 'running') {
       controls = html`<div class="actions" role="group" aria-label="${t('mt.live.controls')}">
         <button type="button" class="button primary" id="live-advance" data-live="advance">${t('mt.live.advance')}</button>

@@ -55,3 +55,13 @@ def test_agenda_item_links_recommendations_and_documents(open_page, api):
     shown = reader.locator('[data-testid="mt-agenda-item"]', has_text="Bericht Schulsozialarbeit").get_by_test_id("mt-item-links")
     shown.get_by_role("link", name=rec_title).wait_for()
     assert shown.get_by_role("link", name=PAYLOAD).count() == 1
+
+
+def test_live_view_says_from_when_a_far_meeting_can_start(open_page, api):
+    m = create_meeting(api, unique("Noch lange hin"))  # 14 days ahead
+    page, _ = open_meeting(open_page, m["id"], tab="live", viewport="mobile")
+    hint = page.get_by_test_id("mt-live-opens")
+    hint.wait_for()
+    assert "eine Stunde vor Beginn" in hint.text_content()
+    assert page.get_by_role("button", name="Sitzung beginnen").count() == 0
+    assert_no_violations(page, "mt-live-not-yet")

@@ -161,8 +161,8 @@ def test_live_meeting_two_people_see_agenda_and_minutes_without_reload(open_page
     member.get_by_test_id("mt-current-item").filter(has_text="Begrüßung").wait_for(timeout=5_000)
     member.wait_for_function("() => /\\d:\\d\\d/.test(document.querySelector('#mt-countdown')?.textContent ?? '')")
     before = member.locator("#mt-countdown").text_content()
-    time.sleep(1.3)
-    assert member.locator("#mt-countdown").text_content() != before, "the countdown ticks locally"
+    # The countdown ticks locally (no server message): it changes within a few seconds even on a loaded machine.
+    member.wait_for_function("(before) => (document.querySelector('#mt-countdown')?.textContent ?? before) !== before", arg=before, timeout=5_000)
     assert member.get_by_test_id("mt-agenda").locator('[aria-current="step"]').count() == 1
 
     chair.get_by_role("button", name="Nächster Punkt").click()

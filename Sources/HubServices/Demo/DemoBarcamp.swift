@@ -17,8 +17,8 @@ enum DemoBarcamp {
         let rooms = [("Großer Saal", 80), ("Raum Nordheim", 25), ("Raum Südtal", 25)].map {
             BarcampRoom(id: BarcampRoomID(deps.ids.uuid()), name: $0.0, capacity: $0.1)
         }
-        let slots = [slot(.opening, "Begrüßung", 0, 30), slot(.sessions, "Runde 1", 30, 60), slot(.pause, "Mittagspause", 90, 45),
-                     slot(.sessions, "Runde 2", 135, 60)]
+        let slots = [slot(.opening, "Begrüßung", 0, 30), slot(.sessions, "Runde 1", 30, 60), slot(.pause, "Kaffeepause", 90, 30),
+                     slot(.sessions, "Runde 2", 120, 60)]
         var barcamp = try BarcampRules.create(BarcampDraft(title: "Sozialplanungskonferenz (Demo)", rooms: rooms, slots: slots),
                                               id: BarcampID(deps.ids.uuid()), workspace: nil, by: lead, now: now, today: LocalDate.berlin(now)).barcamp
         var sessions: [BarcampSession] = []
