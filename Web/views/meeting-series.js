@@ -253,7 +253,7 @@ export function mountMeetingSeries(target, route, keep, ctx) {
     renderKeepingFocus($('#ms-body'), html`
       ${error ? errorNotice(error) : ''}
       <section class="card" aria-labelledby="ms-facts-title">
-        <h2 id="ms-facts-title">${t('mt.facts')}</h2>
+        <h2 id="ms-facts-title" tabindex="-1">${t('mt.facts')}</h2>
         <dl class="facts">
           <dt>${t('mt.status')}</dt><dd><span class="badge mt-status mt-status-${s.status}" data-testid="ms-status">${t(`mt.series.status.${s.status}`)}</span></dd>
           <dt>${t('mt.series.rhythm')}</dt><dd data-testid="ms-rule">${ruleText(s)}</dd>
@@ -278,7 +278,7 @@ export function mountMeetingSeries(target, route, keep, ctx) {
           </div></div>` : ''}
       </section>
       <section class="card" aria-labelledby="ms-occ-title">
-        <h2 id="ms-occ-title">${t('mt.series.upcoming')}</h2>
+        <h2 id="ms-occ-title" tabindex="-1">${t('mt.series.upcoming')}</h2>
         ${state.occurrences.length ? html`<ul class="ms-occurrences" data-testid="ms-occurrences">
           ${state.occurrences.map((o) => occurrenceTemplate(o, s, manage, now))}</ul>` : html`<p>${t('mt.series.noneUpcoming')}</p>`}
         ${state.hasMore ? html`<div class="actions"><button type="button" class="button secondary" id="ms-more">${t('mt.series.more')}</button></div>` : ''}

@@ -1,0 +1,156 @@
+"""Recurring meetings in the browser (issue 4): the planner's "Regelmäßige Sitzung" option (a
+wrong weekday explained at the field), the series page with its occurrences, invitations, one
+date cancelled by keyboard and one moved, the workspace's meetings page linking the series,
+script in the series title shown as text, English complete, and axe-core on every new page state
+at 360 and 1280 px."""
+import datetime as dt
+
+import pytest
+
+from conftest import COORDINATOR, MEMBER, VIEWPORTS, focused, unique
+from mt_helpers import BERLIN, template_id, user_id
+from rec_helpers import PAYLOAD, assert_no_violations, no_script_elements, workspace_id
+
+
+def next_tuesday(days_ahead: int = 10) -> dt.date:
+    day = dt.datetime.now(BERLIN).date() + dt.timedelta(days=days_ahead)
+    while day.isoweekday() != 2:
+        day += dt.timedelta(days=1)
+    return day
+
+
+def occurrences(page) -> list[str]:
+    return [x.get_attribute("data-rid") for x in page.get_by_test_id("ms-occurrence").all()]
+
+
+def series_by_api(api, title: str, count: int = 6) -> dict:
+    day = next_tuesday()
+    body = {"templateId": template_id(api), "title": title, "start": f"{day}T17:00", "end": f"{day}T19:00",
+            "rule": f"FREQ=WEEKLY;BYDAY=TU;COUNT={count}", "place": "Kreishaus, Raum 2",
+            "invitees": [{"key": f"member:{user_id(api, MEMBER)}"}]}
+    r = api(COORDINATOR).post(f"/api/v1/workspaces/{workspace_id(api)}/meeting-series", body)
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+def open_series(open_page, series_id, user=COORDINATOR, viewport="desktop", lang=None):
+    page, probe = open_page(user, viewport=viewport, path=f"/#/meeting-series/{series_id}", lang=lang, wait_ready=False)
+    page.get_by_test_id("ms-rule").wait_for()
+    return page, probe
+
+
+def test_series_planned_in_the_ui_occurrence_cancelled_and_moved(open_page, api):
+    title = unique("Jour fixe") + " " + PAYLOAD
+    day = next_tuesday()
+    page, _ = open_page(COORDINATOR, viewport="mobile", path=f"/#/workspaces/{workspace_id(api)}/meetings", wait_ready=False)
+    page.get_by_role("heading", name="Neue Sitzung planen").wait_for()
+    page.locator("#mt-plan-template option").nth(1).wait_for(state="attached")
+    page.get_by_label("Vorlage").select_option(index=1)
+    page.get_by_label("Titel").fill(title)
+    page.get_by_label("Datum").fill(day.isoformat())
+    page.get_by_label("Beginn (Uhrzeit in Berlin)").fill("17:00")
+    page.get_by_label("Ende (Uhrzeit in Berlin)").fill("19:00")
+    page.get_by_label("Ort").fill("Kreishaus, Sitzungsraum 2")
+
+    # The option opens the recurrence fields (keyboard: Space on the checkbox).
+    assert page.get_by_test_id("mt-rec").is_hidden()
+    page.get_by_role("checkbox", name="Regelmäßige Sitzung").focus()
+    page.keyboard.press("Space")
+    page.get_by_test_id("mt-rec").wait_for()
+    assert page.get_by_role("button", name="Sitzungsreihe planen").is_visible()
+    assert_no_violations(page, "ms-planner-mobile")
+
+    # A weekday that is not the first meeting's: explained at the field, nothing sent.
+    page.locator("#mt-rec-day-WE").check()
+    page.get_by_label("Anzahl der Termine").fill("6")
+    page.get_by_role("button", name="Sitzungsreihe planen").click()
+    page.locator(".error-summary").wait_for()
+    assert "Der Wochentag des ersten Termins muss ausgewählt sein." in page.locator(".error-summary").text_content()
+    assert_no_violations(page, "ms-planner-errors-mobile")
+    page.locator("#mt-rec-day-WE").uncheck()
+    page.locator("#mt-rec-day-TU").check()
+    page.get_by_role("button", name="Sitzungsreihe planen").click()
+
+    # The series page: six Tuesdays at 17:00, the rule in words, the title as text.
+    page.get_by_test_id("ms-occurrences").wait_for()
+    assert page.get_by_test_id("ms-rule").text_content().strip() == "wöchentlich am Dienstag, 6 Termine"
+    expected = [f"{day + dt.timedelta(days=7 * i)}T17:00" for i in range(6)]
+    assert occurrences(page) == expected
+    assert page.locator("h1").text_content().strip() == title
+    no_script_elements(page)
+    series_id = page.url.split("/meeting-series/")[1]
+    assert_no_violations(page, "ms-series-planned-mobile")
+    page.set_viewport_size(VIEWPORTS["desktop"])
+    assert_no_violations(page, "ms-series-planned-desktop")
+    page.set_viewport_size(VIEWPORTS["mobile"])
+
+    page.get_by_role("button", name="Einladungen senden").click()
+    page.get_by_test_id("ms-status").filter(has_text="eingeladen").wait_for()
+
+    # Cancel the second date by keyboard only; focus returns to the list's heading.
+    second = expected[1]
+    page.locator(f'[data-rid="{second}"] [data-act="cancel"]').focus()
+    page.keyboard.press("Enter")
+    page.get_by_test_id("ms-cancelled").wait_for()
+    assert occurrences(page) == [x for x in expected if x != second]
+    assert focused(page)["id"] == "ms-occ-title"
+    assert_no_violations(page, "ms-series-cancelled-one-mobile")
+    page.set_viewport_size(VIEWPORTS["desktop"])
+    assert_no_violations(page, "ms-series-cancelled-one-desktop")
+
+    # Move the third date: the form opens with focus in it; Escape closes it, Enter on Move opens it again.
+    third = expected[2]
+    move = page.locator(f'[data-rid="{third}"] [data-act="move"]')
+    move.focus()
+    page.keyboard.press("Enter")
+    page.locator("#ms-move-date").wait_for()
+    assert focused(page)["id"] == "ms-move-date"
+    assert_no_violations(page, "ms-series-move-form-desktop")
+    page.keyboard.press("Escape")
+    page.locator("#ms-move-date").wait_for(state="detached")
+    assert focused(page)["text"].startswith("Verschieben")
+    page.keyboard.press("Enter")
+    page.set_viewport_size(VIEWPORTS["mobile"])
+    assert_no_violations(page, "ms-series-move-form-mobile")
+    wednesday = (dt.date.fromisoformat(third[:10]) + dt.timedelta(days=1)).isoformat()
+    page.locator("#ms-move-date").fill(wednesday)
+    page.locator("#ms-move-start").fill("18:00")
+    page.locator("#ms-move-end").fill("20:00")
+    page.locator("#ms-move-end").press("Enter")
+    page.locator(f'[data-rid="{third}"]', has_text="verschoben").wait_for()
+    assert_no_violations(page, "ms-series-moved-mobile")
+
+    s = api(COORDINATOR).get(f"/api/v1/meeting-series/{series_id}").json()["series"]
+    assert s["cancelledOccurrences"] == [second]
+    assert s["moves"] == [{"recurrenceID": third, "start": f"{wednesday}T18:00", "end": f"{wednesday}T20:00"}]
+    assert s["status"] == "invited" and s["sequence"] == 2
+
+    # The workspace's meetings page links the series; the member reads it without the tools.
+    page, _ = open_page(MEMBER, viewport="mobile", path=f"/#/workspaces/{workspace_id(api)}/meetings", wait_ready=False)
+    link = page.get_by_test_id("mt-series-list").locator(f'[data-id="{series_id}"] a')
+    link.wait_for()
+    assert link.text_content().strip() == title
+    no_script_elements(page)
+    assert_no_violations(page, "ms-list-member-mobile")
+    link.click()
+    page.get_by_test_id("ms-occurrences").wait_for()
+    assert page.locator('[data-act="cancel"]').count() == 0 and page.get_by_test_id("ms-invite").count() == 0
+    no_script_elements(page)
+
+
+@pytest.mark.parametrize("viewport", ["mobile", "desktop"])
+def test_series_page_states_in_english_and_cancelled(open_page, api, viewport):
+    made = series_by_api(api, unique("Series a11y"))
+    page, _ = open_series(open_page, made["id"], viewport=viewport, lang="en")
+    page.get_by_role("heading", name="Next meetings").wait_for()
+    assert page.get_by_test_id("ms-rule").text_content().strip() == "weekly on Tuesday, 6 meetings"
+    assert page.get_by_role("button", name="Send the invitations").is_visible()
+    assert_no_violations(page, f"ms-series-en-{viewport}")
+    # Cancelling the whole series asks first; the answer is announced and the tools are gone.
+    page.get_by_role("button", name="Cancel the whole series").click()
+    page.get_by_role("button", name="Yes, cancel the series").wait_for()
+    assert_no_violations(page, f"ms-series-confirm-{viewport}")
+    page.get_by_role("button", name="Yes, cancel the series").click()
+    page.get_by_test_id("ms-status").filter(has_text="cancelled").wait_for()
+    assert page.locator('[data-act="cancel"]').count() == 0
+    assert_no_violations(page, f"ms-series-cancelled-{viewport}")
