@@ -9,6 +9,7 @@
 import { html, render, attrs } from '../lib/html.js';
 import { ApiError, ifMatch } from '../lib/api.js';
 import { t, formatDate } from '../lib/i18n.js';
+import { renderMarkdown } from '../lib/markdown.js';
 import { $, announce, setTitle, errorNotice, errorText, renderKeepingFocus, busyButton } from '../lib/ui.js';
 import * as ms from '../state/meeting-series.js';
 import { splitLocal } from '../state/meetings.js';
@@ -262,7 +263,7 @@ export function mountMeetingSeries(target, route, keep, ctx) {
           ${s.place ? html`<dt>${t('mt.place')}</dt><dd>${s.place}</dd>` : ''}
           ${s.onlineUrl ? html`<dt>${t('mt.online')}</dt><dd><a href="${s.onlineUrl}" rel="noopener noreferrer">${s.onlineUrl}</a></dd>` : ''}
         </dl>
-        ${s.description ? html`<p class="mt-description">${s.description}</p>` : ''}
+        ${s.description ? html`<div class="markdown">${renderMarkdown(s.description)}</div>` : ''}
         <ul class="mt-list">
           <li><a href="/api/v1/meeting-series/${s.id}/series.ics" download data-testid="ms-ics">${t('mt.series.ics')}</a></li>
         </ul>
