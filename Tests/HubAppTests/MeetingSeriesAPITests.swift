@@ -99,6 +99,14 @@ struct MeetingSeriesAPITests {
             let thirdText = third.description.replacingOccurrences(of: "-", with: "")
             #expect(mails.filter { $0.calendar?.contains("SEQUENCE:2\r\n") == true
                 && $0.calendar?.contains("RECURRENCE-ID;TZID=Europe/Berlin:\(thirdText)T170000\r\n") == true }.count == 2)
+            // The member answers for the whole series; the counts show it; a rule change below resets it.
+            let member = try await client.token(.member)
+            let answered = try await client.call(.post, "/api/v1/meeting-series/\(id)/rsvp", token: member, json: ["response": "accepted"])
+            #expect(answered.status == .ok, "\(String(buffer: answered.body))")
+            #expect((JSON.object(answered.body)["tally"] as? [String: Any])?["accepted"] as? Int == 1)
+            let mine = JSON.object(try await client.call(.get, "/api/v1/meeting-series/\(id)", token: member).body)
+            #expect(mine["myResponse"] as? String == "accepted")
+            #expect(try await client.call(.post, "/api/v1/meeting-series/\(id)/rsvp", token: observer, json: ["response": "accepted"]).status == .notFound)
             // A stale If-Match on a rule change: 409 with the current series; the fresh one goes through.
             let stale = try await client.call(.patch, "/api/v1/meeting-series/\(id)", token: coordinator,
                                               json: ["rule": "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU;COUNT=6"], headers: [.ifMatch: "\"v3\""])
@@ -112,6 +120,8 @@ struct MeetingSeriesAPITests {
             // Every second Tuesday; the moved third (day 14) stays moved, the cancelled second (day 7) is no longer a date of the rule.
             #expect(list.map { $0["recurrenceId"] as? String } == (0..<6).map { start.date.adding(days: 14 * $0).description + "T17:00" })
             #expect(list[1]["isMoved"] as? Bool == true)
+            let reset = JSON.object(try await client.call(.get, "/api/v1/meeting-series/\(id)", token: member).body)
+            #expect(reset["myResponse"] == nil && (reset["tally"] as? [String: Any])?["accepted"] as? Int == 0, "a new rule resets the answers")
             // Cancel the series: METHOD:CANCEL, SEQUENCE 4, the same UID throughout.
             let ended = try await client.call(.post, "/api/v1/meeting-series/\(id)/cancel", token: coordinator, headers: [.ifMatch: "\"v5\""])
             #expect(ended.status == .ok)

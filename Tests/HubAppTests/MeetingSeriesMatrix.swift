@@ -33,6 +33,9 @@ enum MeetingSeriesMatrix {
                                                                          managers, version: true),
         "POST /api/v1/meeting-series/{sid}/occurrences/{rid}/meeting": rule(.post, "/api/v1/meeting-series/{series}/occurrences/{occurrence}/meeting",
                                                                             managers),
+        // Only invitees answer (the demo member is invited; the others are not: 404 invitation).
+        "POST /api/v1/meeting-series/{sid}/rsvp": Rule(method: .post, path: "/api/v1/meeting-series/{series}/rsvp", body: ["response": "accepted"],
+                                                       needsVersion: false, allowed: [.member]),
         "GET /api/v1/meeting-series/{sid}/series.ics": rule(.get, "/api/v1/meeting-series/{series}/series.ics", members),
     ]
 

@@ -184,3 +184,9 @@ export function seriesActions(series, { manage = false }) {
 export function isAboutSeries(event, seriesId) {
   return Boolean(event && String(event.name ?? '').startsWith('meetingSeries.') && event.data?.series?.id === seriesId);
 }
+
+/** Whether the signed-in user may answer for the whole series (a member invitee of an invited series). */
+export function mayAnswer(detail, myId) {
+  if (!detail || !myId || detail.series?.status !== 'invited') return false;
+  return (detail.invitees ?? []).some((i) => i.key === `member:${myId}`);
+}

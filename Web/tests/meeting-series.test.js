@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  weekdayOf, ordinalOf, isLastOfMonth, buildRule, seriesBody, parseRule, ruleSummary, moveBody, occurrenceActions, seriesActions, isAboutSeries,
+  weekdayOf, ordinalOf, isLastOfMonth, buildRule, seriesBody, parseRule, ruleSummary, moveBody, occurrenceActions, seriesActions, isAboutSeries, mayAnswer,
 } from '../state/meeting-series.js';
 
 test('weekday, ordinal and last-of-month of a date', () => {
@@ -101,4 +101,12 @@ test('live events: only this series counts', () => {
   assert.equal(isAboutSeries({ name: 'meetingSeries.updated', data: { series: { id: 's1' } } }, 's1'), true);
   assert.equal(isAboutSeries({ name: 'meetingSeries.updated', data: { series: { id: 's2' } } }, 's1'), false);
   assert.equal(isAboutSeries({ name: 'meeting.updated', data: { meeting: { id: 's1' } } }, 's1'), false);
+});
+
+test('a member invitee answers an invited series; nobody else, and not before the invitation', () => {
+  const detail = { series: { status: 'invited' }, invitees: [{ key: 'member:u1' }, { key: 'guest' }] };
+  assert.equal(mayAnswer(detail, 'u1'), true);
+  assert.equal(mayAnswer(detail, 'u2'), false);
+  assert.equal(mayAnswer(detail, null), false);
+  assert.equal(mayAnswer({ ...detail, series: { status: 'planned' } }, 'u1'), false);
 });

@@ -288,10 +288,21 @@ export function mountMeetingSeries(target, route, keep, ctx) {
         <h2 id="ms-off-title">${t('mt.series.cancelledTitle')}</h2>
         <ul class="mt-list" data-testid="ms-cancelled">${s.cancelledOccurrences.map((c) => html`<li>${weekdayLong(splitLocal(c).date)}, ${formatDate(splitLocal(c).date)}, ${splitLocal(c).time}</li>`)}</ul>
       </section>` : ''}
-      ${state.invitees.length ? html`<section class="card" aria-labelledby="ms-inv-title">
-        <h2 id="ms-inv-title">${t('mt.series.invitees')}</h2>
-        <ul class="mt-list">${state.invitees.map((i) => html`<li>${i.name || i.key}</li>`)}</ul>
-      </section>` : ''}`);
+      ${state.invitees.length ? answersTemplate() : ''}`);
+  }
+
+  /** Answers for the whole series: the counts, my answer (invitees), who answered what (managers). */
+  function answersTemplate() {
+    const tally = state.tally ?? { accepted: 0, tentative: 0, declined: 0, pending: 0 };
+    const mine = ms.mayAnswer(state, app.session?.user?.id ?? null);
+    return html`<section class="card" aria-labelledby="ms-inv-title">
+      <h2 id="ms-inv-title">${t('mt.series.invitees')}</h2>
+      <p data-testid="ms-tally">${t('mt.rsvp.tally', { accepted: String(tally.accepted), tentative: String(tally.tentative), declined: String(tally.declined), pending: String(tally.pending) })}</p>
+      ${mine ? html`<p>${t('mt.series.answerHint')}</p><div class="actions" role="group" aria-label="${t('mt.rsvp.mine')}">
+        ${['accepted', 'tentative', 'declined'].map((r) => html`<button type="button" class="button ${state.myResponse === r ? 'primary' : 'secondary'}" id="ms-rsvp-${r}" data-rsvp="${r}" aria-pressed="${state.myResponse === r ? 'true' : 'false'}">${t(`mt.rsvp.${r}`)}</button>`)}
+      </div>` : ''}
+      <ul class="mt-list">${state.invitees.map((i) => html`<li>${i.name || i.key}${i.response ? html` · ${t(`mt.rsvp.${i.response}`)}` : ''}</li>`)}</ul>
+    </section>`;
   }
 
   function occurrenceTemplate(o, s, manage, now) {
@@ -391,7 +402,20 @@ export function mountMeetingSeries(target, route, keep, ctx) {
     const b = e.target.closest('button');
     if (!b || !state) return;
     const rid = b.dataset.rid;
-    if (b.id === 'ms-invite') {
+    if (b.dataset.rsvp) {
+      const response = b.dataset.rsvp;
+      const done = busyButton(b, t('app.loading'));
+      try {
+        await ctx.call(ctx.api.post(`/api/v1/meeting-series/${enc(id)}/rsvp`, { response }));
+        await load();
+        $(`#ms-rsvp-${response}`)?.focus();
+        announce(t('mt.rsvp.saved', { response: t(`mt.rsvp.${response}`) }));
+      } catch (err) {
+        done();
+        render($('#ms-error'), errorNotice(err));
+        announce(errorText(err));
+      }
+    } else if (b.id === 'ms-invite') {
       await change(ctx.call(ctx.api.post(`/api/v1/meeting-series/${enc(id)}/invite`, undefined, headers())), { button: b, success: t('mt.series.invited'), focus: 'ms-facts-title' });
     } else if (b.id === 'ms-cancel') {
       confirmCancel = true;

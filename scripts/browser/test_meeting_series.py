@@ -136,6 +136,13 @@ def test_series_planned_in_the_ui_occurrence_cancelled_and_moved(open_page, api)
     page.get_by_test_id("ms-occurrences").wait_for()
     assert page.locator('[data-act="cancel"]').count() == 0 and page.get_by_test_id("ms-invite").count() == 0
     no_script_elements(page)
+    # The member answers for the whole series; the count follows.
+    page.get_by_role("button", name="Zusage").click()
+    page.get_by_test_id("ms-tally").filter(has_text="1 Zusagen").wait_for()
+    assert page.locator("#ms-rsvp-accepted").get_attribute("aria-pressed") == "true"
+    assert_no_violations(page, "ms-series-member-answered-mobile")
+    page.set_viewport_size(VIEWPORTS["desktop"])
+    assert_no_violations(page, "ms-series-member-answered-desktop")
 
 
 @pytest.mark.parametrize("viewport", ["mobile", "desktop"])

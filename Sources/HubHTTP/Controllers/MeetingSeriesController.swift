@@ -134,6 +134,11 @@ struct MeetingSeriesController {
             return JSONIO.response(OccurrenceMeeting(meeting: MeetingView(m)), status: created ? .created : .ok,
                                    headers: [.location: "/api/v1/meetings/\(m.id)"])
         }
+        router.post("/api/v1/meeting-series/:sid/rsvp") { request, context in
+            let id = try Self.seriesID(context)
+            let body = try await JSONIO.decode(MeetingController.ResponseBody.self, from: request, context: context, limit: settings.maxBodyBytes)
+            return JSONIO.response(MeetingController.TallyAnswer(tally: try await series.respond(id, body.response, by: context.principal)))
+        }
         router.get("/api/v1/meeting-series/:sid/series.ics") { _, context in
             let text = try await series.ics(try Self.seriesID(context), by: context.principal)
             return Response(status: .ok, headers: [.contentType: "text/calendar; charset=utf-8",

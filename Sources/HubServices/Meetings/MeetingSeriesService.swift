@@ -57,7 +57,8 @@ public struct MeetingSeriesService: Sendable {
         return MeetingSeriesDetailView(series: MeetingSeriesView(series, language: settings.language), occurrences: Array(occurrences),
                                        hasMore: list.count > bounded,
                                        invitees: Meetings.inviteeViews(series.invitees, names: names, responses: latest, manage: manage),
-                                       mayManage: manage)
+                                       tally: RSVPTally(invitees: series.invitees, responses: responses),
+                                       myResponse: actor.userID.flatMap { latest[.member($0)] }, mayManage: manage)
     }
 
     /// The meetings already opened for occurrences of the series, by recurrence id.
@@ -79,6 +80,18 @@ public struct MeetingSeriesService: Sendable {
 
     func description(_ s: MeetingSeries) -> String {
         [s.description, "\(settings.publicOrigin)/#/meeting-series/\(s.id)"].filter { !$0.isEmpty }.joined(separator: "\n\n")
+    }
+
+    /// A signed-in invitee answers for the whole series (the answer holds until its time or
+    /// rule changes, which resets the answers).
+    public func respond(_ id: MeetingSeriesID, _ response: RSVPResponse, by actor: Principal) async throws -> RSVPTally {
+        let (series, _) = try await load(id, by: actor)
+        guard let user = actor.userID else { throw DomainError.unauthenticated }
+        let responses = try await store.rsvps(.series(id))
+        let (rsvp, events) = try SeriesRules.respond(response, to: series, as: .member(user), authority: .principal(actor), responses: responses,
+                                                     now: deps.clock.now())
+        try await deps.commit(ChangeSet(changes: [.meeting(.putRSVP(rsvp))], events: MeetingEventEncoding.newEvents(events, meeting: nil)))
+        return RSVPTally(invitees: series.invitees, responses: responses.filter { $0.invitee != rsvp.invitee } + [rsvp])
     }
 
     // MARK: Changes

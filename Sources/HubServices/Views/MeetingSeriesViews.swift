@@ -81,5 +81,9 @@ public struct MeetingSeriesDetailView: Encodable, Sendable, Equatable {
     /// More occurrences follow after the last one listed.
     public let hasMore: Bool
     public let invitees: [InviteeView]
+    /// Answers for the whole series (counts).
+    public let tally: RSVPTally
+    /// The signed-in invitee's own answer.
+    public let myResponse: RSVPResponse?
     public let mayManage: Bool
 }
