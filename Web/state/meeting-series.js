@@ -190,3 +190,42 @@ export function mayAnswer(detail, myId) {
   if (!detail || !myId || detail.series?.status !== 'invited') return false;
   return (detail.invitees ?? []).some((i) => i.key === `member:${myId}`);
 }
+
+/**
+ * The PATCH body for a series from its edit form (only what changed), or errors:
+ * `{ title, place, startTime, endTime, recurrence }` against the series as loaded. The first
+ * date stays; a new rule must still contain it.
+ */
+export function seriesPatch(series, form) {
+  const errors = [];
+  const first = String(series.start ?? '').slice(0, 10);
+  const title = String(form.title ?? '').trim();
+  if (!title) errors.push({ field: 'title', code: 'required' });
+  const start = String(form.startTime ?? '');
+  const end = String(form.endTime ?? '');
+  if (!/^\d{2}:\d{2}$/.test(start)) errors.push({ field: 'startTime', code: 'required' });
+  if (!/^\d{2}:\d{2}$/.test(end)) errors.push({ field: 'endTime', code: 'required' });
+  else if (/^\d{2}:\d{2}$/.test(start) && end <= start) errors.push({ field: 'endTime', code: 'endBeforeStart' });
+  const rule = buildRule(form.recurrence ?? {}, first);
+  if (rule.errors) errors.push(...rule.errors);
+  if (errors.length) return { errors };
+  const body = {};
+  if (title !== series.title) body.title = title;
+  const place = String(form.place ?? '').trim();
+  if (place !== (series.place ?? '')) body.place = place || null;
+  if (`${first}T${start}` !== series.start || `${first}T${end}` !== String(series.end).slice(0, 16) || String(series.end).slice(0, 10) !== first) {
+    body.start = `${first}T${start}`;
+    body.end = `${first}T${end}`;
+  }
+  if (!sameRule(rule.rule, series.rule)) body.rule = rule.rule;
+  return { body };
+}
+
+/** Whether two RRULE texts say the same (part order and UNTIL's form aside). */
+export function sameRule(a, b) {
+  const norm = (text) => {
+    const r = parseRule(text);
+    return JSON.stringify({ ...r, weekdays: [...r.weekdays].sort() });
+  };
+  return norm(a) === norm(b);
+}

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  weekdayOf, ordinalOf, isLastOfMonth, buildRule, seriesBody, parseRule, ruleSummary, moveBody, occurrenceActions, seriesActions, isAboutSeries, mayAnswer,
+  weekdayOf, ordinalOf, isLastOfMonth, buildRule, seriesBody, parseRule, ruleSummary, moveBody, occurrenceActions, seriesActions, isAboutSeries, mayAnswer, seriesPatch, sameRule,
 } from '../state/meeting-series.js';
 
 test('weekday, ordinal and last-of-month of a date', () => {
@@ -109,4 +109,18 @@ test('a member invitee answers an invited series; nobody else, and not before th
   assert.equal(mayAnswer(detail, 'u2'), false);
   assert.equal(mayAnswer(detail, null), false);
   assert.equal(mayAnswer({ ...detail, series: { status: 'planned' } }, 'u1'), false);
+});
+
+test('the edit form sends only what changed; the rule must still contain the first date', () => {
+  const series = { title: 'Jour fixe', place: 'Kreishaus', start: '2026-04-14T17:00', end: '2026-04-14T19:00', rule: 'FREQ=WEEKLY;COUNT=6;BYDAY=TU' };
+  const same = { title: 'Jour fixe', place: 'Kreishaus', startTime: '17:00', endTime: '19:00',
+    recurrence: { frequency: 'weekly', interval: 1, weekdays: ['TU'], end: 'count', count: 6 } };
+  assert.deepEqual(seriesPatch(series, same), { body: {} });
+  assert.deepEqual(seriesPatch(series, { ...same, recurrence: { ...same.recurrence, interval: 2 } }), { body: { rule: 'FREQ=WEEKLY;INTERVAL=2;COUNT=6;BYDAY=TU' } });
+  assert.deepEqual(seriesPatch(series, { ...same, startTime: '18:00', endTime: '20:00', place: '' }),
+    { body: { place: null, start: '2026-04-14T18:00', end: '2026-04-14T20:00' } });
+  assert.deepEqual(seriesPatch(series, { ...same, title: ' ', recurrence: { ...same.recurrence, weekdays: ['WE'] } }).errors.map((e) => e.field),
+    ['title', 'weekdays']);
+  assert.equal(sameRule('FREQ=WEEKLY;BYDAY=TU,TH;COUNT=6', 'FREQ=WEEKLY;COUNT=6;BYDAY=TH,TU'), true);
+  assert.equal(sameRule('FREQ=WEEKLY;BYDAY=TU', 'FREQ=WEEKLY;INTERVAL=2;BYDAY=TU'), false);
 });

@@ -51,19 +51,19 @@ function weekdayLong(date) {
 // ================================================================== planner option
 
 /** The "Regelmäßige Sitzung" part of the meeting planner (inside its form). */
-export function seriesPlannerFields(k = {}) {
+export function seriesPlannerFields(k = {}, { toggle = true } = {}) {
   const r = k.recurrence ?? {};
-  const on = Boolean(k.recurring);
+  const on = Boolean(k.recurring) || !toggle;
   const freq = r.frequency ?? 'weekly';
   const end = r.end ?? 'count';
   const days = r.weekdays ?? [];
-  return html`<div class="check" id="mt-plan-recurring-box">
+  return html`${toggle ? html`<div class="check" id="mt-plan-recurring-box">
       <input type="checkbox" id="mt-plan-recurring" name="recurring" aria-controls="mt-rec" ${attrs({ checked: on })}>
       <label for="mt-plan-recurring">${t('mt.series.option')}</label>
-    </div>
+    </div>` : ''}
     <fieldset class="field" id="mt-rec" ${attrs({ hidden: !on })} data-testid="mt-rec">
       <legend>${t('mt.series.repeat')}</legend>
-      <p class="hint">${t('mt.series.repeatHint')}</p>
+      <p class="hint">${toggle ? t('mt.series.repeatHint') : t('mt.series.editRuleHint')}</p>
       <div class="field">
         <label for="mt-rec-frequency">${t('mt.series.frequency')}</label>
         ${fieldError('mt-rec-frequency-error')}
@@ -201,6 +201,7 @@ export function mountMeetingSeries(target, route, keep, ctx) {
   let limit = 20;
   let moving = null; // the recurrence id whose move form is open
   let confirmCancel = false;
+  let editing = false; // the "change the series" form is open
   let topic = null;
   const flash = ctx.flashTemplate();
 
@@ -269,6 +270,7 @@ export function mountMeetingSeries(target, route, keep, ctx) {
         </ul>
         ${acts.invite || acts.cancel ? html`<div class="actions">
           ${acts.invite ? html`<button type="button" class="button primary" id="ms-invite" data-testid="ms-invite">${t('mt.series.invite')}</button>` : ''}
+          ${acts.cancel ? html`<button type="button" class="button secondary" id="ms-edit-open" aria-expanded="${editing ? 'true' : 'false'}" aria-controls="ms-edit">${t('mt.series.edit')}</button>` : ''}
           ${acts.cancel && !confirmCancel ? html`<button type="button" class="button danger" id="ms-cancel" data-testid="ms-cancel">${t('mt.series.cancel')}</button>` : ''}
         </div>` : ''}
         ${acts.cancel && confirmCancel ? html`<div class="notice" role="group" aria-labelledby="ms-cancel-q">
@@ -278,6 +280,7 @@ export function mountMeetingSeries(target, route, keep, ctx) {
             <button type="button" class="button secondary" id="ms-cancel-no">${t('mt.series.keep')}</button>
           </div></div>` : ''}
       </section>
+      ${editing && acts.cancel ? editTemplate(s) : ''}
       <section class="card" aria-labelledby="ms-occ-title">
         <h2 id="ms-occ-title" tabindex="-1">${t('mt.series.upcoming')}</h2>
         ${state.occurrences.length ? html`<ul class="ms-occurrences" data-testid="ms-occurrences">
@@ -302,6 +305,34 @@ export function mountMeetingSeries(target, route, keep, ctx) {
         ${['accepted', 'tentative', 'declined'].map((r) => html`<button type="button" class="button ${state.myResponse === r ? 'primary' : 'secondary'}" id="ms-rsvp-${r}" data-rsvp="${r}" aria-pressed="${state.myResponse === r ? 'true' : 'false'}">${t(`mt.rsvp.${r}`)}</button>`)}
       </div>` : ''}
       <ul class="mt-list">${state.invitees.map((i) => html`<li>${i.name || i.key}${i.response ? html` · ${t(`mt.rsvp.${i.response}`)}` : ''}</li>`)}</ul>
+    </section>`;
+  }
+
+  /** Changing the series: title, place, time of day and rhythm (the first date stays). */
+  function editTemplate(s) {
+    const start = splitLocal(s.start);
+    const end = splitLocal(s.end);
+    return html`<section class="card" aria-labelledby="ms-edit-title">
+      <h2 id="ms-edit-title" tabindex="-1">${t('mt.series.edit')}</h2>
+      <form id="ms-edit" novalidate>
+        <div id="ms-edit-errors"></div>
+        <div class="field"><label for="ms-edit-name">${t('mt.plan.name')}</label>${fieldError('ms-edit-name-error')}
+          <input type="text" id="ms-edit-name" name="title" required maxlength="200" autocomplete="off" value="${s.title}"></div>
+        <div class="field"><label for="ms-edit-place">${t('mt.plan.place')}</label>
+          <input type="text" id="ms-edit-place" name="place" maxlength="200" autocomplete="off" value="${s.place ?? ''}"></div>
+        <div class="mt-times">
+          <div class="field"><label for="ms-edit-start">${t('mt.plan.start')}</label>${fieldError('ms-edit-start-error')}
+            <input type="time" id="ms-edit-start" name="startTime" required value="${start.time}"></div>
+          <div class="field"><label for="ms-edit-end">${t('mt.plan.end')}</label>${fieldError('ms-edit-end-error')}
+            <input type="time" id="ms-edit-end" name="endTime" required value="${end.time}"></div>
+        </div>
+        ${seriesPlannerFields({ recurrence: ms.parseRule(s.rule) }, { toggle: false })}
+        ${s.status === 'invited' ? html`<p class="hint">${t('mt.series.editInvitedHint')}</p>` : ''}
+        <div class="actions">
+          <button type="submit" class="button primary" id="ms-edit-submit">${t('mt.series.editSubmit')}</button>
+          <button type="button" class="button secondary" id="ms-edit-close">${t('mt.templates.cancel')}</button>
+        </div>
+      </form>
     </section>`;
   }
 
@@ -348,8 +379,9 @@ export function mountMeetingSeries(target, route, keep, ctx) {
   }
 
   const moveMap = { date: 'ms-move-date', startTime: 'ms-move-start', start: 'ms-move-start', endTime: 'ms-move-end', end: 'ms-move-end' };
+  const editMap = { ...seriesErrorMap, title: 'ms-edit-name', startTime: 'ms-edit-start', start: 'ms-edit-start', endTime: 'ms-edit-end', end: 'ms-edit-end' };
 
-  function markErrors(form, errors) {
+  function markErrors(form, errors, map = moveMap, summary = 'ms-move-errors') {
     for (const el of form.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
     for (const el of form.querySelectorAll('.field-error')) { el.hidden = true; el.textContent = ''; }
     let first = null;
@@ -357,7 +389,7 @@ export function mountMeetingSeries(target, route, keep, ctx) {
     for (const e of errors) {
       const key = `mt.error.${e.field}.${e.code}`;
       const text = t(key) !== key ? t(key) : (e.message || t('mt.error.generic'));
-      const inputId = moveMap[e.field];
+      const inputId = map[String(e.field ?? '').split(/[.[]/)[0]];
       const input = inputId && document.getElementById(inputId);
       if (input) {
         input.setAttribute('aria-invalid', 'true');
@@ -367,7 +399,7 @@ export function mountMeetingSeries(target, route, keep, ctx) {
         first = first ?? input;
       } else loose.push(text);
     }
-    if (loose.length) render($('#ms-move-errors'), html`<p class="error" role="alert">${loose.join(' ')}</p>`);
+    if (loose.length) render(document.getElementById(summary), html`<p class="error" role="alert">${loose.join(' ')}</p>`);
     first?.focus();
   }
 
@@ -415,6 +447,14 @@ export function mountMeetingSeries(target, route, keep, ctx) {
         render($('#ms-error'), errorNotice(err));
         announce(errorText(err));
       }
+    } else if (b.id === 'ms-edit-open') {
+      editing = !editing;
+      draw();
+      if (editing) $('#ms-edit-title')?.focus();
+    } else if (b.id === 'ms-edit-close') {
+      editing = false;
+      draw();
+      $('#ms-edit-open')?.focus();
     } else if (b.id === 'ms-invite') {
       await change(ctx.call(ctx.api.post(`/api/v1/meeting-series/${enc(id)}/invite`, undefined, headers())), { button: b, success: t('mt.series.invited'), focus: 'ms-facts-title' });
     } else if (b.id === 'ms-cancel') {
@@ -467,6 +507,42 @@ export function mountMeetingSeries(target, route, keep, ctx) {
   });
 
   target.addEventListener('submit', async (e) => {
+    if (e.target.id !== 'ms-edit') return;
+    e.preventDefault();
+    const form = e.target;
+    const { recurrence } = readRecurrence(form);
+    const { body, errors } = ms.seriesPatch(state.series, { title: form.title.value, place: form.place.value, startTime: form.startTime.value,
+      endTime: form.endTime.value, recurrence });
+    if (errors) {
+      markErrors(form, errors, editMap, 'ms-edit-errors');
+      return;
+    }
+    if (!Object.keys(body).length) {
+      editing = false;
+      draw();
+      $('#ms-edit-open')?.focus();
+      return;
+    }
+    const done = busyButton($('#ms-edit-submit'), t('app.loading'));
+    try {
+      await ctx.call(ctx.api.patch(`/api/v1/meeting-series/${enc(id)}`, body, headers()));
+      editing = false;
+      await load();
+      announce(t('mt.series.edited'));
+      $('#ms-occ-title')?.focus();
+    } catch (err) {
+      done();
+      if (err instanceof ApiError && err.status === 409 && err.code !== 'series.cancelled') {
+        editing = false;
+        await load();
+        render($('#ms-error'), html`<p class="notice">${t('mt.series.conflict')}</p>`);
+        announce(t('mt.series.conflict'));
+      } else if (err instanceof ApiError && err.fields.length) markErrors(form, err.fields, editMap, 'ms-edit-errors');
+      else render($('#ms-edit-errors'), errorNotice(err));
+    }
+  });
+
+  target.addEventListener('submit', async (e) => {
     const form = e.target;
     if (!form.classList.contains('ms-move')) return;
     e.preventDefault();
@@ -495,6 +571,7 @@ export function mountMeetingSeries(target, route, keep, ctx) {
     }
   });
 
+  wireSeriesPlanner(target);
   load();
   return {
     name: 'meetingSeries',
@@ -506,6 +583,12 @@ export function mountMeetingSeries(target, route, keep, ctx) {
       // Our own changes are loaded already (same version); someone else's are fetched and read out.
       const newer = ms.isAboutSeries(event, id) && (event.data.series.version ?? 0) > state.series.version;
       const occurrence = String(event.name).startsWith('meeting.') && event.data?.meeting?.seriesId === id;
+      if (newer && (editing || moving)) {
+        // Keep the open form and what was typed; saving it runs into the 409 and shows the new state.
+        render($('#ms-error'), html`<p class="notice">${t('mt.series.changedWhileEditing')}</p>`);
+        announce(t('mt.series.changedWhileEditing'));
+        return;
+      }
       if (newer || occurrence) load().then(() => { if (newer) announce(t('mt.series.changedLive')); });
     },
     keep() { return null; },

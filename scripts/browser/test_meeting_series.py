@@ -161,3 +161,41 @@ def test_series_page_states_in_english_and_cancelled(open_page, api, viewport):
     page.get_by_test_id("ms-status").filter(has_text="cancelled").wait_for()
     assert page.locator('[data-act="cancel"]').count() == 0
     assert_no_violations(page, f"ms-series-cancelled-{viewport}")
+
+
+def test_series_changed_in_the_ui_and_a_concurrent_change_is_not_overwritten(open_page, api):
+    made = series_by_api(api, unique("Reihe ändern"))
+    first = made["start"][:10]
+    page, _ = open_series(open_page, made["id"], viewport="mobile")
+    page.get_by_role("button", name="Reihe ändern").click()
+    page.locator("#ms-edit").wait_for()
+    assert focused(page)["id"] == "ms-edit-title"
+    assert_no_violations(page, "ms-series-edit-mobile")
+    page.set_viewport_size(VIEWPORTS["desktop"])
+    assert_no_violations(page, "ms-series-edit-desktop")
+    # Every second Tuesday, 18:00 to 20:00.
+    page.get_by_label("Abstand").fill("2")
+    page.locator("#ms-edit-start").fill("18:00")
+    page.locator("#ms-edit-end").fill("20:00")
+    page.get_by_role("button", name="Änderungen speichern").click()
+    page.get_by_test_id("ms-rule").filter(has_text="alle 2 Wochen am Dienstag, 6 Termine").wait_for()
+    day = dt.date.fromisoformat(first)
+    assert occurrences(page) == [f"{day + dt.timedelta(days=14 * i)}T18:00" for i in range(6)]
+    s = api(COORDINATOR).get(f"/api/v1/meeting-series/{made['id']}").json()["series"]
+    assert s["rule"] == "FREQ=WEEKLY;INTERVAL=2;COUNT=6;BYDAY=TU" and s["start"] == f"{first}T18:00"
+
+    # Someone else renames the series while the form is open: the save is refused, nothing is overwritten.
+    page.get_by_role("button", name="Reihe ändern").click()
+    page.locator("#ms-edit").wait_for()
+    r = api(COORDINATOR).patch(f"/api/v1/meeting-series/{made['id']}", {"title": "Von anderer Seite"},
+                               headers={"If-Match": f'"v{s["version"]}"'})
+    assert r.status_code == 200, r.text
+    # The live change is announced but leaves the open form alone.
+    page.locator("#ms-error .notice", has_text="gerade geändert").wait_for()
+    page.get_by_label("Abstand").fill("3")
+    page.get_by_role("button", name="Änderungen speichern").click()
+    page.locator("#ms-error .notice", has_text="inzwischen geändert").wait_for()
+    assert page.locator("h1").text_content().strip() == "Von anderer Seite"
+    after = api(COORDINATOR).get(f"/api/v1/meeting-series/{made['id']}").json()["series"]
+    assert after["rule"] == "FREQ=WEEKLY;INTERVAL=2;COUNT=6;BYDAY=TU", "the stale form did not overwrite the rule"
+    assert_no_violations(page, "ms-series-conflict-desktop")
