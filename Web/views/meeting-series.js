@@ -81,7 +81,7 @@ export function seriesPlannerFields(k = {}, { toggle = true } = {}) {
       <fieldset class="field" id="mt-rec-weekdays" ${attrs({ hidden: freq !== 'weekly' })}>
         <legend>${t('mt.series.weekdays')}</legend>
         <p class="hint">${t('mt.series.weekdaysHint')}</p>
-        ${fieldError('mt-rec-weekdays-error')}
+        ${fieldError('mt-rec-day-MO-error')}
         ${ms.WEEKDAYS.map((d) => html`<div class="check"><input type="checkbox" id="mt-rec-day-${d}" name="weekdays" value="${d}" ${attrs({ checked: days.includes(d) })}>
           <label for="mt-rec-day-${d}">${t(`mt.series.day.${d}`)}</label></div>`)}
       </fieldset>

@@ -66,6 +66,7 @@ def test_series_planned_in_the_ui_occurrence_cancelled_and_moved(open_page, api)
     page.get_by_role("button", name="Sitzungsreihe planen").click()
     page.locator(".error-summary").wait_for()
     assert "Der Wochentag des ersten Termins muss ausgewählt sein." in page.locator(".error-summary").text_content()
+    assert page.locator("#mt-rec-day-MO-error").text_content() == "Der Wochentag des ersten Termins muss ausgewählt sein."
     assert_no_violations(page, "ms-planner-errors-mobile")
     page.locator("#mt-rec-day-WE").uncheck()
     page.locator("#mt-rec-day-TU").check()
