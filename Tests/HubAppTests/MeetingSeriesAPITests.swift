@@ -40,6 +40,15 @@ struct MeetingSeriesAPITests {
         return (id, start)
     }
 
+    /// The token of the newest series answer link mailed to the guest.
+    static func guestToken(_ hub: TestHub) async throws -> String {
+        let mail = try #require(try await hub.graph.store.pendingMail(limit: 500).last {
+            $0.recipient == "erika@traeger.example" && $0.text.contains("/#/series-rsvp/")
+        })
+        let link = try #require(mail.text.components(separatedBy: .whitespacesAndNewlines).first { $0.hasSuffix("/accepted") })
+        return try #require(link.components(separatedBy: "/#/series-rsvp/").last?.replacingOccurrences(of: "/accepted", with: ""))
+    }
+
     static func occurrences(_ body: ByteBuffer) -> [[String: Any]] { JSON.object(body)["occurrences"] as? [[String: Any]] ?? [] }
 
     @Test("Create, list occurrences, cancel one, move one, change the rule with If-Match, cancel: one UID, SEQUENCE rising, RRULE and EXDATE mailed")
@@ -225,6 +234,38 @@ struct MeetingSeriesAPITests {
             let path = try #require(url.flatMap { URL(string: $0)?.path })
             let feed = String(buffer: try await client.call(.get, path, token: nil).body)
             #expect(feed.components(separatedBy: "UID:series-\(id)@").count == 2 && !feed.contains("UID:meeting-\(mid)@"))
+        }
+    }
+
+    @Test("A guest answers the whole series from the signed link in the mail; forged and outdated links are refused")
+    func signedLink() async throws {
+        let hub = try await TestHub()
+        try await hub.application().test(.router) { client in
+            let (id, start) = try await Self.series(hub, client, invite: true)
+            let token = try await Self.guestToken(hub)
+            let info = try await client.call(.get, "/api/v1/series-rsvp/\(token)", token: nil)
+            #expect(info.status == .ok && (JSON.object(info.body)["series"] as? [String: Any])?["id"] as? String == id)
+            let answered = try await client.call(.post, "/api/v1/series-rsvp/\(token)", token: nil, json: ["response": "tentative"])
+            #expect(answered.status == .ok, "\(String(buffer: answered.body))")
+            #expect(((JSON.object(answered.body)["tally"] as? [String: Any])?["tentative"] as? Int) == 1)
+            #expect(JSON.object(answered.body)["response"] as? String == "tentative")
+            let coordinator = try await client.token(.coordinator)
+            let detail = JSON.object(try await client.call(.get, "/api/v1/meeting-series/\(id)", token: coordinator).body)
+            let guest = (detail["invitees"] as? [[String: Any]])?.first { $0["key"] as? String == "guest:erika@traeger.example" }
+            #expect(guest?["response"] as? String == "tentative", "the coordinator sees the guest's answer")
+            // One changed character: not ours. A series link does not answer a meeting, nor a meeting link a series.
+            let forged = String(token.dropLast()) + (token.hasSuffix("0") ? "1" : "0")
+            #expect(try await client.call(.post, "/api/v1/series-rsvp/\(forged)", token: nil, json: ["response": "declined"]).status == .notFound)
+            #expect(try await client.call(.post, "/api/v1/rsvp/\(token)", token: nil, json: ["response": "declined"]).status == .notFound)
+            // A moved date outdates the links of the earlier invitation; the new mail carries a new one.
+            let third = start.date.adding(days: 14)
+            #expect(try await client.call(.post, "/api/v1/meeting-series/\(id)/occurrences/\(third)T17:00/move", token: coordinator,
+                                          json: ["start": "\(third)T18:00", "end": "\(third)T20:00"], headers: [.ifMatch: "\"v2\""]).status == .ok)
+            let outdated = try await client.call(.post, "/api/v1/series-rsvp/\(token)", token: nil, json: ["response": "declined"])
+            #expect(outdated.status == .conflict && (JSON.object(outdated.body)["error"] as? [String: Any])?["code"] as? String == "rsvp.outdated")
+            let fresh = try await Self.guestToken(hub)
+            #expect(fresh != token)
+            #expect(try await client.call(.post, "/api/v1/series-rsvp/\(fresh)", token: nil, json: ["response": "declined"]).status == .ok)
         }
     }
 }

@@ -36,13 +36,18 @@ enum MeetingSeriesMatrix {
         // Only invitees answer (the demo member is invited; the others are not: 404 invitation).
         "POST /api/v1/meeting-series/{sid}/rsvp": Rule(method: .post, path: "/api/v1/meeting-series/{series}/rsvp", body: ["response": "accepted"],
                                                        needsVersion: false, allowed: [.member]),
+        // The signed link is the credential: anyone holding it (`{srsvp}`: the guest's link from the invitation).
+        "GET /api/v1/series-rsvp/{token}": Rule(method: .get, path: "/api/v1/series-rsvp/{srsvp}", body: nil, needsVersion: false,
+                                                allowed: AuthorizationMatrixTests.everyone),
+        "POST /api/v1/series-rsvp/{token}": Rule(method: .post, path: "/api/v1/series-rsvp/{srsvp}", body: ["response": "declined"],
+                                                 needsVersion: false, allowed: AuthorizationMatrixTests.everyone),
         "GET /api/v1/meeting-series/{sid}/series.ics": rule(.get, "/api/v1/meeting-series/{series}/series.ics", members),
     ]
 
     /// Fills `{series}` and `{occurrence}`; sets `If-Match` and the body where the route needs them.
     static func prepare(_ path: String, route: String, hub: TestHub, client: some TestClientProtocol, headers: inout HTTPFields,
                         body: inout Any?) async throws -> String {
-        guard path.contains("{series}") || route == "POST /api/v1/workspaces/{id}/meeting-series" else { return path }
+        guard path.contains("{series}") || path.contains("{srsvp}") || route == "POST /api/v1/workspaces/{id}/meeting-series" else { return path }
         let (start, end) = MeetingSeriesAPITests.tuesday()
         if route == "POST /api/v1/workspaces/{id}/meeting-series" {
             body = ["templateId": try await MeetingAPITests.templateID(client), "title": "Matrix-Reihe", "start": start.description,
@@ -50,6 +55,9 @@ enum MeetingSeriesMatrix {
             return path
         }
         let (id, first) = try await MeetingSeriesAPITests.series(hub, client, invite: true, title: "Matrix-Reihe")
+        if path.contains("{srsvp}") {
+            return path.replacingOccurrences(of: "{srsvp}", with: try await MeetingSeriesAPITests.guestToken(hub))
+        }
         headers[.ifMatch] = "\"v2\""
         if route.hasPrefix("PATCH") { body = ["title": "Geänderte Reihe"] }
         if route.hasSuffix("/move") {

@@ -44,6 +44,11 @@ struct MeetingSeriesController {
     }
 
     struct OccurrenceMeeting: Encodable, Sendable { let meeting: MeetingView }
+    struct LinkAnswer: Encodable, Sendable {
+        let series: MeetingSeriesView
+        let response: RSVPResponse?
+        let tally: RSVPTally?
+    }
 
     static func seriesID(_ context: HubRequestContext) throws -> MeetingSeriesID {
         guard let text = context.parameters.get("sid"), let id = MeetingSeriesID(text) else { throw DomainError.notFound("meetingSeries") }
@@ -138,6 +143,18 @@ struct MeetingSeriesController {
             let id = try Self.seriesID(context)
             let body = try await JSONIO.decode(MeetingController.ResponseBody.self, from: request, context: context, limit: settings.maxBodyBytes)
             return JSONIO.response(MeetingController.TallyAnswer(tally: try await series.respond(id, body.response, by: context.principal)))
+        }
+        // The signed answer link from the series invitation: the link is the credential.
+        router.get("/api/v1/series-rsvp/:token") { _, context in
+            let (s, _, response) = try await series.linkInfo(context.parameters.get("token") ?? "")
+            return JSONIO.response(LinkAnswer(series: MeetingSeriesView(s, language: series.settings.language), response: response, tally: nil))
+        }
+        router.post("/api/v1/series-rsvp/:token") { request, context in
+            let body = try await JSONIO.decode(MeetingController.ResponseBody.self, from: request, context: context, limit: settings.maxBodyBytes)
+            let token = context.parameters.get("token") ?? ""
+            let tally = try await series.respond(token: token, body.response)
+            let (s, _, response) = try await series.linkInfo(token)
+            return JSONIO.response(LinkAnswer(series: MeetingSeriesView(s, language: series.settings.language), response: response, tally: tally))
         }
         router.get("/api/v1/meeting-series/:sid/series.ics") { _, context in
             let text = try await series.ics(try Self.seriesID(context), by: context.principal)

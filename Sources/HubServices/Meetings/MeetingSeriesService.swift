@@ -94,6 +94,47 @@ public struct MeetingSeriesService: Sendable {
         return RSVPTally(invitees: series.invitees, responses: responses.filter { $0.invitee != rsvp.invitee } + [rsvp])
     }
 
+    /// What the holder of a series answer link sees: the series, the invitee, their answer.
+    public func linkInfo(_ token: String) async throws -> (MeetingSeries, InviteeKey, RSVPResponse?) {
+        let (link, series) = try await resolve(token)
+        let current = try await store.rsvps(.series(series.id)).last { $0.invitee == link.claims.invitee }
+        return (series, link.claims.invitee, current?.response)
+    }
+
+    /// An answer for the whole series from a signed link, without an account (guests too).
+    public func respond(token: String, _ response: RSVPResponse) async throws -> RSVPTally {
+        let (link, series) = try await resolve(token)
+        let responses = try await store.rsvps(.series(series.id))
+        let (rsvp, events) = try SeriesRules.respond(response, to: series, as: link.claims.invitee, authority: .token(link.claims),
+                                                     responses: responses, now: deps.clock.now())
+        try await deps.commit(ChangeSet(changes: [.meeting(.putRSVP(rsvp))], events: MeetingEventEncoding.newEvents(events, meeting: nil)))
+        return RSVPTally(invitees: series.invitees, responses: responses.filter { $0.invitee != rsvp.invitee } + [rsvp])
+    }
+
+    func resolve(_ token: String) async throws -> (RSVPLink, MeetingSeries) {
+        guard let link = RSVPLink.verify(token, signer: meetings.signer, now: deps.clock.now()), case .series(let id) = link.claims.target,
+              let series = try await store.meetingSeries(id) else {
+            throw DomainError(.notFound, code: "rsvp.invalidLink", message: "This link is not valid (any more). Please use the link in the newest invitation.")
+        }
+        return (link, series)
+    }
+
+    /// Accept, tentative and decline links for one invitee of a series: they carry the SEQUENCE
+    /// of the invitation (a new time, rule or moved date outdates them) and expire with the last
+    /// date (a series without end: after a year; the next change brings new links).
+    func links(_ series: MeetingSeries, invitee: InviteeKey, now: Date) -> InvitationContext.RSVPLinks {
+        let expiry: Date
+        if case .never = series.rule.end {
+            expiry = now.addingTimeInterval(366 * 86_400)
+        } else {
+            expiry = series.occurrences(from: now).last?.endInstant ?? now
+        }
+        let token = RSVPLink(claims: RSVPTokenClaims(target: .series(series.id), invitee: invitee, sequence: series.sequence), expiresAt: expiry)
+            .token(meetings.signer)
+        let base = "\(settings.publicOrigin)/#/series-rsvp/\(token)"
+        return InvitationContext.RSVPLinks(acceptURL: base + "/accepted", tentativeURL: base + "/tentative", declineURL: base + "/declined")
+    }
+
     // MARK: Changes
 
     /// Plans a series from the latest version of a template (the version is recorded).
@@ -247,9 +288,10 @@ public struct MeetingSeriesService: Sendable {
             case .guest(let email):
                 (address, name) = (email, series.invitee(recipient)?.name ?? email)
             }
+            let rsvp = dispatch.method == .request ? links(series, invitee: recipient, now: now) : nil
             let (subject, text) = SeriesMailText.compose(series, reason: dispatch.reason, recipientName: name, organizerName: organizerName,
                                                          workspaceName: workspace.name, url: "\(settings.publicOrigin)/#/meeting-series/\(series.id)",
-                                                         now: now, language: language)
+                                                         rsvp: rsvp, now: now, language: language)
             let calendar = MeetingCalendar.message(dispatch.method, for: series, recipients: [recipient], description: description(series),
                                                    people: people, responses: responses, settings: settings.calendar)
             mails.append(QueuedMail(id: deps.ids.uuid().uuidString.lowercased(), createdAt: now, recipient: address,
@@ -305,7 +347,7 @@ public enum SeriesMailText {
     }
 
     static func compose(_ s: MeetingSeries, reason: CalendarDispatch.Reason, recipientName: String, organizerName: String, workspaceName: String,
-                        url: String, now: Date, language: MeetingLanguage) -> (String, String) {
+                        url: String, rsvp: InvitationContext.RSVPLinks? = nil, now: Date, language: MeetingLanguage) -> (String, String) {
         let de = language == .de
         let rule = describe(s.rule, start: s.start, language: language)
         let time = "\(s.start.timeText)–\(s.end.timeText)" + (de ? " Uhr" : "")
@@ -347,6 +389,11 @@ public enum SeriesMailText {
             for c in upcomingCancelled.prefix(10) { lines.append("– \(MeetingText.longDate(c.date, language))") }
         }
         if !s.description.isEmpty { lines += ["", s.description] }
+        if let rsvp {
+            lines += ["", de ? "Bitte antworten Sie für alle Termine der Reihe:" : "Please answer for every date of the series:",
+                      (de ? "Zusagen: " : "Accept: ") + rsvp.acceptURL, (de ? "Vielleicht: " : "Tentative: ") + rsvp.tentativeURL,
+                      (de ? "Absagen: " : "Decline: ") + rsvp.declineURL]
+        }
         lines += ["", (de ? "Alle Termine: " : "All meetings: ") + url, "", de ? "Mit freundlichen Grüßen" : "Kind regards", organizerName]
         return (subject, lines.joined(separator: "\n"))
     }
