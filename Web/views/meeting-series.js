@@ -599,3 +599,79 @@ export function mountMeetingSeries(target, route, keep, ctx) {
   };
 }
 
+
+// ================================================================== answer by link (no account)
+
+/** `#/series-rsvp/<token>[/<answer>]`: answering a series invitation from the mail, without signing
+ * in. The answer in the link is only preselected (focused), never sent on opening: mail scanners
+ * open links too. */
+export function mountSeriesRsvp(target, route, keep, ctx) {
+  const token = route.token;
+  let destroyed = false;
+  let info = null;
+  let error = null;
+  setTitle(t('mt.rsvpPage.title'));
+
+  function draw() {
+    if (destroyed) return;
+    let body;
+    if (!info) {
+      body = error ? html`${errorNotice(error)}<p>${t('mt.rsvpPage.invalidHint')}</p>` : html`<p class="loading">${t('app.loading')}</p>`;
+    } else {
+      const s = info.series;
+      body = html`
+        <dl class="facts">
+          <dt>${t('mt.series.page')}</dt><dd data-testid="srsvp-title">${s.title}</dd>
+          <dt>${t('mt.series.rhythm')}</dt><dd>${ruleText(s)}</dd>
+          <dt>${t('mt.series.time')}</dt><dd>${t('mt.series.timeValue', { start: splitLocal(s.start).time, end: splitLocal(s.end).time })}</dd>
+          ${s.place ? html`<dt>${t('mt.place')}</dt><dd>${s.place}</dd>` : ''}
+          ${s.onlineUrl ? html`<dt>${t('mt.online')}</dt><dd><a href="${s.onlineUrl}" rel="noopener noreferrer">${s.onlineUrl}</a></dd>` : ''}
+        </dl>
+        ${s.status === 'cancelled' ? html`<p class="notice notice-error">${t('mt.series.rsvpCancelled')}</p>` : html`
+        <p data-testid="srsvp-current">${info.response ? t('mt.rsvpPage.current', { response: t(`mt.rsvp.${info.response}`) }) : t('mt.rsvpPage.none')}</p>
+        <div class="actions" role="group" aria-labelledby="srsvp-question">
+          <p id="srsvp-question" class="visually-hidden">${t('mt.rsvpPage.question')}</p>
+          ${['accepted', 'tentative', 'declined'].map((r) => html`<button type="button" class="button ${info.response === r ? 'primary' : 'secondary'}" id="srsvp-${r}" data-rsvp="${r}" aria-pressed="${info.response === r ? 'true' : 'false'}">${t(`mt.rsvp.${r}`)}</button>`)}
+        </div>`}`;
+    }
+    renderKeepingFocus(target, html`<section class="card narrow" aria-labelledby="page-title">
+      <h1 id="page-title" tabindex="-1">${t('mt.rsvpPage.title')}</h1>
+      <p>${t('mt.series.rsvpIntro')}</p>
+      <div id="srsvp-error"></div>
+      ${body}
+    </section>`);
+  }
+
+  async function load() {
+    try {
+      const { data } = await ctx.api.get(`/api/v1/series-rsvp/${enc(token)}`);
+      if (destroyed) return;
+      info = data;
+    } catch (err) {
+      error = err;
+    }
+    draw();
+    if (info && route.answer) document.getElementById(`srsvp-${route.answer}`)?.focus();
+  }
+
+  target.addEventListener('click', async (e) => {
+    const b = e.target.closest('[data-rsvp]');
+    if (!b || !info) return;
+    const done = busyButton(b, t('app.loading'));
+    try {
+      const { data } = await ctx.api.post(`/api/v1/series-rsvp/${enc(token)}`, { response: b.dataset.rsvp });
+      info = data;
+      draw();
+      document.getElementById(`srsvp-${b.dataset.rsvp}`)?.focus();
+      announce(t('mt.rsvp.saved', { response: t(`mt.rsvp.${b.dataset.rsvp}`) }));
+    } catch (err) {
+      done();
+      render($('#srsvp-error'), errorNotice(err));
+      announce(errorText(err));
+    }
+  });
+
+  draw();
+  load();
+  return { name: 'seriesRsvp', destroy() { destroyed = true; } };
+}

@@ -200,3 +200,63 @@ def test_series_changed_in_the_ui_and_a_concurrent_change_is_not_overwritten(ope
     after = api(COORDINATOR).get(f"/api/v1/meeting-series/{made['id']}").json()["series"]
     assert after["rule"] == "FREQ=WEEKLY;INTERVAL=2;COUNT=6;BYDAY=TU", "the stale form did not overwrite the rule"
     assert_no_violations(page, "ms-series-conflict-desktop")
+
+
+from test_meetings import mail_hub  # noqa: E402,F401  (the hub that mails to a local sink)
+
+
+def test_series_answer_page_from_the_mail_link_without_signing_in(browser, mail_hub):  # noqa: F811
+    import email
+    import re
+    import time
+
+    from conftest import ApiClient
+    base, sink = mail_hub
+    coordinator = ApiClient(base, *COORDINATOR)
+    api_local = lambda user=COORDINATOR: coordinator  # noqa: E731
+    day = next_tuesday()
+    body = {"templateId": template_id(api_local), "title": unique("Reihe per Link"), "start": f"{day}T17:00", "end": f"{day}T19:00",
+            "rule": "FREQ=WEEKLY;BYDAY=TU;COUNT=4", "place": "Kreishaus",
+            "invitees": [{"key": "guest:gast.reihe@example.org", "name": "Gast Reihe"}]}
+    wid = next(w["id"] for w in coordinator.workspaces() if w["name"] == "Integration")
+    r = coordinator.post(f"/api/v1/workspaces/{wid}/meeting-series", body)
+    assert r.status_code == 201, r.text
+    made = r.json()
+    r = coordinator.post(f"/api/v1/meeting-series/{made['id']}/invite", None, headers={"If-Match": f'"v{made["version"]}"'})
+    assert r.status_code == 200, r.text
+
+    def links():
+        out = []
+        for m in sink.messages:
+            for part in email.message_from_string(m).walk():
+                if part.get_content_type() == "text/plain":
+                    out += re.findall(r"#/series-rsvp/[A-Za-z0-9._~-]+/accepted", (part.get_payload(decode=True) or b"").decode("utf-8", "replace"))
+        return out
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and not links():
+        time.sleep(0.2)
+    assert links(), f"no series answer link in {len(sink.messages)} mails"
+
+    for viewport in ("mobile", "desktop"):
+        context = browser.new_context(viewport=VIEWPORTS[viewport], base_url=base, locale="de-DE")
+        page = context.new_page()
+        page.goto("/" + links()[-1])
+        page.get_by_test_id("srsvp-title").wait_for()
+        assert page.get_by_test_id("srsvp-title").text_content() == body["title"]
+        assert page.locator("#srsvp-accepted").evaluate("el => el === document.activeElement"), "the link's answer is focused, not sent"
+        if viewport == "mobile":
+            assert "noch nicht geantwortet" in page.get_by_test_id("srsvp-current").text_content()
+            assert_no_violations(page, f"ms-rsvp-{viewport}")
+            page.keyboard.press("Enter")
+            page.get_by_test_id("srsvp-current").filter(has_text="Zusage").wait_for()
+            assert page.locator("#srsvp-accepted").get_attribute("aria-pressed") == "true"
+        else:
+            # Opened again: the earlier answer is shown; the guest changes it.
+            assert "Zusage" in page.get_by_test_id("srsvp-current").text_content()
+            assert_no_violations(page, f"ms-rsvp-{viewport}")
+            page.get_by_role("button", name="Vielleicht").click()
+            page.get_by_test_id("srsvp-current").filter(has_text="Vielleicht").wait_for()
+        assert_no_violations(page, f"ms-rsvp-answered-{viewport}")
+        context.close()
+    detail = coordinator.get(f"/api/v1/meeting-series/{made['id']}").json()
+    assert detail["tally"]["tentative"] == 1 and detail["tally"]["accepted"] == 0 and detail["invitees"][0]["response"] == "tentative"
