@@ -40,6 +40,7 @@ import { mountLeanCoffeeList, mountLeanCoffeeBoard } from './views/lean-coffee.j
 import { mountBoardJoin } from './views/board-invite.js';
 import { mountBarcampList, mountBarcamp } from './views/barcamp.js';
 import { mountMeetingList, mountMeeting, mountActionList, mountRsvp, mountMeetingTemplates } from './views/meetings.js';
+import { mountMeetingSeries, mountSeriesRsvp } from './views/meeting-series.js';
 
 const app = {
   session: null, // { user, memberships, session, totpEnabled } from /api/v1/me
@@ -319,6 +320,10 @@ function parseRoute(hash) {
   if (path === '/barcamps') return { name: 'barcampList' };
   const meeting = /^\/meetings\/([A-Za-z0-9-]{1,64})(?:\/(live|minutes))?$/.exec(path);
   if (meeting) return { name: 'meeting', id: meeting[1], tab: meeting[2] ?? 'overview' };
+  const series = /^\/meeting-series\/([A-Za-z0-9-]{1,64})$/.exec(path);
+  if (series) return { name: 'meetingSeries', id: series[1] };
+  const seriesRsvp = /^\/series-rsvp\/([A-Za-z0-9._~-]{1,512})(?:\/(accepted|tentative|declined))?$/.exec(path);
+  if (seriesRsvp) return { name: 'seriesRsvp', token: seriesRsvp[1], answer: seriesRsvp[2] ?? null };
   const wsMeetings = /^\/workspaces\/([A-Za-z0-9-]{1,64})\/(meetings|actions)$/.exec(path);
   if (wsMeetings) return { name: wsMeetings[2] === 'meetings' ? 'meetingList' : 'actionList', id: wsMeetings[1] };
   const rsvp = /^\/rsvp\/([A-Za-z0-9._~-]{1,512})$/.exec(path);
@@ -358,7 +363,7 @@ const PUBLIC_ROUTES = new Set(['signin', 'invitation', 'forgot', 'reset', 'catal
   // Lean Coffee boards: guests take part with a board token instead of a session.
   'leanCoffee', 'leanCoffeeProjector', 'leanCoffeeJoin', 'barcamp', 'barcampProjector', 'barcampJoin',
   // Answering a meeting invitation from the e-mail link (a signed token, no account).
-  'rsvp']);
+  'rsvp', 'seriesRsvp']);
 
 function navigate(hash, { replace = false } = {}) {
   if (replace) {
@@ -423,6 +428,8 @@ function showRoute({ keep = null } = {}) {
     actionList: (el, r, k) => mountActionList(el, r, k, viewContext),
     rsvp: (el, r, k) => mountRsvp(el, r, k, viewContext),
     meetingTemplates: (el, r, k) => mountMeetingTemplates(el, r, k, viewContext),
+    meetingSeries: (el, r, k) => mountMeetingSeries(el, r, k, viewContext),
+    seriesRsvp: (el, r, k) => mountSeriesRsvp(el, r, k, viewContext),
     notfound: mountNotFound,
   };
   app.view = mounts[route.name](target, route, keep);

@@ -74,6 +74,9 @@ public enum HubRouter {
         LeanCoffeeController(service: LeanCoffeeService(deps: d.deps, digest: SHA256TokenDigest()), settings: d.settings).add(to: http)
         BarcampController(service: BarcampService(deps: d.deps, digest: SHA256TokenDigest()), settings: d.settings).add(to: http)
         if let m = d.meetings { MeetingController(meetings: m.meetings, work: m.work, outbox: m.outbox, settings: d.settings).add(to: http) }
+        if let m = d.meetings {
+            MeetingSeriesController(series: MeetingSeriesService(meetings: m.meetings), outbox: m.outbox, settings: d.settings).add(to: http)
+        }
         // Unknown API paths are a JSON 404, never the web page.
         http.get("/api/**") { _, _ -> Response in throw HTTPError(.notFound) }
 

@@ -29,7 +29,7 @@ struct AuthorizationMatrixTests {
     static let writers: Set<Role> = [.member, .coordinator, .admin]
 
     /// Route pattern (as the router prints it) → rule. Meetings keep theirs in `MeetingMatrix`.
-    static let rules: [String: Rule] = baseRules.merging(MeetingMatrix.rules) { a, _ in a }
+    static let rules: [String: Rule] = baseRules.merging(MeetingMatrix.rules) { a, _ in a }.merging(MeetingSeriesMatrix.rules) { a, _ in a }
 
     static let baseRules: [String: Rule] = [
         "GET /healthz": Rule(method: .get, path: "/healthz", body: nil, needsVersion: false, allowed: everyone),
@@ -410,8 +410,10 @@ struct AuthorizationMatrixTests {
                     if rule.needsVersion { headers[.ifMatch] = "\"v1\"" }
                 }
                 path = try await MeetingMatrix.prepare(path, route: route, hub: hub, client: client, headers: &headers, body: &body)
+                path = try await MeetingSeriesMatrix.prepare(path, route: route, hub: hub, client: client, headers: &headers, body: &body)
                 if rule.needsVersion && !path.contains("/recommendations/") && !path.contains("/lean-coffee/") && !path.contains("/barcamps/")
-                    && !path.contains("/panels/") && !path.contains("/meetings/") && !path.contains("/meeting-templates/") {
+                    && !path.contains("/panels/") && !path.contains("/meetings/") && !path.contains("/meeting-templates/")
+                    && !path.contains("/meeting-series/") {
                     let version: Int
                     if path.contains("/policy-fields/") {
                         version = try #require(try await hub.graph.store.policyField(field)).version

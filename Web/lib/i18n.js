@@ -4,6 +4,7 @@
 // mirrored to <html lang>.
 
 import { meetingMessages } from './i18n-meetings.js';
+import { meetingSeriesMessages } from './i18n-meeting-series.js';
 
 export const LANGUAGES = ['de', 'en'];
 export const STORAGE_KEY = 'roundtable.lang';
@@ -2841,6 +2842,7 @@ export const messages = {
 
 // Components that keep their messages in a file of their own.
 for (const lang of LANGUAGES) Object.assign(messages[lang], meetingMessages[lang]);
+for (const lang of LANGUAGES) Object.assign(messages[lang], meetingSeriesMessages[lang]);
 
 function storage() {
   try {

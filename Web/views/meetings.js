@@ -19,6 +19,7 @@ import { t, tn, getLang, formatDate, formatDateTime } from '../lib/i18n.js';
 import { renderMarkdown } from '../lib/markdown.js';
 import { $, announce, setTitle, errorNotice, errorText, renderKeepingFocus, busyButton, copyText, confirmAction } from '../lib/ui.js';
 import * as mt from '../state/meetings.js';
+import { seriesPlannerFields, readRecurrence, seriesErrorMap, wireSeriesPlanner, submitSeriesPlan, seriesListTemplate } from './meeting-series.js';
 
 const enc = encodeURIComponent;
 
@@ -85,6 +86,7 @@ export function mountMeetingList(target, route, keep, ctx) {
   let members = [];
   let error = null;
   let feedUrl = null;
+  let seriesList = null; // the workspace's recurring meetings (views/meeting-series.js)
   const manage = ctx.canEdit(wsId);
   const wsName = () => ctx.workspaceName(wsId) ?? '';
   setTitle(t('mt.list.title'));
@@ -112,6 +114,7 @@ export function mountMeetingList(target, route, keep, ctx) {
         <h2 id="mt-past-title">${t('mt.list.past')}</h2>
         ${meetings === null ? '' : past.length ? html`<ul class="mt-list" data-testid="mt-past">${past.map(item)}</ul>` : html`<p>${t('mt.list.none')}</p>`}
       </section>
+      ${seriesListTemplate(seriesList)}
       ${manage ? feedTemplate() : ''}
       ${manage ? plannerTemplate() : ''}`);
   }
@@ -190,7 +193,8 @@ export function mountMeetingList(target, route, keep, ctx) {
           ${fieldError('mt-plan-guests-error')}
           <textarea id="mt-plan-guests" name="guests" rows="2" aria-describedby="mt-plan-guests-hint" autocomplete="off">${k.guests ?? ''}</textarea>
         </div>
-        <div class="actions"><button type="submit" class="button primary" id="mt-plan-submit">${t('mt.plan.submit')}</button></div>
+        ${seriesPlannerFields(k)}
+        <div class="actions"><button type="submit" class="button primary" id="mt-plan-submit">${k.recurring ? t('mt.series.submit') : t('mt.plan.submit')}</button></div>
       </form>
     </section>`;
   }
@@ -203,7 +207,9 @@ export function mountMeetingList(target, route, keep, ctx) {
         requests.push(ctx.call(ctx.api.get(`/api/v1/workspaces/${enc(wsId)}/members`)));
       }
       const [ms, ts, mbs] = await Promise.all(requests);
+      const sl = await ctx.call(ctx.api.get(`/api/v1/workspaces/${enc(wsId)}/meeting-series`)).catch(() => null);
       if (destroyed) return;
+      seriesList = sl?.data?.items ?? seriesList;
       meetings = ms.data?.items ?? [];
       templates = ts?.data?.items ?? [];
       members = mbs?.data?.items ?? [];
@@ -226,6 +232,10 @@ export function mountMeetingList(target, route, keep, ctx) {
       endTime: form.endTime.value, place: form.place.value, onlineUrl: form.onlineUrl.value, description: form.description.value,
       guests: form.guests.value, members: [...form.querySelectorAll('input[name="members"]:checked')].map((x) => x.value),
     };
+    if (form.querySelector('#mt-plan-recurring')?.checked) {
+      await submitSeriesPlan(ctx, wsId, values, form, (errs) => showErrors(form, errs, { ...errorMap, ...seriesErrorMap }, 'mt-plan-errors'));
+      return;
+    }
     const { body, errors } = mt.plannerBody(values);
     if (errors) {
       showErrors(form, errors, errorMap, 'mt-plan-errors');
@@ -268,6 +278,7 @@ export function mountMeetingList(target, route, keep, ctx) {
     }
   });
 
+  wireSeriesPlanner(target);
   draw();
   load();
   return {
@@ -278,7 +289,7 @@ export function mountMeetingList(target, route, keep, ctx) {
     keep() {
       const form = $('#mt-plan');
       if (!form) return null;
-      return { planner: { templateId: form.templateId.value, title: form.title.value, date: form.date.value, startTime: form.startTime.value, endTime: form.endTime.value, place: form.place.value, onlineUrl: form.onlineUrl.value, description: form.description.value, guests: form.guests.value } };
+      return { planner: { templateId: form.templateId.value, title: form.title.value, date: form.date.value, startTime: form.startTime.value, endTime: form.endTime.value, place: form.place.value, onlineUrl: form.onlineUrl.value, description: form.description.value, guests: form.guests.value, ...readRecurrence(form) } };
     },
     onTopicEvent() {},
     destroy() { destroyed = true; },

@@ -191,3 +191,36 @@ def test_script_injection_in_meeting_fields_renders_as_text(open_page, api):
     page.get_by_test_id("tpl-list").wait_for()
     clean(page, "templates", [f"Vorlage {p}"])
     assert probe.dialogs == []
+
+
+def test_script_injection_in_meeting_series_fields_renders_as_text(open_page, api):
+    """Every field of a recurring meeting shown to others: title, description, place, guest name;
+    on the workspace's meetings page and the series page, for the coordinator and a member."""
+    from conftest import COORDINATOR, MEMBER
+    from mt_helpers import template_id, user_id
+    from rec_helpers import MD_PAYLOAD, workspace_id
+    from test_meeting_series import next_tuesday
+
+    p = PAYLOAD
+    day = next_tuesday()
+    wid = workspace_id(api)
+    r = api(COORDINATOR).post(f"/api/v1/workspaces/{wid}/meeting-series", {
+        "templateId": template_id(api), "title": f"Reihe {p}", "description": f"Beschreibung {MD_PAYLOAD}", "start": f"{day}T17:00",
+        "end": f"{day}T19:00", "rule": "FREQ=WEEKLY;BYDAY=TU;COUNT=3", "place": f"Raum {p}",
+        "invitees": [{"key": f"member:{user_id(api, MEMBER)}"}, {"key": "guest:gast.reihe@example.org", "name": f"Gast {p}"}]})
+    assert r.status_code == 201, r.text
+    sid = r.json()["id"]
+    for user in (COORDINATOR, MEMBER):
+        for path, ready, must in [(f"/#/workspaces/{wid}/meetings", '[data-testid="mt-series-list"]', [f"Reihe {p}"]),
+                                  (f"/#/meeting-series/{sid}", '[data-testid="ms-occurrences"]', [f"Reihe {p}", f"Raum {p}", "Beschreibung"])]:
+            page, probe = open_page(user, viewport="desktop", path=path, wait_ready=False)
+            page.locator(ready).wait_for()
+            time.sleep(0.2)
+            main = page.locator("main")
+            assert main.locator("img, script, b, [onerror], [onmouseover], a[href^='javascript']").count() == 0, path
+            text = main.inner_text()
+            for needle in must:
+                assert needle in text, (path, needle)
+            if user == COORDINATOR and "meeting-series" in path:
+                assert f"Gast {p}" in text, "the guest's name as text"
+            assert probe.dialogs == [] and probe.page_errors == [], (path, probe.dialogs, probe.page_errors)

@@ -263,3 +263,134 @@ def test_five_clients_write_minutes_without_losing_text(hub_with_mail):
     for mine, _ in results:
         assert mine in final, f"lost: {mine!r} not in {final!r}"
     assert final.count("Beitrag") == 5, "each text once"
+
+
+def series_mailed(sink, recipient: str, method: str) -> tuple[str, int, Calendar, str]:
+    """A mailed series message: (UID, SEQUENCE, calendar, text body). The master carries the
+    RRULE; moved occurrences follow with the same UID and a RECURRENCE-ID."""
+    message = take_mail(sink, recipient)
+    parts = calendar_parts(message)
+    assert len(parts) == 2 and parts[0][1] == parts[1][1], [p[0] for p in parts]
+    kind = next(k for k, _ in parts if k.startswith("text/calendar")).lower()
+    assert f"method={method.lower()}" in kind.replace('"', ""), kind
+    cal = parse(next(raw for k, raw in parts if k.startswith("text/calendar")))
+    assert str(cal["METHOD"]) == method
+    check_timezone(cal)
+    vevents = events(cal)
+    masters = [e for e in vevents if "RECURRENCE-ID" not in e]
+    assert len(masters) == 1 and "RRULE" in masters[0], "one master with the rule"
+    assert len({str(e["UID"]) for e in vevents}) == 1, "overrides share the master's UID"
+    assert len({int(e["SEQUENCE"]) for e in vevents}) == 1
+    for e in vevents:
+        attendees = e.get("ATTENDEE")
+        attendees = attendees if isinstance(attendees, list) else [attendees]
+        assert [str(a).lower().removeprefix("mailto:") for a in attendees] == [recipient.lower()], "only the recipient"
+    if method == "CANCEL":
+        assert len(vevents) == 1 and str(masters[0]["STATUS"]) == "CANCELLED", "a series CANCEL carries the master only"
+    body = message.get_body(preferencelist=("plain",)).get_content()
+    return str(masters[0]["UID"]), int(masters[0]["SEQUENCE"]), cal, body
+
+
+def expand(cal: Calendar) -> list[datetime.datetime]:
+    """The series' occurrences as a calendar client computes them: dateutil over the master's
+    RRULE from DTSTART, minus EXDATE, with each RECURRENCE-ID replaced by its override's start."""
+    from dateutil.rrule import rrulestr
+    vevents = events(cal)
+    (master,) = [e for e in vevents if "RECURRENCE-ID" not in e]
+    start = master.decoded("DTSTART")
+    rule = rrulestr(master["RRULE"].to_ical().decode(), dtstart=start)
+    excluded = set()
+    exdates = master.get("EXDATE")
+    for group in (exdates if isinstance(exdates, list) else [exdates] if exdates is not None else []):
+        excluded |= {d.dt for d in group.dts}
+    moved = {e.decoded("RECURRENCE-ID"): e.decoded("DTSTART") for e in vevents if "RECURRENCE-ID" in e}
+    return sorted(moved.get(d, d) for d in rule if d not in excluded)
+
+
+def test_series_request_update_cancel(hub_with_mail, smtp_sink):
+    """A weekly series: invited, one occurrence cancelled, one moved, the whole series cancelled.
+    Same UID throughout, SEQUENCE strictly increasing, CANCEL last, and dateutil's expansion of
+    each mailed REQUEST equals the occurrences the API lists."""
+    hub = hub_with_mail
+    coordinator, admin, integration, member_id, template = setup(hub)
+    day = datetime.datetime.now(BERLIN).date() + datetime.timedelta(days=9)
+    while day.isoweekday() != 2:
+        day += datetime.timedelta(days=1)
+    start = datetime.datetime(day.year, day.month, day.day, 17, 0, tzinfo=BERLIN)
+    recipients = [MEMBER_EMAIL, GUESTS[0]]
+    r = requests.post(f"{hub.base}/api/v1/workspaces/{integration['id']}/meeting-series", headers=coordinator, json={
+        "templateId": template, "title": "Jour fixe Integration (wöchentlich)", "start": local(start),
+        "end": local(start + datetime.timedelta(hours=2)), "rule": "FREQ=WEEKLY;BYDAY=TU;COUNT=8",
+        "place": "Kreishaus, Sitzungssaal 2 (Erdgeschoss, barrierefrei über den Seiteneingang)",
+        "description": "Regelmäßiger Austausch zu Übergängen Kita – Schule, Ämterlotsen und Sprachförderung; "
+                       "Rückfragen bitte an die Geschäftsstelle des Fachbereichs.",
+        "invitees": [{"key": f"member:{member_id}"}, {"key": f"guest:{GUESTS[0]}", "name": "Erika Beispiel"}]})
+    assert r.status_code == 201, r.text
+    sid = r.json()["id"]
+
+    def listed() -> list[datetime.datetime]:
+        r = requests.get(f"{hub.base}/api/v1/meeting-series/{sid}", headers=coordinator,
+                         params={"from": day.isoformat(), "limit": 100})
+        assert r.status_code == 200, r.text
+        assert r.json()["hasMore"] is False
+        return [datetime.datetime.fromisoformat(o["start"]).replace(tzinfo=BERLIN) for o in r.json()["occurrences"]]
+
+    def step(method: str) -> tuple[str, int, Calendar]:
+        got = {to: series_mailed(smtp_sink, to, method) for to in recipients}
+        assert len({g[0] for g in got.values()}) == 1 and len({g[1] for g in got.values()}) == 1
+        uid, seq, cal, body = got[GUESTS[0]]
+        assert "Jour fixe Integration" in body
+        return uid, seq, cal
+
+    r = requests.post(f"{hub.base}/api/v1/meeting-series/{sid}/invite", headers={**coordinator, "If-Match": '"v1"'})
+    assert r.status_code == 200, r.text
+    uid, seq, cal = step("REQUEST")
+    assert uid.startswith(f"series-{sid}@") and seq == 0
+    uids, sequences = {uid}, [seq]
+    assert expand(cal) == listed() and len(listed()) == 8
+
+    # The second Tuesday is cancelled: EXDATE.
+    second = start + datetime.timedelta(days=7)
+    r = requests.post(f"{hub.base}/api/v1/meeting-series/{sid}/occurrences/{local(second)}/cancel",
+                      headers={**coordinator, "If-Match": f'"v{r.json()["version"]}"'})
+    assert r.status_code == 200, r.text
+    uid, seq, cal = step("REQUEST")
+    uids.add(uid); sequences.append(seq)
+    assert second not in expand(cal) and expand(cal) == listed() and len(listed()) == 7, "COUNT before EXDATE"
+
+    # The fourth moves to Wednesday 18:30: a RECURRENCE-ID override.
+    fourth = start + datetime.timedelta(days=21)
+    moved = fourth + datetime.timedelta(days=1, hours=1, minutes=30)
+    r = requests.post(f"{hub.base}/api/v1/meeting-series/{sid}/occurrences/{local(fourth)}/move",
+                      headers={**coordinator, "If-Match": f'"v{r.json()["version"]}"'},
+                      json={"start": local(moved), "end": local(moved + datetime.timedelta(hours=2))})
+    assert r.status_code == 200, r.text
+    uid, seq, cal = step("REQUEST")
+    uids.add(uid); sequences.append(seq)
+    assert moved in expand(cal) and fourth not in expand(cal) and expand(cal) == listed()
+
+    # The rule changes to every second Tuesday (If-Match; a stale one is 409 with `current`).
+    stale = requests.patch(f"{hub.base}/api/v1/meeting-series/{sid}", headers={**coordinator, "If-Match": '"v1"'},
+                           json={"rule": "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU;COUNT=8"})
+    assert stale.status_code == 409 and stale.json()["current"]["version"] == r.json()["version"], stale.text
+    r = requests.patch(f"{hub.base}/api/v1/meeting-series/{sid}", headers={**coordinator, "If-Match": f'"v{r.json()["version"]}"'},
+                       json={"rule": "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU;COUNT=8"})
+    assert r.status_code == 200, r.text
+    uid, seq, cal = step("REQUEST")
+    uids.add(uid); sequences.append(seq)
+    assert expand(cal) == listed() and len(listed()) == 8
+
+    # The .ics download is the same series without METHOD and attendees.
+    ics = requests.get(f"{hub.base}/api/v1/meeting-series/{sid}/series.ics", headers=coordinator)
+    assert ics.status_code == 200 and ics.headers["Content-Type"].startswith("text/calendar")
+    download = parse(ics.content)
+    assert "METHOD" not in download and expand(download) == listed()
+    assert all("ATTENDEE" not in e for e in events(download))
+
+    # Cancelled: CANCEL with the master only, SEQUENCE up again.
+    r = requests.post(f"{hub.base}/api/v1/meeting-series/{sid}/cancel", headers={**coordinator, "If-Match": f'"v{r.json()["version"]}"'})
+    assert r.status_code == 200, r.text
+    uid, seq, cal = step("CANCEL")
+    uids.add(uid); sequences.append(seq)
+    assert len(uids) == 1, uids
+    assert all(a < b for a, b in zip(sequences, sequences[1:])), f"SEQUENCE strictly increasing: {sequences}"

@@ -74,6 +74,14 @@ public enum MeetingCalendar {
         return ICalendarWriter.document(method: nil, events: [e], settings: settings)
     }
 
+    /// A downloadable `.ics` of a series (no method, no attendees): the master with RRULE and
+    /// EXDATE and one VEVENT per moved occurrence; a cancelled series is the master only.
+    public static func download(_ series: MeetingSeries, description: String, people: [UserID: CalendarPerson], settings: CalendarSettings) -> String {
+        var events = events(series, description: description, people: people, settings: settings)
+        if series.status == .cancelled { events = [events[0]] }
+        return ICalendarWriter.document(method: nil, events: events, settings: settings)
+    }
+
     static func event(_ m: Meeting, description: String, people: [UserID: CalendarPerson], settings: CalendarSettings) -> CalendarEvent {
         CalendarEvent(uid: uid(.meeting(m.id), settings: settings), sequence: m.sequence, stamp: m.updatedAt, recurrenceID: nil, start: m.start,
                       end: m.end, rule: nil, exceptions: [], summary: m.title, description: description, location: m.place ?? m.onlineURL,

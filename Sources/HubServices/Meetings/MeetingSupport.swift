@@ -155,7 +155,9 @@ enum MeetingEventEncoding {
         case .minutesApproved(let m, let deemed): return minutes(m, revision, nil, deemed)
         case .objectionRaised(let m, let o), .objectionAnswered(let m, let o), .objectionWithdrawn(let m, let o): return objection(m, o)
         case .actionItemChanged(let m, let item): return action(m, item)
-        case .seriesCreated, .seriesUpdated, .seriesStatusChanged, .calendarMessage: return nil
+        case .seriesCreated(let s), .seriesStatusChanged(let s): return seriesPayload(s, nil)
+        case .seriesUpdated(let s, let changes): return seriesPayload(s, changes)
+        case .calendarMessage: return nil
         }
     }
 
