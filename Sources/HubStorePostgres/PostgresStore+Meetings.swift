@@ -96,7 +96,7 @@ extension PostgresStore {
             """,
             "CREATE INDEX mail_outbox_pending ON mail_outbox (sent_ms, created_ms)",
         ]),
-    ]
+    ] + meetingDeletionMigrations
 
     static func document<T: Encodable>(_ value: T) -> String { WireJSON.string(value) }
 
@@ -193,6 +193,8 @@ extension PostgresStore {
             try await db.rows("""
                 UPDATE mail_outbox SET attempts = attempts + 1, last_error = \(String(error.prefix(500))) WHERE id = \(id) AND sent_ms IS NULL
                 """, logger)
+        case .deleteMeeting(let id, let expected, let tombstone):
+            try await applyMeetingDeletion(id, expectedVersion: expected, tombstone: tombstone, on: db, logger)
         }
     }
 

@@ -82,6 +82,7 @@ extension SQLiteStore {
                 CREATE INDEX mail_outbox_pending ON mail_outbox(sent_ms, created_ms);
                 """)
         }
+        registerMeetingDeletionMigrations(&migrator)
     }
 
     static func document<T: Encodable>(_ value: T) -> String { WireJSON.string(value) }
@@ -155,6 +156,8 @@ extension SQLiteStore {
         case .markMailFailed(let id, let error, _):
             try db.execute(sql: "UPDATE mail_outbox SET attempts = attempts + 1, last_error = ? WHERE id = ? AND sent_ms IS NULL",
                            arguments: [String(error.prefix(500)), id])
+        case .deleteMeeting(let id, let expected, let tombstone):
+            try applyMeetingDeletion(id, expectedVersion: expected, tombstone: tombstone, in: db)
         }
     }
 

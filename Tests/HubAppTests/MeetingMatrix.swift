@@ -68,6 +68,8 @@ enum MeetingMatrix {
         // Before the deadline the managers get 409 (allowed, refused by state).
         "POST /api/v1/meetings/{mid}/minutes/approve": rule(.post, "/api/v1/meetings/{circulated}/minutes/approve", managers),
         "GET /api/v1/meetings/{mid}/export/{file}": rule(.get, "/api/v1/meetings/{meeting}/export/agenda.html", members),
+        // Deleting: the managers (a fresh invited meeting each time, so every allowed role gets 204).
+        "DELETE /api/v1/meetings/{mid}": rule(.delete, "/api/v1/meetings/{meeting}", managers, version: true),
         // OParl is public: an invited meeting, its public agenda items and its invitation file.
         "GET /api/oparl/1.1/bodies/district/agenda-items": rule(.get, "/api/oparl/1.1/bodies/district/agenda-items", everyone),
         "GET /api/oparl/1.1/bodies/district/files": rule(.get, "/api/oparl/1.1/bodies/district/files", everyone),

@@ -139,6 +139,7 @@ enum MeetingEventEncoding {
              .objectionRaised(let m, _), .objectionAnswered(let m, _), .objectionWithdrawn(let m, _), .actionItemChanged(let m, _):
             return m.meetingID
         case .templateCreated, .templateRevised, .seriesCreated, .seriesUpdated, .seriesStatusChanged, .calendarMessage: return nil
+        case .meetingDeleted(let m): return m.id
         }
     }
 
@@ -156,9 +157,14 @@ enum MeetingEventEncoding {
         case .objectionRaised(let m, let o), .objectionAnswered(let m, let o), .objectionWithdrawn(let m, let o): return objection(m, o)
         case .actionItemChanged(let m, let item): return action(m, item)
         case .seriesCreated, .seriesUpdated, .seriesStatusChanged, .calendarMessage: return nil
+        case .meetingDeleted(let m): return deleted(m)
         }
     }
 
+    struct DeletedPayload: Encodable { let meetingId: String; let workspaceId: String }
+    static func deleted(_ m: Meeting) -> String {
+        WireJSON.string(DeletedPayload(meetingId: m.id.description, workspaceId: m.workspaceID.description))
+    }
     static func template(_ t: MeetingTemplate) -> String { WireJSON.string(TemplatePayload(template: MeetingTemplateView(t))) }
     static func meeting(_ m: Meeting, _ changes: [MeetingChange]?) -> String { WireJSON.string(MeetingPayload(meeting: MeetingView(m), changes: changes)) }
     static func tallyPayload(_ target: CalendarTarget, _ tally: RSVPTally?) -> String {

@@ -32,6 +32,9 @@ public enum MeetingStoreChange: Sendable {
     case enqueueMail(QueuedMail)
     case markMailSent(String, at: Date)
     case markMailFailed(String, error: String, at: Date)
+    /// Removes the meeting with its agenda, minutes and answers; refused (`conflict`) unless the
+    /// stored version is `expectedVersion`. With a tombstone, OParl keeps listing it as deleted.
+    case deleteMeeting(MeetingID, expectedVersion: Int, tombstone: MeetingTombstone?)
 }
 
 /// A rendered mail waiting in the outbox: text plus an optional `text/calendar` part.
@@ -109,6 +112,10 @@ public protocol MeetingReads: Sendable {
 
     /// Unsent mail, oldest first.
     func pendingMail(limit: Int) async throws -> [QueuedMail]
+
+    /// What is left of deleted meetings that OParl listed, earliest start first.
+    func meetingTombstones() async throws -> [MeetingTombstone]
+    func meetingTombstone(_ id: MeetingID) async throws -> MeetingTombstone?
 }
 
 extension CalendarTarget {
