@@ -81,7 +81,7 @@ struct MeetingDeletionAPITests {
             let oneItem = try #require(items.first?.components(separatedBy: "/agenda-items/").last)
             #expect(JSON.object(try await client.call(.get, "\(Self.oparl)/agenda-items/\(oneItem)", token: nil).body)["deleted"] as? Bool == true)
             let file = JSON.object(try await client.call(.get, "\(Self.oparl)/files/invitation-\(id)", token: nil).body)
-            #expect(file["deleted"] as? Bool == true && file["accessUrl"] == nil)
+            #expect(file["deleted"] as? Bool == true && file["name"] == nil)
             #expect(try await client.call(.get, "\(Self.oparl)/files/invitation-\(id)/content", token: nil).status == .notFound)
         }
     }

@@ -33,12 +33,21 @@ extension MeetingOParl {
 
     public func deletedMeeting(_ t: MeetingTombstone) -> Object { deletedObject(meetingURL(t.meetingID), type: "Meeting", t) }
 
+    /// With `order`, which the AgendaItem schema requires of every object.
     public func deletedAgendaItems(_ t: MeetingTombstone) -> [Object] {
-        t.agendaItemIDs.map { deletedObject(agendaItemURL($0), type: "AgendaItem", t) }
+        t.agendaItemIDs.enumerated().map { index, id in
+            var o = deletedObject(agendaItemURL(id), type: "AgendaItem", t)
+            o["order"] = .int(index + 1)
+            return o
+        }
     }
 
+    /// With `accessUrl`, which the File schema requires; it answers 404 now.
     public func deletedFiles(_ t: MeetingTombstone) -> [Object] {
-        [deletedObject(fileURL(Self.invitationKey(t.meetingID)), type: "File", t)]
+        let url = fileURL(Self.invitationKey(t.meetingID))
+        var o = deletedObject(url, type: "File", t)
+        o["accessUrl"] = .string("\(url)/content")
+        return [o]
     }
 
     public func meeting(_ e: Entry) -> Object {
