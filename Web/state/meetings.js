@@ -551,3 +551,29 @@ export function meetingPatch(meeting, form) {
 export function changedFields(base, current) {
   return EDIT_FIELDS.filter((f) => (base?.[f] ?? null) !== (current?.[f] ?? null));
 }
+
+// ------------------------------------------------------------------ deleting a meeting
+
+/**
+ * Whether the meeting page offers "delete": managers, before the meeting was held, not for
+ * an occurrence of a series (DELETE /api/v1/meetings/<id>, Docs/domain/meetings.md).
+ */
+export function mayDelete(meeting, { manage = false } = {}) {
+  if (!manage || !meeting || meeting.seriesId) return false;
+  return meeting.status === 'planned' || meeting.status === 'invited' || meeting.status === 'cancelled';
+}
+
+/**
+ * What deleting will do, for the confirmation text: `cancel` when invitees get a CANCEL (an
+ * invited meeting), `oparl` when OParl keeps it as deleted (it was invited once).
+ */
+export function deleteConsequences(meeting) {
+  const invited = meeting?.status === 'invited';
+  return { cancel: invited, oparl: invited || (meeting?.status === 'cancelled' && Boolean(meeting?.invitedAt)) };
+}
+
+/** `meeting.deleted` about this meeting marks the state deleted (the page says so). */
+export function applyDeletion(state, event) {
+  if (!state?.meeting || event?.name !== 'meeting.deleted' || event.data?.meetingId !== state.meeting.id) return state;
+  return { ...state, deleted: true };
+}

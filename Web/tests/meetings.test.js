@@ -284,3 +284,30 @@ test('editing a meeting: only changed fields, emptied place removes it, errors n
   assert.deepEqual(m.meetingPatch(meeting, { ...same, title: ' ', endTime: '16:00' }).errors.map((e) => e.field), ['title', 'endTime']);
   assert.deepEqual(m.changedFields(meeting, { ...meeting, place: 'Rathaus', version: 4 }), ['place']);
 });
+
+test('mayDelete: managers, before the meeting is held, not for a series occurrence', () => {
+  const mk = (status, extra = {}) => ({ id: 'm1', status, ...extra });
+  assert.equal(m.mayDelete(mk('planned'), { manage: true }), true);
+  assert.equal(m.mayDelete(mk('invited'), { manage: true }), true);
+  assert.equal(m.mayDelete(mk('cancelled'), { manage: true }), true);
+  assert.equal(m.mayDelete(mk('held'), { manage: true }), false);
+  assert.equal(m.mayDelete(mk('published'), { manage: true }), false);
+  assert.equal(m.mayDelete(mk('planned'), { manage: false }), false);
+  assert.equal(m.mayDelete(mk('planned', { seriesId: 's1' }), { manage: true }), false);
+  assert.equal(m.mayDelete(null, { manage: true }), false);
+});
+
+test('deleteConsequences: CANCEL only for an invited meeting, OParl once it was invited', () => {
+  assert.deepEqual(m.deleteConsequences({ status: 'planned', invitedAt: null }), { cancel: false, oparl: false });
+  assert.deepEqual(m.deleteConsequences({ status: 'invited', invitedAt: '2026-04-01T10:00:00Z' }), { cancel: true, oparl: true });
+  assert.deepEqual(m.deleteConsequences({ status: 'cancelled', invitedAt: '2026-04-01T10:00:00Z' }), { cancel: false, oparl: true });
+  assert.deepEqual(m.deleteConsequences({ status: 'cancelled', invitedAt: null }), { cancel: false, oparl: false });
+});
+
+test('applyDeletion: meeting.deleted about this meeting marks it deleted, others change nothing', () => {
+  const state = { meeting: { id: 'm1', status: 'planned' } };
+  const gone = m.applyDeletion(state, { name: 'meeting.deleted', data: { meetingId: 'm1', workspaceId: 'w1' } });
+  assert.equal(gone.deleted, true);
+  assert.equal(m.applyDeletion(state, { name: 'meeting.deleted', data: { meetingId: 'm2' } }), state);
+  assert.equal(m.applyDeletion(state, { name: 'meeting.updated', data: { meetingId: 'm1' } }), state);
+});

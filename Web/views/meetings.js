@@ -306,6 +306,7 @@ export function mountMeeting(target, route, keep, ctx) {
   let editConflict = null; // { fields, current } after a 409 or a live change underneath
   let editOrigin = null; // the meeting as the edit form started from (only my changes are sent)
   let editingItem = null; // the agenda item whose edit form is open
+  let deleteConfirm = false; // the delete confirmation step is open
   const flash = ctx.flashTemplate();
 
   setTitle(t('mt.meeting'));
@@ -725,7 +726,45 @@ export function mountMeeting(target, route, keep, ctx) {
   }
 
   function overviewTemplate() {
-    return html`${factsTemplate()}${stepsTemplate()}${editTemplate()}${rsvpTemplate()}${agendaTemplate()}`;
+    return html`${factsTemplate()}${stepsTemplate()}${editTemplate()}${rsvpTemplate()}${agendaTemplate()}${deleteTemplate()}`;
+  }
+
+  // ----- deleting (managers, before the meeting is held; a confirmation step first)
+
+  function deleteTemplate() {
+    const m = state.meeting;
+    if (!mt.mayDelete(m, { manage: manage() })) return '';
+    const what = mt.deleteConsequences(m);
+    return html`<section class="card" aria-labelledby="mt-delete-title">
+      <h2 id="mt-delete-title">${t('mt.delete.title')}</h2>
+      <p>${t('mt.delete.hint')}${what.cancel ? html` ${t('mt.delete.cancelMail')}` : ''}${what.oparl ? html` ${t('mt.delete.oparl')}` : ''}</p>
+      ${deleteConfirm ? html`<div role="group" aria-labelledby="mt-delete-question" id="mt-delete-confirm-group" class="notice notice-error">
+          <p id="mt-delete-question"><strong>${t('mt.delete.question', { title: m.title })}</strong></p>
+          <div class="actions">
+            <button type="button" class="button danger" id="mt-delete-confirm">${t('mt.delete.confirm')}</button>
+            <button type="button" class="button secondary" id="mt-delete-cancel">${t('mt.delete.keep')}</button>
+          </div>
+        </div>`
+        : html`<div class="actions"><button type="button" class="button secondary danger-text" id="mt-delete" aria-expanded="false">${t('mt.delete.button')}</button></div>`}
+    </section>`;
+  }
+
+  function deletedTemplate() {
+    const ws = state.meeting.workspaceId;
+    return html`<div class="notice notice-info" role="status"><p>${t('mt.delete.gone')}</p>
+      <p><a href="#/workspaces/${ws}/meetings">${t('mt.list.title')}</a></p></div>`;
+  }
+
+  async function deleteMeeting(button) {
+    const m = state.meeting;
+    const answer = await act(ctx.api.del(`/api/v1/meetings/${enc(id)}`, { headers: { 'If-Match': ifMatch(m.version) } }), { button });
+    if (!answer) {
+      deleteConfirm = false;
+      draw();
+      return;
+    }
+    ctx.app.flash = { kind: 'info', text: t('mt.delete.done', { title: m.title }) };
+    ctx.navigate(`#/workspaces/${m.workspaceId}/meetings`);
   }
 
   // ----- live view
@@ -986,7 +1025,7 @@ export function mountMeeting(target, route, keep, ctx) {
     if (h1) h1.textContent = m.title;
     render($('#mt-crumb'), html`<a href="#/workspaces/${m.workspaceId}/meetings">${t('mt.list.title')}${ctx.workspaceName(m.workspaceId) ? html`: ${ctx.workspaceName(m.workspaceId)}` : ''}</a>`);
     render($('#mt-tabs'), tabsTemplate());
-    const content = tab === 'live' ? liveTemplate() : tab === 'minutes' ? approvalTemplate() : overviewTemplate();
+    const content = state.deleted ? deletedTemplate() : tab === 'live' ? liveTemplate() : tab === 'minutes' ? approvalTemplate() : overviewTemplate();
     renderKeepingFocus(body, content);
     tick();
   }
@@ -1063,6 +1102,29 @@ export function mountMeeting(target, route, keep, ctx) {
     } else if (d.withdraw) minutesStep(`objections/${enc(d.withdraw)}/withdraw`, undefined, b, t('mt.objection.withdrawn.done'));
     else if (b.id === 'mn-approve') minutesStep('approve', undefined, b, t('mt.approval.approved'));
     else if (b.id === 'mt-publish') meetingStep('publish', b);
+  });
+
+  // Deleting: open the confirmation (focus moves to it), confirm, or keep the meeting.
+  target.addEventListener('click', (e) => {
+    const b = e.target.closest('button');
+    if (!b || !state) return;
+    if (b.id === 'mt-delete') {
+      deleteConfirm = true;
+      draw();
+      $('#mt-delete-confirm')?.focus();
+      announce(t('mt.delete.question', { title: state.meeting.title }));
+    } else if (b.id === 'mt-delete-cancel') {
+      deleteConfirm = false;
+      draw();
+      $('#mt-delete')?.focus();
+    } else if (b.id === 'mt-delete-confirm') deleteMeeting(b);
+  });
+  target.addEventListener('keydown', (e) => {
+    if (e.key !== 'Escape' || !deleteConfirm || !e.target.closest('#mt-delete-confirm-group')) return;
+    e.preventDefault();
+    deleteConfirm = false;
+    draw();
+    $('#mt-delete')?.focus();
   });
 
   target.addEventListener('keydown', (e) => {
@@ -1231,6 +1293,13 @@ export function mountMeeting(target, route, keep, ctx) {
     },
     onTopicEvent(event) {
       if (!state || event.topic !== topic) return;
+      const removed = mt.applyDeletion(state, event);
+      if (removed !== state) {
+        state = removed;
+        draw();
+        announce(t('mt.delete.gone'));
+        return;
+      }
       const before = state;
       const next = mt.applyMeetingEvent(state, event);
       if (next === before) return;
