@@ -42,6 +42,8 @@ public struct HubConfiguration: Sendable {
     public var wsWriter = "loop"
     /// Events older than this are pruned from the log; clients further behind reload.
     public var eventRetentionDays = 30
+    /// Days sent meeting mail stays in the outbox (recipients' addresses, answer links).
+    public var mailRetentionDays = 30
     /// Behind a reverse proxy: take the client address for sign-in throttling from the last
     /// `X-Forwarded-For` entry (the one the proxy added). Off when clients connect directly.
     public var trustForwardedFor = false
@@ -147,6 +149,7 @@ public struct HubConfiguration: Sendable {
             return nil
         },
         Key(env: "ROUNDTABLE_EVENT_RETENTION_DAYS", flag: "event-retention-days", apply: int(1...3650) { $0.eventRetentionDays = $1 }),
+        Key(env: "ROUNDTABLE_MAIL_RETENTION_DAYS", flag: "mail-retention-days", apply: int(1...3650) { $0.mailRetentionDays = $1 }),
     ]
 
     /// Every problem found, so an operator fixes them all at once.

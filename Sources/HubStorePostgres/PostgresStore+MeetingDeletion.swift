@@ -18,6 +18,8 @@ extension PostgresStore {
             )
             """,
         ]),
+        // The time of the last try, so mail given up on is purged a retention period after it.
+        ("meetings-outbox-1", ["ALTER TABLE mail_outbox ADD COLUMN last_attempt_ms bigint"]),
     ]
 
     static func applyMeetingDeletion(_ id: MeetingID, expectedVersion: Int, tombstone: MeetingTombstone?, on db: PostgresConnection,
@@ -35,6 +37,18 @@ extension PostgresStore {
                 INSERT INTO meeting_tombstone (meeting_id, workspace_id, start_at, deleted_ms, doc)
                 VALUES (\(t.meetingID.description), \(t.workspaceID.description), \(t.start.description), \(t.deletedAt.millis), \(document(t)))
                 """, logger)
+        }
+    }
+
+    public func outboxMail(_ id: String) async throws -> QueuedMail? {
+        try await client.rows("""
+            SELECT id, created_ms, recipient, subject, body, calendar, calendar_method, attempts, sent_ms, last_error
+            FROM mail_outbox WHERE id = \(id)
+            """, logger).first.map { row in
+            let (id, created, recipient, subject, body, calendar, method, attempts, sent, error) =
+                try row.decode((String, Int64, String, String, String, String?, String?, Int, Int64?, String?).self)
+            return QueuedMail(id: id, createdAt: Date(millis: created), recipient: recipient, subject: subject, text: body, calendar: calendar,
+                              calendarMethod: method, attempts: attempts, sentAt: sent.map(Date.init(millis:)), lastError: error)
         }
     }
 

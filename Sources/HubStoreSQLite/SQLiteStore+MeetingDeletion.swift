@@ -18,6 +18,28 @@ extension SQLiteStore {
                 );
                 """)
         }
+        // The time of the last try, so mail given up on is purged a retention period after it.
+        migrator.registerMigration("meetings-outbox-1") { db in
+            try db.execute(sql: "ALTER TABLE mail_outbox ADD COLUMN last_attempt_ms INTEGER")
+        }
+    }
+
+    static func applyMailPurge(before: Date, maxAttempts: Int, in db: Database) throws {
+        try db.execute(sql: """
+            DELETE FROM mail_outbox
+            WHERE (sent_ms IS NOT NULL AND sent_ms < ?)
+               OR (sent_ms IS NULL AND attempts >= ? AND coalesce(last_attempt_ms, created_ms) < ?)
+            """, arguments: [before.millis, maxAttempts, before.millis])
+    }
+
+    public func outboxMail(_ id: String) async throws -> QueuedMail? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM mail_outbox WHERE id = ?", arguments: [id]).map { row in
+                QueuedMail(id: row["id"], createdAt: Date(millis: row["created_ms"]), recipient: row["recipient"], subject: row["subject"],
+                           text: row["body"], calendar: row["calendar"], calendarMethod: row["calendar_method"], attempts: row["attempts"],
+                           sentAt: (row["sent_ms"] as Int64?).map { Date(millis: $0) }, lastError: row["last_error"])
+            }
+        }
     }
 
     static func applyMeetingDeletion(_ id: MeetingID, expectedVersion: Int, tombstone: MeetingTombstone?, in db: Database) throws {

@@ -15,9 +15,12 @@ public struct MeetingSettings: Sendable {
     public let publicOrigin: String
     public let calendar: CalendarSettings
     public let language: MeetingLanguage
+    /// Days sent mail (and mail given up on, after its last try) stays in the outbox.
+    public let mailRetentionDays: Int
 
-    public init(publicOrigin: String, organizerEmail: String?, language: MeetingLanguage = .de) {
+    public init(publicOrigin: String, organizerEmail: String?, language: MeetingLanguage = .de, mailRetentionDays: Int = 30) {
         self.publicOrigin = publicOrigin
+        self.mailRetentionDays = mailRetentionDays
         let host = URL(string: publicOrigin)?.host ?? "roundtable.invalid"
         self.calendar = CalendarSettings(productID: "-//Roundtable//Sitzungen//DE", uidDomain: host,
                                          fallbackOrganizer: CalendarPerson(name: "Roundtable", email: organizerEmail ?? "noreply@\(host)"))

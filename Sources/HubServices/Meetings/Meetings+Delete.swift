@@ -15,4 +15,12 @@ extension Meetings {
                                  events: deletion.events, meeting: deletion.final, workspace: c.workspace)
         return deletion.tombstone != nil
     }
+
+    /// Deletes sent mail older than the retention period (`mailRetentionDays`, default 30), and
+    /// mail given up on whose last try is that old: the outbox holds recipients' addresses and
+    /// their personal answer links. Part of the hourly maintenance.
+    public func purgeMail() async throws {
+        let cutoff = deps.clock.now().addingTimeInterval(-Double(settings.mailRetentionDays) * 86_400)
+        try await deps.commit(ChangeSet(changes: [.meeting(.purgeMail(before: cutoff, maxAttempts: MeetingMailOutbox.maxAttempts))]))
+    }
 }
