@@ -17,5 +17,52 @@ extension MeetingController {
             await outbox.flush()
             return Response(status: .noContent)
         }
+
+        // A guest's objection to circulated minutes by the signed link in their mail: a
+        // public HTML page without JavaScript (the link is the credential).
+        router.get("/objection/:token") { request, context in
+            let language = PanelController.language(request)
+            let token = context.parameters.get("token") ?? ""
+            do {
+                let page = try await work.objectionPage(token: token, language: language == .de ? .de : .en)
+                return PanelController.html(.ok, ObjectionPage.page(page, token: token, language))
+            } catch let error as DomainError {
+                return PanelController.html(ErrorMiddleware.status(for: error.kind, code: error.code), ObjectionPage.error(error, language))
+            }
+        }
+        router.post("/objection/:token") { request, context in try await objectByLink(request, context) }
+    }
+
+    /// `POST /objection/<token>` (urlencoded `text`, `section`, `lang`): 200 with the page and
+    /// the objection listed, 422 with the form refilled and an error summary, or the refusal as
+    /// a page with the API's status (404 invalid or expired link, 403 not present, 409 deadline passed).
+    func objectByLink(_ request: Request, _ context: HubRequestContext) async throws -> Response {
+        guard (request.headers[.contentType] ?? "").lowercased().hasPrefix("application/x-www-form-urlencoded") else {
+            throw DomainError(.validation, code: "request.malformed", message: "Send the form as application/x-www-form-urlencoded.")
+        }
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: settings.maxBodyBytes)
+        } catch {
+            throw HTTPError(.contentTooLarge, message: "The request body is too large.")
+        }
+        let values = PanelForm(urlencoded: String(decoding: buffer.readableBytesView, as: UTF8.self))
+        let language: PanelLanguage = values.value("lang") == "en" || PanelController.language(request) == .en ? .en : .de
+        let meetingLanguage: MeetingLanguage = language == .de ? .de : .en
+        let token = context.parameters.get("token") ?? ""
+        let text = values.value("text") ?? ""
+        let sectionText = values.value("section") ?? ""
+        do {
+            let section: MinutesSection? = sectionText.isEmpty ? nil : try Self.section(sectionText)
+            let page = try await work.object(token: token, text: text, section: section, language: meetingLanguage)
+            return PanelController.html(.ok, ObjectionPage.page(page, token: token, language, saved: true))
+        } catch let error as DomainError where error.kind == .validation {
+            let page = try? await work.objectionPage(token: token, language: meetingLanguage)
+            guard let page else { return PanelController.html(.notFound, ObjectionPage.error(MeetingWork.invalidObjectionLink(), language)) }
+            return PanelController.html(.unprocessableContent, ObjectionPage.page(page, token: token, language, text: text,
+                                                                                 section: sectionText, issues: error.fields))
+        } catch let error as DomainError {
+            return PanelController.html(ErrorMiddleware.status(for: error.kind, code: error.code), ObjectionPage.error(error, language))
+        }
     }
 }
