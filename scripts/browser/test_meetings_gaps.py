@@ -5,6 +5,7 @@ from __future__ import annotations
 from conftest import COORDINATOR, MEMBER, focused, tab_until, unique, wait_connected
 from mt_helpers import create_meeting
 from rec_helpers import assert_no_violations
+from test_meetings import mail_hub  # noqa: F401  (the hub that sends its mail to a local sink)
 
 
 def open_overview(open_page, meeting_id, user=COORDINATOR, viewport="mobile"):
@@ -59,3 +60,77 @@ def test_a_meeting_deleted_elsewhere_says_so(open_page, api):
     assert r.status_code == 204, r.text
     page.get_by_text("Diese Sitzung wurde gelöscht.").wait_for(timeout=10_000)
     assert_no_violations(page, "mt-deleted-elsewhere-desktop")
+
+
+# ---------------------------------------------------------------- a guest objects by the signed link
+
+def test_guest_objects_by_link_without_javascript(browser, mail_hub):
+    """The circulation mail gives a guest who was present a signed link to a plain HTML page:
+    it works with JavaScript switched off, and every state passes axe at 360 px."""
+    import re
+    import time
+
+    from conftest import VIEWPORTS, ApiClient
+    from mt_helpers import save_section, soon
+
+    base, sink = mail_hub
+    coordinator = ApiClient(base, *COORDINATOR)
+    api_local = lambda user=COORDINATOR: coordinator  # noqa: E731
+    guest = "gast.einwand@example.org"
+    m = create_meeting(api_local, unique("Einwand-Sitzung"), when=soon(), guests=[guest])
+    assert coordinator.post(f"/api/v1/meetings/{m['id']}/invite", None, headers={"If-Match": f'"v{m["version"]}"'}).status_code == 200
+    assert coordinator.post(f"/api/v1/meetings/{m['id']}/agenda/live", {"step": "start"}).status_code == 200
+    save_section(api_local, m["id"], {"kind": "attendance", "baseVersion": 0,
+                                      "attendance": {"person": f"guest:{guest}", "name": "Gast Einwand", "status": "present"}})
+    assert coordinator.post(f"/api/v1/meetings/{m['id']}/minutes/circulate", {}).status_code == 200
+
+    def links():
+        import email
+        out = []
+        for raw in sink.messages:
+            for part in email.message_from_string(raw).walk():
+                if part.get_content_maintype() == "text":
+                    out += re.findall(r"/objection/[A-Za-z0-9._~-]+", (part.get_payload(decode=True) or b"").decode("utf-8", "replace"))
+        return out
+
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and not links():
+        time.sleep(0.2)
+    assert links(), f"no objection link in {len(sink.messages)} mails"
+    path = links()[-1]
+
+    # Without JavaScript: the form works on its own.
+    context = browser.new_context(viewport=VIEWPORTS["mobile"], base_url=base, locale="de-DE", java_script_enabled=False)
+    page = context.new_page()
+    page.goto(path)
+    assert page.locator("script").count() == 0
+    page.get_by_label("Ihr Einwand", exact=True).fill("Der Beitrag der Träger fehlt.")
+    page.get_by_role("button", name="Einwand senden").click()
+    page.get_by_text("Ihr Einwand ist eingegangen").wait_for()
+    assert "Der Beitrag der Träger fehlt." in page.locator("main").inner_text()
+    context.close()
+
+    # With axe (which needs scripts), every state at 360 px: the form, the error summary, the saved objection, English.
+    context = browser.new_context(viewport=VIEWPORTS["mobile"], base_url=base, locale="de-DE")
+    page = context.new_page()
+    page.goto(path)
+    page.get_by_role("heading", name="Einwand gegen das Protokoll").wait_for()
+    assert_no_violations(page, "mt-objection-link-form-mobile")
+    page.get_by_role("button", name="Einwand senden").click()
+    page.locator(".error-summary").wait_for()
+    assert_no_violations(page, "mt-objection-link-errors-mobile")
+    page.get_by_label("Worauf bezieht sich Ihr Einwand?").select_option(label="Offene Punkte")
+    page.get_by_label("Ihr Einwand", exact=True).fill("Ein offener Punkt fehlt.")
+    page.get_by_role("button", name="Einwand senden").click()
+    page.get_by_text("Ihr Einwand ist eingegangen").wait_for()
+    assert_no_violations(page, "mt-objection-link-saved-mobile")
+    page.get_by_role("link", name="English").click()
+    page.get_by_role("heading", name="Objection to the minutes").wait_for()
+    assert_no_violations(page, "mt-objection-link-english-mobile")
+    page.goto("/objection/not-a-real-token")
+    page.get_by_text("nicht (mehr) gültig").wait_for()
+    assert_no_violations(page, "mt-objection-link-invalid-mobile")
+    context.close()
+
+    minutes = coordinator.get(f"/api/v1/meetings/{m['id']}/minutes").json()["minutes"]
+    assert [o["text"] for o in minutes["objections"]] == ["Der Beitrag der Träger fehlt.", "Ein offener Punkt fehlt."]

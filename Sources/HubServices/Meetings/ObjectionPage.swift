@@ -9,7 +9,7 @@ public enum ObjectionPage {
 
     static func t(_ key: String, _ l: PanelLanguage) -> String {
         let de: [String: String] = [
-            "title": "Einwand gegen das Protokoll", "meeting": "Sitzung", "deadline": "Einwände bis zum Ende des",
+            "title": "Einwand gegen das Protokoll", "meeting": "Sitzung", "deadline": "Frist für Einwände", "deadline.until": "bis {date}, 24 Uhr",
             "intro": "Sie waren bei dieser Sitzung anwesend. Wenn etwas im Protokollentwurf nicht stimmt, schreiben Sie es hier; die Koordination beantwortet jeden Einwand. Den Entwurf finden Sie in der E-Mail.",
             "section": "Worauf bezieht sich Ihr Einwand?", "text": "Ihr Einwand", "text.hint": "Was ist falsch oder fehlt? Höchstens 4.000 Zeichen.",
             "submit": "Einwand senden", "own": "Ihre Einwände", "none": "Sie haben noch keinen Einwand erhoben.",
@@ -24,7 +24,7 @@ public enum ObjectionPage {
             "deadlinePassed": "Die Frist für Einwände ist abgelaufen.",
         ]
         let en: [String: String] = [
-            "title": "Objection to the minutes", "meeting": "Meeting", "deadline": "Objections until the end of",
+            "title": "Objection to the minutes", "meeting": "Meeting", "deadline": "Deadline for objections", "deadline.until": "until the end of {date}",
             "intro": "You attended this meeting. If something in the draft minutes is wrong, write it here; the coordination answers every objection. The draft is in the e-mail.",
             "section": "What does your objection concern?", "text": "Your objection", "text.hint": "What is wrong or missing? At most 4,000 characters.",
             "submit": "Send objection", "own": "Your objections", "none": "You have not raised an objection yet.",
@@ -72,7 +72,8 @@ public enum ObjectionPage {
         if saved { body += "<p class=\"notice\" role=\"status\">\(t("saved", l))</p>" }
         body += "<dl><dt>\(t("meeting", l))</dt><dd>\(e(meeting.title)) · \(e(when))</dd>"
         if let deadline = p.minutes.approval.deadline {
-            body += "<dt>\(t("deadline", l))</dt><dd>\(e(MeetingText.longDate(deadline, language)))</dd>"
+            let until = t("deadline.until", l).replacingOccurrences(of: "{date}", with: MeetingText.longDate(deadline, language))
+            body += "<dt>\(t("deadline", l))</dt><dd>\(e(until))</dd>"
         }
         body += "</dl>"
         if p.isOpen {
