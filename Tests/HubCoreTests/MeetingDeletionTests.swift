@@ -48,3 +48,23 @@ struct MeetingDeletionTests {
         #expect(MeetingRulesTests.dispatches(d.events).isEmpty && d.tombstone != nil)
     }
 }
+
+@Suite("Meetings: minutes sections on the wire")
+struct MinutesSectionCodingTests {
+    @Test("A section is encoded as its key and read back; the older synthesized form is still read")
+    func coding() throws {
+        let item = AgendaItemID(MeetingFixtures.uuid(7))
+        let sections: [MinutesSection] = [.notes(item), .openPoints, .attendance(.guest("erika@traeger.example")),
+                                          .decision(MeetingDecisionID(MeetingFixtures.uuid(8))), .actionItem(ActionItemID(MeetingFixtures.uuid(9)))]
+        for section in sections {
+            let data = try JSONEncoder().encode([section])
+            #expect(String(decoding: data, as: UTF8.self) == "[\"\(section.description)\"]")
+            #expect(try JSONDecoder().decode([MinutesSection].self, from: data) == [section])
+            #expect(MinutesSection(key: section.description) == section)
+        }
+        let legacy = Data("[{\"notes\":{\"_0\":\"\(item)\"}},{\"openPoints\":{}}]".utf8)
+        #expect(try JSONDecoder().decode([MinutesSection].self, from: legacy) == [.notes(item), .openPoints])
+        #expect(MinutesSection(key: "notes:kein-uuid") == nil && MinutesSection(key: "elsewhere") == nil)
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode([MinutesSection].self, from: Data("[\"bogus\"]".utf8)) }
+    }
+}

@@ -311,3 +311,20 @@ test('applyDeletion: meeting.deleted about this meeting marks it deleted, others
   assert.equal(m.applyDeletion(state, { name: 'meeting.deleted', data: { meetingId: 'm2' } }), state);
   assert.equal(m.applyDeletion(state, { name: 'meeting.updated', data: { meetingId: 'm1' } }), state);
 });
+
+test('objection sections: whole, items, decisions, action items, open points; keys as the API takes them', () => {
+  const minutes = { decisions: [{ value: { id: 'd1', text: 'Beschluss A' } }], actionItems: [{ value: { id: 'a1', text: 'Aufgabe B' } }] };
+  const opts = m.objectionSectionOptions(minutes, [{ id: 'i1', number: '1', title: 'Begrüßung' }, { id: 'i2', number: '3.1', title: 'Thema' }]);
+  assert.deepEqual(opts.map((o) => o.value), ['', 'notes:i1', 'notes:i2', 'decision:d1', 'actionItem:a1', 'openPoints']);
+  assert.equal(opts[2].number, '3.1');
+  assert.deepEqual(m.objectionSectionOptions(null, null).map((o) => o.kind), ['whole', 'openPoints']);
+});
+
+test('objectionSectionKey reads the key form and the older synthesized form', () => {
+  assert.equal(m.objectionSectionKey('notes:i1'), 'notes:i1');
+  assert.equal(m.objectionSectionKey({ notes: { _0: 'i1' } }), 'notes:i1');
+  assert.equal(m.objectionSectionKey({ openPoints: {} }), 'openPoints');
+  assert.equal(m.objectionSectionKey(null), '');
+  assert.equal(m.shortLabel('x'.repeat(80)).length, 60);
+  assert.equal(m.shortLabel(' a  b '), 'a b');
+});

@@ -973,6 +973,23 @@ export function mountMeeting(target, route, keep, ctx) {
     </section>`;
   }
 
+  /** The label of an objection's section (`mt.objectionSectionOptions`). */
+  function sectionOptionLabel(o) {
+    switch (o.kind) {
+      case 'whole': return t('mt.objection.section.whole');
+      case 'notes': return t('mt.objection.section.item', { number: o.number, title: o.title });
+      case 'decision': return `${t('mt.decision')}: ${mt.shortLabel(o.title)}`;
+      case 'actionItem': return `${t('mt.objection.section.action')}: ${mt.shortLabel(o.title)}`;
+      default: return t('mt.sectionKind.openPoints');
+    }
+  }
+
+  function objectionSectionLabel(section, mins) {
+    const key = mt.objectionSectionKey(section);
+    const found = mt.objectionSectionOptions(mins, state.agenda?.items).find((o) => o.value === key);
+    return found ? sectionOptionLabel(found) : t('mt.objection.section.removed');
+  }
+
   function objectionsTemplate(mins, can, me) {
     const list = mins.objections ?? [];
     return html`<section class="card" aria-labelledby="mt-obj-title">
@@ -982,6 +999,7 @@ export function mountMeeting(target, route, keep, ctx) {
         const mine = me && o.by === `member:${me}`;
         return html`<li class="card mt-objection" data-testid="mt-objection" data-id="${o.id}">
           <p class="mt-meta">${inviteeName(o.by)} · ${formatDateTime(o.raisedAt)} · <span class="badge">${t(`mt.objection.${st}`)}</span></p>
+          <p class="mt-meta" data-testid="mt-objection-section">${t('mt.objection.concerns')}: ${objectionSectionLabel(o.section, mins)}</p>
           <div class="markdown">${renderMarkdown(o.text)}</div>
           ${o.answer ? html`<p><strong>${t(`mt.objection.resolution.${o.answer.resolution}`)}:</strong> ${o.answer.text}</p>` : ''}
           ${st === 'open' && can.answer ? html`<form class="mt-answer" data-answer="${o.id}" novalidate>
@@ -997,6 +1015,8 @@ export function mountMeeting(target, route, keep, ctx) {
         <div class="field"><label for="mn-object-text">${t('mt.objection.raise')}</label>
           <p class="hint" id="mn-object-hint">${t('mt.objection.hint')}</p>
           <textarea id="mn-object-text" name="text" rows="3" maxlength="4000" aria-describedby="mn-object-hint"></textarea></div>
+        <div class="field"><label for="mn-object-section">${t('mt.objection.section')}</label>
+          <select id="mn-object-section" name="section">${mt.objectionSectionOptions(mins, state.agenda?.items).map((o) => html`<option value="${o.value}">${sectionOptionLabel(o)}</option>`)}</select></div>
         <div class="actions"><button type="submit" class="button secondary" id="mn-object-submit">${t('mt.objection.submit')}</button></div>
       </form>` : ''}
     </section>`;
@@ -1266,7 +1286,9 @@ export function mountMeeting(target, route, keep, ctx) {
       e.preventDefault();
       const text = form.text.value.trim();
       if (!text) { form.text.focus(); announce(t('mt.error.textRequired')); return; }
-      minutesStep('objections', { text }, $('#mn-object-submit'), t('mt.objection.raised'));
+      const body = { text };
+      if (form.section?.value) body.section = form.section.value;
+      minutesStep('objections', body, $('#mn-object-submit'), t('mt.objection.raised'));
     } else if (form.dataset.answer) {
       e.preventDefault();
       const text = form.text.value.trim();

@@ -134,3 +134,28 @@ def test_guest_objects_by_link_without_javascript(browser, mail_hub):
 
     minutes = coordinator.get(f"/api/v1/meetings/{m['id']}/minutes").json()["minutes"]
     assert [o["text"] for o in minutes["objections"]] == ["Der Beitrag der Träger fehlt.", "Ein offener Punkt fehlt."]
+
+
+# ---------------------------------------------------------------- an objection names its section
+
+def test_member_objection_names_a_section(open_page, api):
+    from mt_helpers import attend, live, save_section, soon
+
+    m = create_meeting(api, unique("Abschnitt"), when=soon())
+    live(api, m["id"], "start")
+    live(api, m["id"], "finish")
+    attend(api, m["id"], MEMBER)
+    save_section(api, m["id"], {"kind": "openPoints", "baseVersion": 0, "text": "Haushalt offen."})
+    assert api(COORDINATOR).post(f"/api/v1/meetings/{m['id']}/minutes/circulate", {}).status_code == 200
+
+    page, _ = open_page(MEMBER, viewport="mobile", path=f"/#/meetings/{m['id']}/minutes", wait_ready=False)
+    page.locator("#mn-object-section").wait_for()
+    page.get_by_label("Worauf bezieht sich der Einwand?").select_option(label="Offene Punkte")
+    page.get_by_label("Einwand erheben").fill("Der Haushalt fehlt.")
+    page.get_by_role("button", name="Einwand einreichen").click()
+    objection = page.get_by_test_id("mt-objection").filter(has_text="Der Haushalt fehlt.")
+    objection.wait_for()
+    assert objection.get_by_test_id("mt-objection-section").inner_text() == "Betrifft: Offene Punkte"
+    assert_no_violations(page, "mt-objection-section-mobile")
+    minutes = api(COORDINATOR).get(f"/api/v1/meetings/{m['id']}/minutes").json()["minutes"]
+    assert minutes["objections"][0]["section"] == "openPoints"
