@@ -320,6 +320,11 @@ export const meetingMessages = {
     "mt.objection.section.item": "TOP {number} {title}",
     "mt.objection.section.action": "Aufgabe",
     "mt.objection.section.removed": "ein inzwischen entfernter Abschnitt",
+    "mt.entry.edit": "Bearbeiten",
+    "mt.entry.save": "Änderung speichern",
+    "mt.entry.cancel": "Abbrechen",
+    "mt.entry.saved": "Die Änderung ist gespeichert.",
+    "mt.entry.conflict": "Jemand hat diesen Eintrag inzwischen geändert. Oben steht der aktuelle Stand, im Formular Ihre Fassung: prüfen Sie sie und speichern Sie erneut.",
   },
   en: {
     "mt.card.title": "Meetings",
@@ -639,5 +644,10 @@ export const meetingMessages = {
     "mt.objection.section.item": "Item {number} {title}",
     "mt.objection.section.action": "Action item",
     "mt.objection.section.removed": "a section removed since",
+    "mt.entry.edit": "Edit",
+    "mt.entry.save": "Save the change",
+    "mt.entry.cancel": "Cancel",
+    "mt.entry.saved": "The change is saved.",
+    "mt.entry.conflict": "Someone changed this entry meanwhile. The current state is shown above, your version in the form: check it and save again.",
   },
 };

@@ -159,3 +159,52 @@ def test_member_objection_names_a_section(open_page, api):
     assert_no_violations(page, "mt-objection-section-mobile")
     minutes = api(COORDINATOR).get(f"/api/v1/meetings/{m['id']}/minutes").json()["minutes"]
     assert minutes["objections"][0]["section"] == "openPoints"
+
+
+# ---------------------------------------------------------------- editing decisions and action items
+
+def test_edit_decision_and_action_item_with_conflict(open_page, api):
+    from mt_helpers import live, save_section, soon, user_id
+
+    m = create_meeting(api, unique("Nachbearbeitung"), when=soon())
+    live(api, m["id"], "start")
+    save_section(api, m["id"], {"kind": "decision", "baseVersion": 0, "decision": {"text": "Der Beirat tagt monatlich."}})
+    mins = save_section(api, m["id"], {"kind": "actionItem", "baseVersion": 0,
+                                       "actionItem": {"text": "Zahlen einholen", "ownerName": "Frau Beispiel"}})
+    decision = mins["decisions"][0]["value"]["id"]
+    action = mins["actionItems"][0]["value"]["id"]
+
+    page, _ = open_page(MEMBER, viewport="mobile", path=f"/#/meetings/{m['id']}/live", wait_ready=False)
+    page.get_by_test_id("mt-decision").first.wait_for()
+    # The decision: text and votes changed.
+    page.locator(f"#ed-dec-{decision}-edit").click()
+    assert focused(page)["id"] == f"ed-dec-{decision}-text"
+    assert_no_violations(page, "mt-entry-edit-decision-mobile")
+    page.locator(f"#ed-dec-{decision}-text").fill("Der Beirat tagt alle zwei Monate.")
+    page.locator(f"#ed-dec-{decision}-yes").fill("7")
+    page.locator(f"#ed-dec-{decision}-no").fill("1")
+    page.locator(f"#ed-dec-{decision}-abstain").fill("0")
+    page.locator(f"#ed-dec-{decision}-save").click()
+    page.get_by_test_id("mt-decision").filter(has_text="alle zwei Monate").wait_for()
+    assert focused(page)["id"] == f"ed-dec-{decision}-edit"
+    d = api(COORDINATOR).get(f"/api/v1/meetings/{m['id']}/minutes").json()["minutes"]["decisions"][0]["value"]
+    assert d["text"] == "Der Beirat tagt alle zwei Monate." and d["votes"] == {"inFavour": 7, "against": 1, "abstentions": 0}
+
+    # The action item: owner and due date; someone else changes it meanwhile → 409, my values stay in the form.
+    page.locator(f"#ed-ai-{action}-edit").click()
+    page.locator(f"#ed-ai-{action}-owner").select_option(value=f"member:{user_id(api, MEMBER)}")
+    page.locator(f"#ed-ai-{action}-owner-name").fill("")
+    page.locator(f"#ed-ai-{action}-due").fill("2027-01-15")
+    save_section(api, m["id"], {"kind": "actionItem", "baseVersion": 1,
+                                "actionItem": {"id": action, "text": "Zahlen beim Jugendamt einholen", "ownerName": "Frau Beispiel"}})
+    page.locator(f"#ed-ai-{action}-save").click()
+    page.get_by_text("Jemand hat diesen Eintrag inzwischen geändert").wait_for()
+    assert page.locator(f"#ed-ai-{action}-due").input_value() == "2027-01-15"
+    assert page.get_by_test_id("mt-action-item").filter(has_text="beim Jugendamt").count() == 1
+    assert_no_violations(page, "mt-entry-edit-conflict-mobile")
+    page.locator(f"#ed-ai-{action}-text").fill("Zahlen beim Jugendamt einholen")
+    page.locator(f"#ed-ai-{action}-save").click()
+    page.get_by_text("Die Änderung ist gespeichert.").first.wait_for(state="attached")
+    page.locator(f"#ed-ai-{action}-edit").wait_for()
+    a = api(COORDINATOR).get(f"/api/v1/meetings/{m['id']}/minutes").json()["minutes"]["actionItems"][0]["value"]
+    assert a["text"] == "Zahlen beim Jugendamt einholen" and a["due"] == "2027-01-15" and a["owner"]["userID"] == user_id(api, MEMBER)
