@@ -74,6 +74,7 @@ enum MeetingMatrix {
         // which the form route refuses with 400 (allowed, refused by format); MeetingObjectionLinkTests posts the form.
         "GET /objection/{token}": rule(.get, "/objection/{objectionLink}", everyone),
         "POST /objection/{token}": rule(.post, "/objection/{objectionLink}", everyone, body: ["text": "Einwand"]),
+        "POST /objection/{token}/withdraw": rule(.post, "/objection/{objectionLink}/withdraw", everyone, body: ["objection": "none"]),
         // OParl is public: an invited meeting, its public agenda items and its invitation file.
         "GET /api/oparl/1.1/bodies/district/agenda-items": rule(.get, "/api/oparl/1.1/bodies/district/agenda-items", everyone),
         "GET /api/oparl/1.1/bodies/district/files": rule(.get, "/api/oparl/1.1/bodies/district/files", everyone),

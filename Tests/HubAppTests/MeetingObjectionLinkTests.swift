@@ -121,4 +121,30 @@ struct MeetingObjectionLinkTests {
             #expect(refused.status == .forbidden && String(buffer: refused.body).contains("anwesend"))
         }
     }
+
+    @Test("The guest withdraws their own open objection by link; someone else's or a second time is refused")
+    func withdrawByLink() async throws {
+        let clock = ManualClock()
+        let hub = try await TestHub(clock: clock)
+        try await hub.application().test(.router) { client in
+            let (id, _, path) = try await Self.circulated(hub, client, clock: clock)
+            #expect(try await Self.post(client, path, "text=Falsch+verstanden").status == .ok)
+            let coordinator = try await client.token(.coordinator)
+            func objections() async throws -> [[String: Any]] {
+                let minutes = JSON.object(try await client.call(.get, "/api/v1/meetings/\(id)/minutes", token: coordinator).body)["minutes"] as? [String: Any]
+                return minutes?["objections"] as? [[String: Any]] ?? []
+            }
+            let objection = try #require(try await objections().first?["id"] as? String)
+            let page = String(buffer: try await client.execute(uri: path, method: .get).body)
+            #expect(page.contains("action=\"\(path)/withdraw\"") && page.contains("value=\"\(objection)\""))
+            let withdrawn = try await Self.post(client, path + "/withdraw", "objection=\(objection)")
+            #expect(withdrawn.status == .ok, "\(String(buffer: withdrawn.body))")
+            #expect(String(buffer: withdrawn.body).contains("zurückgezogen"))
+            #expect(try await objections().first?["withdrawnAt"] != nil)
+            #expect(try await Self.post(client, path + "/withdraw", "objection=\(objection)").status == .conflict, "not open any more")
+            #expect(try await Self.post(client, path + "/withdraw", "objection=\(UUID().uuidString.lowercased())").status == .notFound)
+            let forged = String(path.dropLast()) + (path.hasSuffix("0") ? "1" : "0")
+            #expect(try await Self.post(client, forged + "/withdraw", "objection=\(objection)").status == .notFound)
+        }
+    }
 }

@@ -124,6 +124,10 @@ def test_guest_objects_by_link_without_javascript(browser, mail_hub):
     page.get_by_role("button", name="Einwand senden").click()
     page.get_by_text("Ihr Einwand ist eingegangen").wait_for()
     assert_no_violations(page, "mt-objection-link-saved-mobile")
+    page.get_by_role("button", name="Einwand zurückziehen").first.click()
+    page.get_by_text("Ihr Einwand ist zurückgezogen.").wait_for()
+    assert "(zurückgezogen)" in page.locator("main").inner_text()
+    assert_no_violations(page, "mt-objection-link-withdrawn-mobile")
     page.get_by_role("link", name="English").click()
     page.get_by_role("heading", name="Objection to the minutes").wait_for()
     assert_no_violations(page, "mt-objection-link-english-mobile")
@@ -134,6 +138,7 @@ def test_guest_objects_by_link_without_javascript(browser, mail_hub):
 
     minutes = coordinator.get(f"/api/v1/meetings/{m['id']}/minutes").json()["minutes"]
     assert [o["text"] for o in minutes["objections"]] == ["Der Beitrag der Träger fehlt.", "Ein offener Punkt fehlt."]
+    assert minutes["objections"][0].get("withdrawnAt") and not minutes["objections"][1].get("withdrawnAt")
 
 
 # ---------------------------------------------------------------- an objection names its section

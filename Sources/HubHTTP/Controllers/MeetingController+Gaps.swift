@@ -31,6 +31,34 @@ extension MeetingController {
             }
         }
         router.post("/objection/:token") { request, context in try await objectByLink(request, context) }
+        router.post("/objection/:token/withdraw") { request, context in try await withdrawByLink(request, context) }
+    }
+
+    /// `POST /objection/<token>/withdraw` (urlencoded `objection`, `lang`): 200 with the page, or the refusal as a page.
+    func withdrawByLink(_ request: Request, _ context: HubRequestContext) async throws -> Response {
+        let values = try await linkForm(request)
+        let language: PanelLanguage = values.value("lang") == "en" || PanelController.language(request) == .en ? .en : .de
+        let token = context.parameters.get("token") ?? ""
+        do {
+            guard let objection = values.value("objection").flatMap(ObjectionID.init) else { throw DomainError.notFound("objection") }
+            let page = try await work.withdraw(token: token, objection: objection, language: language == .de ? .de : .en)
+            return PanelController.html(.ok, ObjectionPage.page(page, token: token, language, withdrawn: true))
+        } catch let error as DomainError {
+            return PanelController.html(ErrorMiddleware.status(for: error.kind, code: error.code), ObjectionPage.error(error, language))
+        }
+    }
+
+    func linkForm(_ request: Request) async throws -> PanelForm {
+        guard (request.headers[.contentType] ?? "").lowercased().hasPrefix("application/x-www-form-urlencoded") else {
+            throw DomainError(.validation, code: "request.malformed", message: "Send the form as application/x-www-form-urlencoded.")
+        }
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: settings.maxBodyBytes)
+        } catch {
+            throw HTTPError(.contentTooLarge, message: "The request body is too large.")
+        }
+        return PanelForm(urlencoded: String(decoding: buffer.readableBytesView, as: UTF8.self))
     }
 
     /// `POST /objection/<token>` (urlencoded `text`, `section`, `lang`): 200 with the page and

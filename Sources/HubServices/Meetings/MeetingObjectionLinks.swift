@@ -123,6 +123,23 @@ extension MeetingWork {
         throw DomainError.versionConflict
     }
 
+    /// The guest takes back one of their open objections (`MinutesApprovalRules.withdraw` with the link's authority).
+    public func withdraw(token: String, objection: ObjectionID, language: MeetingLanguage) async throws -> ObjectionLinkPage {
+        guard let link = ObjectionLink.verify(token, signer: meetings.signer, now: deps.clock.now()) else { throw Self.invalidObjectionLink() }
+        for _ in 0..<5 {
+            guard let stored = try await store.minutes(of: link.meetingID), let meeting = try await store.meeting(link.meetingID),
+                  let agenda = try await store.agenda(of: link.meetingID) else { throw Self.invalidObjectionLink() }
+            let (next, events) = try MinutesApprovalRules.withdraw(objection, in: stored.minutes,
+                                                                   authority: .link(meetingID: link.meetingID, person: link.person), now: deps.clock.now())
+            if try await commitMinutes(next, after: stored, events: events, meeting: meeting) {
+                return ObjectionLinkPage(meeting: meeting, minutes: next, agenda: agenda, person: link.person,
+                                         sections: ObjectionLinkPage.sections(next, agenda, meeting, language),
+                                         isOpen: ObjectionLinkPage.isOpen(next, now: deps.clock.now()))
+            }
+        }
+        throw DomainError.versionConflict
+    }
+
     /// The link for one guest recipient of circulated minutes (nil without a deadline).
     func objectionLink(_ minutes: Minutes, meeting: Meeting, guest: InviteeKey) -> String? {
         guard case .guest = guest, let deadline = minutes.approval.deadline else { return nil }

@@ -22,6 +22,7 @@ public enum ObjectionPage {
             "invalid": "Dieser Link ist nicht (mehr) gültig. Einwände werden bis zum Ende des Fristtags angenommen; bitte verwenden Sie den Link aus der neuesten E-Mail.",
             "notAttendee": "Einwände können nur Personen erheben, die als anwesend eingetragen sind.",
             "deadlinePassed": "Die Frist für Einwände ist abgelaufen.",
+            "withdraw": "Einwand zurückziehen", "withdrawn": "Ihr Einwand ist zurückgezogen.",
         ]
         let en: [String: String] = [
             "title": "Objection to the minutes", "meeting": "Meeting", "deadline": "Deadline for objections", "deadline.until": "until the end of {date}",
@@ -37,6 +38,7 @@ public enum ObjectionPage {
             "invalid": "This link is not valid (any more). Objections are taken until the end of the deadline day; please use the link in the newest e-mail.",
             "notAttendee": "Only people recorded as present can object.",
             "deadlinePassed": "The deadline for objections has passed.",
+            "withdraw": "Withdraw the objection", "withdrawn": "Your objection is withdrawn.",
         ]
         return (l == .de ? de : en)[key] ?? key
     }
@@ -57,7 +59,7 @@ public enum ObjectionPage {
 
     /// The form (while objections are taken), the guest's own objections and their answers.
     public static func page(_ p: ObjectionLinkPage, token: String, _ l: PanelLanguage, text: String = "", section: String = "",
-                            issues: [FieldIssue] = [], saved: Bool = false) -> String {
+                            issues: [FieldIssue] = [], saved: Bool = false, withdrawn: Bool = false) -> String {
         let path = "/objection/\(token)"
         let meeting = p.meeting
         let language: MeetingLanguage = l == .de ? .de : .en
@@ -70,6 +72,7 @@ public enum ObjectionPage {
                 """
         }
         if saved { body += "<p class=\"notice\" role=\"status\">\(t("saved", l))</p>" }
+        if withdrawn { body += "<p class=\"notice\" role=\"status\">\(t("withdrawn", l))</p>" }
         body += "<dl><dt>\(t("meeting", l))</dt><dd>\(e(meeting.title)) · \(e(when))</dd>"
         if let deadline = p.minutes.approval.deadline {
             let until = t("deadline.until", l).replacingOccurrences(of: "{date}", with: MeetingText.longDate(deadline, language))
@@ -104,6 +107,12 @@ public enum ObjectionPage {
                 var item = "<li><p><strong>\(e(p.label(o.section) ?? o.section?.description ?? ""))</strong> (\(t("state.\(o.state.rawValue)", l)))</p>"
                 item += "<p>\(e(o.text).replacingOccurrences(of: "\n", with: "<br>"))</p>"
                 if let answer = o.answer { item += "<p>\(t("answer", l)): \(e(answer.text).replacingOccurrences(of: "\n", with: "<br>"))</p>" }
+                if p.isOpen, o.state == .open {
+                    item += """
+                        <form method="post" action="\(e(path))/withdraw\(l == .en ? "?lang=en" : "")"><input type="hidden" name="lang" value="\(l.rawValue)">\
+                        <input type="hidden" name="objection" value="\(e(o.id.description))"><button type="submit">\(t("withdraw", l))</button></form>
+                        """
+                }
                 return item + "</li>"
             }.joined() + "</ul>"
         }
