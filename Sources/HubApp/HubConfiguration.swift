@@ -46,6 +46,8 @@ public struct HubConfiguration: Sendable {
     public var boardGuestRetentionDays = 90
     /// Days audit entries are kept.
     public var auditRetentionDays = 365
+    /// Days sent meeting mail stays in the outbox (recipients' addresses, answer links).
+    public var mailRetentionDays = 30
     /// Behind a reverse proxy: take the client address for sign-in throttling from the last
     /// `X-Forwarded-For` entry (the one the proxy added). Off when clients connect directly.
     public var trustForwardedFor = false
@@ -154,6 +156,7 @@ public struct HubConfiguration: Sendable {
         Key(env: "ROUNDTABLE_BOARD_GUEST_RETENTION_DAYS", flag: "board-guest-retention-days",
             apply: int(1...3650) { $0.boardGuestRetentionDays = $1 }),
         Key(env: "ROUNDTABLE_AUDIT_RETENTION_DAYS", flag: "audit-retention-days", apply: int(7...3650) { $0.auditRetentionDays = $1 }),
+        Key(env: "ROUNDTABLE_MAIL_RETENTION_DAYS", flag: "mail-retention-days", apply: int(1...3650) { $0.mailRetentionDays = $1 }),
     ]
 
     /// Every problem found, so an operator fixes them all at once.

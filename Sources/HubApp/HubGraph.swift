@@ -116,7 +116,8 @@ public struct HubGraph: Sendable {
     /// The meetings services; the link signer's key is the installation's own secret.
     public func meetingServices() async throws -> MeetingServices {
         MeetingServices(deps: deps, signer: HMACLinkSigner(secret: try await store.installationSecret("link-key")), digest: digest,
-                        settings: MeetingSettings(publicOrigin: configuration.effectiveOrigin, organizerEmail: configuration.smtpFrom),
+                        settings: MeetingSettings(publicOrigin: configuration.effectiveOrigin, organizerEmail: configuration.smtpFrom,
+                                                  mailRetentionDays: configuration.mailRetentionDays),
                         outbox: meetingOutbox)
     }
 

@@ -96,7 +96,7 @@ extension PostgresStore {
             """,
             "CREATE INDEX mail_outbox_pending ON mail_outbox (sent_ms, created_ms)",
         ]),
-    ]
+    ] + meetingDeletionMigrations
 
     static func document<T: Encodable>(_ value: T) -> String { WireJSON.string(value) }
 
@@ -186,12 +186,22 @@ extension PostgresStore {
                 """, logger)
         case .markMailSent(let id, let at):
             let n = try await touched("""
-                UPDATE mail_outbox SET sent_ms = \(at.millis), attempts = attempts + 1, last_error = NULL WHERE id = \(id) AND sent_ms IS NULL RETURNING 1
+                UPDATE mail_outbox SET sent_ms = \(at.millis), attempts = attempts + 1, last_error = NULL, last_attempt_ms = \(at.millis)
+                WHERE id = \(id) AND sent_ms IS NULL RETURNING 1
                 """)
             guard n == 1 else { throw StoreError.conflict }
-        case .markMailFailed(let id, let error, _):
+        case .markMailFailed(let id, let error, let at):
             try await db.rows("""
-                UPDATE mail_outbox SET attempts = attempts + 1, last_error = \(String(error.prefix(500))) WHERE id = \(id) AND sent_ms IS NULL
+                UPDATE mail_outbox SET attempts = attempts + 1, last_error = \(String(error.prefix(500))), last_attempt_ms = \(at.millis)
+                WHERE id = \(id) AND sent_ms IS NULL
+                """, logger)
+        case .deleteMeeting(let id, let expected, let tombstone):
+            try await applyMeetingDeletion(id, expectedVersion: expected, tombstone: tombstone, on: db, logger)
+        case .purgeMail(let before, let maxAttempts):
+            try await db.rows("""
+                DELETE FROM mail_outbox
+                WHERE (sent_ms IS NOT NULL AND sent_ms < \(before.millis))
+                   OR (sent_ms IS NULL AND attempts >= \(maxAttempts) AND coalesce(last_attempt_ms, created_ms) < \(before.millis))
                 """, logger)
         }
     }

@@ -82,6 +82,7 @@ extension SQLiteStore {
                 CREATE INDEX mail_outbox_pending ON mail_outbox(sent_ms, created_ms);
                 """)
         }
+        registerMeetingDeletionMigrations(&migrator)
     }
 
     static func document<T: Encodable>(_ value: T) -> String { WireJSON.string(value) }
@@ -149,12 +150,16 @@ extension SQLiteStore {
                 INSERT INTO mail_outbox(id, created_ms, recipient, subject, body, calendar, calendar_method, attempts) VALUES (?, ?, ?, ?, ?, ?, ?, 0)
                 """, arguments: [m.id, m.createdAt.millis, m.recipient, m.subject, m.text, m.calendar, m.calendarMethod])
         case .markMailSent(let id, let at):
-            try db.execute(sql: "UPDATE mail_outbox SET sent_ms = ?, attempts = attempts + 1, last_error = NULL WHERE id = ? AND sent_ms IS NULL",
-                           arguments: [at.millis, id])
+            try db.execute(sql: "UPDATE mail_outbox SET sent_ms = ?, attempts = attempts + 1, last_error = NULL, last_attempt_ms = ? WHERE id = ? AND sent_ms IS NULL",
+                           arguments: [at.millis, at.millis, id])
             guard db.changesCount == 1 else { throw StoreError.conflict }
-        case .markMailFailed(let id, let error, _):
-            try db.execute(sql: "UPDATE mail_outbox SET attempts = attempts + 1, last_error = ? WHERE id = ? AND sent_ms IS NULL",
-                           arguments: [String(error.prefix(500)), id])
+        case .markMailFailed(let id, let error, let at):
+            try db.execute(sql: "UPDATE mail_outbox SET attempts = attempts + 1, last_error = ?, last_attempt_ms = ? WHERE id = ? AND sent_ms IS NULL",
+                           arguments: [String(error.prefix(500)), at.millis, id])
+        case .deleteMeeting(let id, let expected, let tombstone):
+            try applyMeetingDeletion(id, expectedVersion: expected, tombstone: tombstone, in: db)
+        case .purgeMail(let before, let maxAttempts):
+            try applyMailPurge(before: before, maxAttempts: maxAttempts, in: db)
         }
     }
 

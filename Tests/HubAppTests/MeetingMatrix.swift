@@ -68,6 +68,13 @@ enum MeetingMatrix {
         // Before the deadline the managers get 409 (allowed, refused by state).
         "POST /api/v1/meetings/{mid}/minutes/approve": rule(.post, "/api/v1/meetings/{circulated}/minutes/approve", managers),
         "GET /api/v1/meetings/{mid}/export/{file}": rule(.get, "/api/v1/meetings/{meeting}/export/agenda.html", members),
+        // Deleting: the managers (a fresh invited meeting each time, so every allowed role gets 204).
+        "DELETE /api/v1/meetings/{mid}": rule(.delete, "/api/v1/meetings/{meeting}", managers, version: true),
+        // A guest's objection link (the signed link is the credential): anyone holding it. The matrix posts JSON,
+        // which the form route refuses with 400 (allowed, refused by format); MeetingObjectionLinkTests posts the form.
+        "GET /objection/{token}": rule(.get, "/objection/{objectionLink}", everyone),
+        "POST /objection/{token}": rule(.post, "/objection/{objectionLink}", everyone, body: ["text": "Einwand"]),
+        "POST /objection/{token}/withdraw": rule(.post, "/objection/{objectionLink}/withdraw", everyone, body: ["objection": "none"]),
         // OParl is public: an invited meeting, its public agenda items and its invitation file.
         "GET /api/oparl/1.1/bodies/district/agenda-items": rule(.get, "/api/oparl/1.1/bodies/district/agenda-items", everyone),
         "GET /api/oparl/1.1/bodies/district/files": rule(.get, "/api/oparl/1.1/bodies/district/files", everyone),
@@ -87,7 +94,7 @@ enum MeetingMatrix {
                         body: inout Any?) async throws -> String {
         var path = path
         guard path.contains("{template}") || path.contains("{meeting}") || path.contains("{held}") || path.contains("{circulated}")
-            || path.contains("{rsvp}") || path.contains("{feed}") || path.contains("{oparlItem}") || route.hasPrefix("POST /api/v1/workspaces/{id}/meetings")
+            || path.contains("{rsvp}") || path.contains("{feed}") || path.contains("{oparlItem}") || path.contains("{objectionLink}") || route.hasPrefix("POST /api/v1/workspaces/{id}/meetings")
             || route == "POST /api/v1/meeting-templates" else { return path }
         let coordinator = try await client.token(.coordinator)
         let list = JSON.object(try await client.call(.get, "/api/v1/meeting-templates", token: coordinator).body)
@@ -142,6 +149,18 @@ enum MeetingMatrix {
         if path.contains("{feed}") {
             let url = JSON.object(try await client.call(.post, "/api/v1/workspaces/\(hub.integration)/calendar-feed", token: coordinator).body)["url"] as? String
             path = path.replacingOccurrences(of: "{feed}", with: url?.components(separatedBy: "/").last ?? "none.ics")
+        }
+        if path.contains("{objectionLink}") {
+            // Held with the guest present, circulated: the guest's mail carries the link.
+            let id = try await meeting(minutesAhead: 30)
+            _ = try await client.call(.post, "/api/v1/meetings/\(id)/agenda/live", token: coordinator, json: ["step": "start"])
+            _ = try await client.call(.put, "/api/v1/meetings/\(id)/minutes/sections", token: coordinator, json: [
+                "kind": "attendance", "baseVersion": 0, "attendance": ["person": "guest:gast@traeger.example", "name": "Gast", "status": "present"],
+            ])
+            _ = try await client.call(.post, "/api/v1/meetings/\(id)/minutes/circulate", token: coordinator, json: [:])
+            let mail = try #require(try await hub.graph.store.pendingMail(limit: 500).last { $0.recipient == "gast@traeger.example" && $0.text.contains("/objection/") })
+            let link = try #require(mail.text.components(separatedBy: .whitespacesAndNewlines).first { $0.contains("/objection/") })
+            path = path.replacingOccurrences(of: "{objectionLink}", with: link.components(separatedBy: "/objection/").last ?? "none")
         }
         if path.contains("{held}") || path.contains("{circulated}") {
             let id = try await meeting(minutesAhead: 30)

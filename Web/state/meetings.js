@@ -599,3 +599,65 @@ export function meetingPatch(meeting, form) {
 export function changedFields(base, current) {
   return EDIT_FIELDS.filter((f) => (base?.[f] ?? null) !== (current?.[f] ?? null));
 }
+
+// ------------------------------------------------------------------ deleting a meeting
+
+/**
+ * Whether the meeting page offers "delete": managers, before the meeting was held, not for
+ * an occurrence of a series (DELETE /api/v1/meetings/<id>, Docs/domain/meetings.md).
+ */
+export function mayDelete(meeting, { manage = false } = {}) {
+  if (!manage || !meeting || meeting.seriesId) return false;
+  return meeting.status === 'planned' || meeting.status === 'invited' || meeting.status === 'cancelled';
+}
+
+/**
+ * What deleting will do, for the confirmation text: `cancel` when invitees get a CANCEL (an
+ * invited meeting), `oparl` when OParl keeps it as deleted (it was invited once).
+ */
+export function deleteConsequences(meeting) {
+  const invited = meeting?.status === 'invited';
+  return { cancel: invited, oparl: invited || (meeting?.status === 'cancelled' && Boolean(meeting?.invitedAt)) };
+}
+
+/** `meeting.deleted` about this meeting marks the state deleted (the page says so). */
+export function applyDeletion(state, event) {
+  if (!state?.meeting || event?.name !== 'meeting.deleted' || event.data?.meetingId !== state.meeting.id) return state;
+  return { ...state, deleted: true };
+}
+
+// ------------------------------------------------------------------ objections: which section
+
+/**
+ * The sections an objection may name, in reading order: the minutes as a whole (value ''),
+ * each agenda item's notes, each decision, each action item, the open points. Values are
+ * the API's section keys (`notes:<itemId>`, `decision:<id>`, `actionItem:<id>`, `openPoints`).
+ */
+export function objectionSectionOptions(minutes, agendaItems) {
+  const out = [{ value: '', kind: 'whole' }];
+  for (const it of agendaItems ?? []) out.push({ value: `notes:${it.id}`, kind: 'notes', number: it.number ?? '', title: it.title ?? '' });
+  for (const d of minutes?.decisions ?? []) out.push({ value: `decision:${d.value.id}`, kind: 'decision', title: d.value.text ?? '' });
+  for (const a of minutes?.actionItems ?? []) out.push({ value: `actionItem:${a.value.id}`, kind: 'actionItem', title: a.value.text ?? '' });
+  out.push({ value: 'openPoints', kind: 'openPoints' });
+  return out;
+}
+
+/**
+ * An objection's `section` as its key: the API sends the key (`notes:<id>`); objections
+ * stored before that came as `{ notes: { _0: '<id>' } }`. '' for the minutes as a whole.
+ */
+export function objectionSectionKey(section) {
+  if (!section) return '';
+  if (typeof section === 'string') return section;
+  const [kind] = Object.keys(section);
+  if (!kind) return '';
+  if (kind === 'openPoints') return 'openPoints';
+  const value = section[kind]?._0;
+  return value ? `${kind}:${value}` : kind;
+}
+
+/** Shortens a long text for a label (a decision or an action item). */
+export function shortLabel(text, max = 60) {
+  const s = String(text ?? '').replace(/\s+/g, ' ').trim();
+  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+}

@@ -324,3 +324,47 @@ test('startableFrom: an hour before the start instant, null without one', () => 
   assert.equal(m.startableFrom(undefined), null);
   assert.equal(m.startableFrom('kein Datum'), null);
 });
+
+test('mayDelete: managers, before the meeting is held, not for a series occurrence', () => {
+  const mk = (status, extra = {}) => ({ id: 'm1', status, ...extra });
+  assert.equal(m.mayDelete(mk('planned'), { manage: true }), true);
+  assert.equal(m.mayDelete(mk('invited'), { manage: true }), true);
+  assert.equal(m.mayDelete(mk('cancelled'), { manage: true }), true);
+  assert.equal(m.mayDelete(mk('held'), { manage: true }), false);
+  assert.equal(m.mayDelete(mk('published'), { manage: true }), false);
+  assert.equal(m.mayDelete(mk('planned'), { manage: false }), false);
+  assert.equal(m.mayDelete(mk('planned', { seriesId: 's1' }), { manage: true }), false);
+  assert.equal(m.mayDelete(null, { manage: true }), false);
+});
+
+test('deleteConsequences: CANCEL only for an invited meeting, OParl once it was invited', () => {
+  assert.deepEqual(m.deleteConsequences({ status: 'planned', invitedAt: null }), { cancel: false, oparl: false });
+  assert.deepEqual(m.deleteConsequences({ status: 'invited', invitedAt: '2026-04-01T10:00:00Z' }), { cancel: true, oparl: true });
+  assert.deepEqual(m.deleteConsequences({ status: 'cancelled', invitedAt: '2026-04-01T10:00:00Z' }), { cancel: false, oparl: true });
+  assert.deepEqual(m.deleteConsequences({ status: 'cancelled', invitedAt: null }), { cancel: false, oparl: false });
+});
+
+test('applyDeletion: meeting.deleted about this meeting marks it deleted, others change nothing', () => {
+  const state = { meeting: { id: 'm1', status: 'planned' } };
+  const gone = m.applyDeletion(state, { name: 'meeting.deleted', data: { meetingId: 'm1', workspaceId: 'w1' } });
+  assert.equal(gone.deleted, true);
+  assert.equal(m.applyDeletion(state, { name: 'meeting.deleted', data: { meetingId: 'm2' } }), state);
+  assert.equal(m.applyDeletion(state, { name: 'meeting.updated', data: { meetingId: 'm1' } }), state);
+});
+
+test('objection sections: whole, items, decisions, action items, open points; keys as the API takes them', () => {
+  const minutes = { decisions: [{ value: { id: 'd1', text: 'Beschluss A' } }], actionItems: [{ value: { id: 'a1', text: 'Aufgabe B' } }] };
+  const opts = m.objectionSectionOptions(minutes, [{ id: 'i1', number: '1', title: 'Begrüßung' }, { id: 'i2', number: '3.1', title: 'Thema' }]);
+  assert.deepEqual(opts.map((o) => o.value), ['', 'notes:i1', 'notes:i2', 'decision:d1', 'actionItem:a1', 'openPoints']);
+  assert.equal(opts[2].number, '3.1');
+  assert.deepEqual(m.objectionSectionOptions(null, null).map((o) => o.kind), ['whole', 'openPoints']);
+});
+
+test('objectionSectionKey reads the key form and the older synthesized form', () => {
+  assert.equal(m.objectionSectionKey('notes:i1'), 'notes:i1');
+  assert.equal(m.objectionSectionKey({ notes: { _0: 'i1' } }), 'notes:i1');
+  assert.equal(m.objectionSectionKey({ openPoints: {} }), 'openPoints');
+  assert.equal(m.objectionSectionKey(null), '');
+  assert.equal(m.shortLabel('x'.repeat(80)).length, 60);
+  assert.equal(m.shortLabel(' a  b '), 'a b');
+});

@@ -317,6 +317,11 @@ export function mountMeeting(target, route, keep, ctx) {
   let editConflict = null; // { fields, current } after a 409 or a live change underneath
   let editOrigin = null; // the meeting as the edit form started from (only my changes are sent)
   let editingItem = null; // the agenda item whose edit form is open
+  let deleteConfirm = false; // the delete confirmation step is open
+  let editingEntry = null; // 'decision:<id>' or 'actionItem:<id>' whose edit form is open
+  let entryDraft = null; // that form's values (kept across live redraws and after a 409)
+  let entryConflict = false; // the entry changed underneath: the form shows my values, the list the current ones
+  let entryBase = 0; // the entry's version when its form opened (the save names it, so nothing is overwritten unseen)
   const flash = ctx.flashTemplate();
 
   setTitle(t('mt.meeting'));
@@ -788,7 +793,45 @@ export function mountMeeting(target, route, keep, ctx) {
   }
 
   function overviewTemplate() {
-    return html`${factsTemplate()}${stepsTemplate()}${editTemplate()}${rsvpTemplate()}${agendaTemplate()}`;
+    return html`${factsTemplate()}${stepsTemplate()}${editTemplate()}${rsvpTemplate()}${agendaTemplate()}${deleteTemplate()}`;
+  }
+
+  // ----- deleting (managers, before the meeting is held; a confirmation step first)
+
+  function deleteTemplate() {
+    const m = state.meeting;
+    if (!mt.mayDelete(m, { manage: manage() })) return '';
+    const what = mt.deleteConsequences(m);
+    return html`<section class="card" aria-labelledby="mt-delete-title">
+      <h2 id="mt-delete-title">${t('mt.delete.title')}</h2>
+      <p>${t('mt.delete.hint')}${what.cancel ? html` ${t('mt.delete.cancelMail')}` : ''}${what.oparl ? html` ${t('mt.delete.oparl')}` : ''}</p>
+      ${deleteConfirm ? html`<div role="group" aria-labelledby="mt-delete-question" id="mt-delete-confirm-group" class="notice notice-error">
+          <p id="mt-delete-question"><strong>${t('mt.delete.question', { title: m.title })}</strong></p>
+          <div class="actions">
+            <button type="button" class="button danger" id="mt-delete-confirm">${t('mt.delete.confirm')}</button>
+            <button type="button" class="button secondary" id="mt-delete-cancel">${t('mt.delete.keep')}</button>
+          </div>
+        </div>`
+        : html`<div class="actions"><button type="button" class="button secondary danger-text" id="mt-delete" aria-expanded="false">${t('mt.delete.button')}</button></div>`}
+    </section>`;
+  }
+
+  function deletedTemplate() {
+    const ws = state.meeting.workspaceId;
+    return html`<div class="notice notice-info" role="status"><p>${t('mt.delete.gone')}</p>
+      <p><a href="#/workspaces/${ws}/meetings">${t('mt.list.title')}</a></p></div>`;
+  }
+
+  async function deleteMeeting(button) {
+    const m = state.meeting;
+    const answer = await act(ctx.api.del(`/api/v1/meetings/${enc(id)}`, { headers: { 'If-Match': ifMatch(m.version) } }), { button });
+    if (!answer) {
+      deleteConfirm = false;
+      draw();
+      return;
+    }
+    ctx.app.flash = { kind: 'info', text: t('mt.delete.done', { title: m.title }) };
+    ctx.navigate(`#/workspaces/${m.workspaceId}/meetings`);
   }
 
   // ----- live view
@@ -909,6 +952,7 @@ export function mountMeeting(target, route, keep, ctx) {
       })}</ul>
       <h3>${t('mt.minutes.decisions')}</h3>
       ${(mins?.decisions ?? []).length ? html`<ul class="mt-decisions" data-testid="mt-decisions">${mins.decisions.map((d, i) => html`<li data-testid="mt-decision"><div class="markdown">${renderMarkdown(d.value.text)}</div>${d.value.votes ? html`<p class="mt-meta">${t('mt.votes', { yes: String(d.value.votes.inFavour), no: String(d.value.votes.against), abstain: String(d.value.votes.abstentions) })}</p>` : ''}
+        ${writable ? entryEditTemplate('decision', d, i) : ''}
         ${writable ? html`<button type="button" class="button quiet danger-text" id="dec-rm-${d.value.id}" data-remove-section="decision:${d.value.id}" data-version="${String(d.version)}">${t('mt.minutes.remove')}<span class="visually-hidden"> (${t('mt.decision')} ${String(i + 1)})</span></button>` : ''}</li>`)}</ul>` : html`<p class="muted">${t('mt.minutes.empty')}</p>`}
       ${writable ? html`<form id="mn-decision" class="mt-add" novalidate>
         <div class="field"><label for="mn-decision-text">${t('mt.decision.text')}</label><textarea id="mn-decision-text" name="text" rows="2" maxlength="4000"></textarea></div>
@@ -926,6 +970,112 @@ export function mountMeeting(target, route, keep, ctx) {
     </section>`;
   }
 
+  // ----- editing a decision (text, votes) or an action item (text, owner, due date) after it was added
+
+  function entryValues(kind, v) {
+    const x = v.value;
+    if (kind === 'decision') {
+      return { text: x.text ?? '', yes: x.votes ? String(x.votes.inFavour) : '', no: x.votes ? String(x.votes.against) : '', abstain: x.votes ? String(x.votes.abstentions) : '' };
+    }
+    return { text: x.text ?? '', owner: x.owner?.userID ? `member:${x.owner.userID}` : '', ownerName: x.owner?.name ?? '', due: x.due ?? '' };
+  }
+
+  function entryEditTemplate(kind, v, index) {
+    const key = `${kind}:${v.value.id}`;
+    const fid = `ed-${kind === 'decision' ? 'dec' : 'ai'}-${v.value.id}`;
+    const what = kind === 'decision' ? `${t('mt.decision')} ${String(index + 1)}` : v.value.text;
+    if (editingEntry !== key) {
+      return html`<button type="button" class="button quiet" id="${fid}-edit" data-entry-edit="${key}">${t('mt.entry.edit')}<span class="visually-hidden"> (${what})</span></button>`;
+    }
+    const val = entryDraft ?? entryValues(kind, v);
+    const members = (state.invitees ?? []).filter((i) => i.key.startsWith('member:'));
+    const changedUnderneath = entryConflict || v.version !== entryBase;
+    return html`<form class="mt-add mt-entry-form" data-entry-form="${key}" data-version="${String(entryBase)}" novalidate>
+      ${changedUnderneath ? html`<div class="notice notice-error" role="alert"><p>${t('mt.entry.conflict')}</p></div>` : ''}
+      <div id="${fid}-errors"></div>
+      ${kind === 'decision' ? html`
+        <div class="field"><label for="${fid}-text">${t('mt.decision.text')}</label><textarea id="${fid}-text" name="text" rows="2" maxlength="4000">${val.text}</textarea></div>
+        <fieldset class="mt-votes"><legend>${t('mt.decision.votes')}</legend>
+          <div class="field"><label for="${fid}-yes">${t('mt.decision.yes')}</label><input id="${fid}-yes" name="yes" type="number" min="0" inputmode="numeric" value="${val.yes}"></div>
+          <div class="field"><label for="${fid}-no">${t('mt.decision.no')}</label><input id="${fid}-no" name="no" type="number" min="0" inputmode="numeric" value="${val.no}"></div>
+          <div class="field"><label for="${fid}-abstain">${t('mt.decision.abstain')}</label><input id="${fid}-abstain" name="abstain" type="number" min="0" inputmode="numeric" value="${val.abstain}"></div>
+        </fieldset>` : html`
+        <div class="field"><label for="${fid}-text">${t('mt.action.text')}</label><input type="text" id="${fid}-text" name="text" maxlength="1000" autocomplete="off" value="${val.text}"></div>
+        <div class="field"><label for="${fid}-owner">${t('mt.action.owner')}</label>
+          <select id="${fid}-owner" name="owner">${members.map((i) => html`<option value="${i.key}" ${attrs({ selected: val.owner === i.key })}>${i.name || i.key}</option>`)}<option value="" ${attrs({ selected: !val.owner })}>${t('mt.action.ownerOther')}</option></select></div>
+        <div class="field"><label for="${fid}-owner-name">${t('mt.action.ownerName')}</label><input type="text" id="${fid}-owner-name" name="ownerName" maxlength="120" autocomplete="off" value="${val.ownerName}"></div>
+        <div class="field"><label for="${fid}-due">${t('mt.action.dueLabel')}</label><input id="${fid}-due" name="due" type="date" value="${val.due}"></div>`}
+      <div class="actions"><button type="submit" class="button secondary" id="${fid}-save">${t('mt.entry.save')}</button>
+        <button type="button" class="button quiet" id="${fid}-cancel" data-entry-cancel="${key}">${t('mt.entry.cancel')}</button></div>
+    </form>`;
+  }
+
+  function readEntry(form, kind) {
+    if (kind === 'decision') return { text: form.text.value, yes: form.yes.value, no: form.no.value, abstain: form.abstain.value };
+    return { text: form.text.value, owner: form.owner.value, ownerName: form.ownerName.value, due: form.due.value };
+  }
+
+  async function saveEntry(form) {
+    const key = form.dataset.entryForm;
+    const [kind, entryId] = [key.slice(0, key.indexOf(':')), key.slice(key.indexOf(':') + 1)];
+    const values = readEntry(form, kind);
+    const fid = `ed-${kind === 'decision' ? 'dec' : 'ai'}-${entryId}`;
+    const list = kind === 'decision' ? state.minutes?.decisions : state.minutes?.actionItems;
+    const current = (list ?? []).find((x) => x.value.id === entryId);
+    if (!current) return;
+    const text = values.text.trim();
+    const errors = [];
+    if (!text) errors.push({ field: 'text', code: 'required' });
+    const ownerName = kind === 'actionItem' ? (values.ownerName.trim() || (values.owner ? inviteeName(values.owner) : '')) : '';
+    if (kind === 'actionItem' && !ownerName) errors.push({ field: 'ownerName', code: 'required' });
+    if (errors.length) {
+      showErrors(form, errors, { text: `${fid}-text`, ownerName: `${fid}-owner-name` }, `${fid}-errors`);
+      return;
+    }
+    const agendaItemId = current.value.agendaItemID ?? null;
+    let body;
+    if (kind === 'decision') {
+      const n = (x) => (x === '' ? null : Number(x));
+      const votes = [n(values.yes), n(values.no), n(values.abstain)];
+      const decision = { id: entryId, text, agendaItemId, recommendationIds: current.value.recommendationIDs ?? [] };
+      if (votes.some((x) => x !== null)) decision.votes = { inFavour: votes[0] ?? 0, against: votes[1] ?? 0, abstentions: votes[2] ?? 0 };
+      body = { kind: 'decision', baseVersion: Number(form.dataset.version), decision };
+    } else {
+      const actionItem = { id: entryId, text, ownerName, agendaItemId };
+      if (values.owner.startsWith('member:')) actionItem.ownerId = values.owner.slice('member:'.length);
+      if (values.due) actionItem.due = values.due;
+      body = { kind: 'actionItem', baseVersion: Number(form.dataset.version), actionItem };
+    }
+    const done = busyButton(form.querySelector('button[type="submit"]'), t('app.loading'));
+    try {
+      const { data } = await ctx.call(ctx.api.put(`/api/v1/meetings/${enc(id)}/minutes/sections`, body));
+      minutesAnswer(data);
+      editingEntry = null;
+      entryDraft = null;
+      entryConflict = false;
+      draw();
+      document.getElementById(`${fid}-edit`)?.focus();
+      announce(t('mt.entry.saved'));
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 409 && err.body?.current?.revision !== undefined) {
+        // Someone saved this entry meanwhile: show theirs in the list, keep mine in the form (on the new version).
+        state.minutes = err.body.current;
+        const fresh = ((kind === 'decision' ? state.minutes.decisions : state.minutes.actionItems) ?? []).find((x) => x.value.id === entryId);
+        entryBase = fresh?.version ?? entryBase;
+        entryDraft = values;
+        entryConflict = true;
+        draw();
+        document.getElementById(`${fid}-text`)?.focus();
+        announce(t('mt.entry.conflict'));
+      } else {
+        render($('#mt-error'), errorNotice(err));
+        announce(errorText(err));
+      }
+    } finally {
+      done();
+    }
+  }
+
   function actionItemsTemplate(list, writable) {
     const today = todayBerlin();
     const members = (state.invitees ?? []).filter((i) => i.key.startsWith('member:'));
@@ -939,6 +1089,7 @@ export function mountMeeting(target, route, keep, ctx) {
         ${mayStatus ? html`<label class="visually-hidden" for="ai-st-${a.id}">${t('mt.action.statusFor', { text: a.text })}</label>
           <select id="ai-st-${a.id}" data-action-status="${a.id}">${mt.ACTION_STATUSES.map((s) => html`<option value="${s}" ${attrs({ selected: a.status === s })}>${t(`mt.action.${s}`)}</option>`)}</select>`
           : html` · ${t(`mt.action.${a.status}`)}`}
+        ${writable ? entryEditTemplate('actionItem', v, 0) : ''}
         ${writable ? html`<button type="button" class="button quiet danger-text" id="ai-rm-${a.id}" data-remove-section="actionItem:${a.id}" data-version="${String(v.version)}">${t('mt.minutes.remove')}<span class="visually-hidden"> (${a.text})</span></button>` : ''}
       </li>`;
     })}</ul>` : html`<p class="muted">${t('mt.minutes.empty')}</p>`}
@@ -1001,6 +1152,23 @@ export function mountMeeting(target, route, keep, ctx) {
     </section>`;
   }
 
+  /** The label of an objection's section (`mt.objectionSectionOptions`). */
+  function sectionOptionLabel(o) {
+    switch (o.kind) {
+      case 'whole': return t('mt.objection.section.whole');
+      case 'notes': return t('mt.objection.section.item', { number: o.number, title: o.title });
+      case 'decision': return `${t('mt.decision')}: ${mt.shortLabel(o.title)}`;
+      case 'actionItem': return `${t('mt.objection.section.action')}: ${mt.shortLabel(o.title)}`;
+      default: return t('mt.sectionKind.openPoints');
+    }
+  }
+
+  function objectionSectionLabel(section, mins) {
+    const key = mt.objectionSectionKey(section);
+    const found = mt.objectionSectionOptions(mins, state.agenda?.items).find((o) => o.value === key);
+    return found ? sectionOptionLabel(found) : t('mt.objection.section.removed');
+  }
+
   function objectionsTemplate(mins, can, me) {
     const list = mins.objections ?? [];
     return html`<section class="card" aria-labelledby="mt-obj-title">
@@ -1010,6 +1178,7 @@ export function mountMeeting(target, route, keep, ctx) {
         const mine = me && o.by === `member:${me}`;
         return html`<li class="card mt-objection" data-testid="mt-objection" data-id="${o.id}">
           <p class="mt-meta">${inviteeName(o.by)} · ${formatDateTime(o.raisedAt)} · <span class="badge">${t(`mt.objection.${st}`)}</span></p>
+          <p class="mt-meta" data-testid="mt-objection-section">${t('mt.objection.concerns')}: ${objectionSectionLabel(o.section, mins)}</p>
           <div class="markdown">${renderMarkdown(o.text)}</div>
           ${o.answer ? html`<p><strong>${t(`mt.objection.resolution.${o.answer.resolution}`)}:</strong> ${o.answer.text}</p>` : ''}
           ${st === 'open' && can.answer ? html`<form class="mt-answer" data-answer="${o.id}" novalidate>
@@ -1025,6 +1194,8 @@ export function mountMeeting(target, route, keep, ctx) {
         <div class="field"><label for="mn-object-text">${t('mt.objection.raise')}</label>
           <p class="hint" id="mn-object-hint">${t('mt.objection.hint')}</p>
           <textarea id="mn-object-text" name="text" rows="3" maxlength="4000" aria-describedby="mn-object-hint"></textarea></div>
+        <div class="field"><label for="mn-object-section">${t('mt.objection.section')}</label>
+          <select id="mn-object-section" name="section">${mt.objectionSectionOptions(mins, state.agenda?.items).map((o) => html`<option value="${o.value}">${sectionOptionLabel(o)}</option>`)}</select></div>
         <div class="actions"><button type="submit" class="button secondary" id="mn-object-submit">${t('mt.objection.submit')}</button></div>
       </form>` : ''}
     </section>`;
@@ -1042,6 +1213,8 @@ export function mountMeeting(target, route, keep, ctx) {
     }
     // Keep what is being typed: drafts live in `editors`, not only in the DOM.
     for (const el of target.querySelectorAll('[data-text-section]')) editors = mt.typeDraft(editors, el.dataset.textSection, el.value);
+    const entryForm = editingEntry ? target.querySelector(`form[data-entry-form="${editingEntry}"]`) : null;
+    if (entryForm) entryDraft = readEntry(entryForm, editingEntry.slice(0, editingEntry.indexOf(':')));
     const editDetails = $('#mt-edit-details');
     if (editDetails) {
       editOpen = editDetails.open;
@@ -1053,7 +1226,7 @@ export function mountMeeting(target, route, keep, ctx) {
     if (h1) h1.textContent = m.title;
     render($('#mt-crumb'), html`<a href="#/workspaces/${m.workspaceId}/meetings">${t('mt.list.title')}${ctx.workspaceName(m.workspaceId) ? html`: ${ctx.workspaceName(m.workspaceId)}` : ''}</a>`);
     render($('#mt-tabs'), tabsTemplate());
-    const content = tab === 'live' ? liveTemplate() : tab === 'minutes' ? approvalTemplate() : overviewTemplate();
+    const content = state.deleted ? deletedTemplate() : tab === 'live' ? liveTemplate() : tab === 'minutes' ? approvalTemplate() : overviewTemplate();
     renderKeepingFocus(body, content);
     tick();
   }
@@ -1134,6 +1307,58 @@ export function mountMeeting(target, route, keep, ctx) {
     } else if (d.withdraw) minutesStep(`objections/${enc(d.withdraw)}/withdraw`, undefined, b, t('mt.objection.withdrawn.done'));
     else if (b.id === 'mn-approve') minutesStep('approve', undefined, b, t('mt.approval.approved'));
     else if (b.id === 'mt-publish') meetingStep('publish', b);
+  });
+
+  // Editing a decision or an action item: open the form (focus to its first field), keep or save it.
+  target.addEventListener('click', (e) => {
+    const b = e.target.closest('button');
+    if (!b || !state) return;
+    if (b.dataset.entryEdit) {
+      editingEntry = b.dataset.entryEdit;
+      const [kind, entryId] = [editingEntry.slice(0, editingEntry.indexOf(':')), editingEntry.slice(editingEntry.indexOf(':') + 1)];
+      entryBase = ((kind === 'decision' ? state.minutes?.decisions : state.minutes?.actionItems) ?? []).find((x) => x.value.id === entryId)?.version ?? 0;
+      entryDraft = null;
+      entryConflict = false;
+      draw();
+      const k = editingEntry;
+      document.querySelector(`form[data-entry-form="${k}"] [name="text"]`)?.focus();
+    } else if (b.dataset.entryCancel) {
+      const k = b.dataset.entryCancel;
+      editingEntry = null;
+      entryDraft = null;
+      entryConflict = false;
+      draw();
+      document.querySelector(`[data-entry-edit="${k}"]`)?.focus();
+    }
+  });
+  target.addEventListener('submit', (e) => {
+    const form = e.target;
+    if (!state || !form.dataset.entryForm) return;
+    e.preventDefault();
+    saveEntry(form);
+  });
+
+  // Deleting: open the confirmation (focus moves to it), confirm, or keep the meeting.
+  target.addEventListener('click', (e) => {
+    const b = e.target.closest('button');
+    if (!b || !state) return;
+    if (b.id === 'mt-delete') {
+      deleteConfirm = true;
+      draw();
+      $('#mt-delete-confirm')?.focus();
+      announce(t('mt.delete.question', { title: state.meeting.title }));
+    } else if (b.id === 'mt-delete-cancel') {
+      deleteConfirm = false;
+      draw();
+      $('#mt-delete')?.focus();
+    } else if (b.id === 'mt-delete-confirm') deleteMeeting(b);
+  });
+  target.addEventListener('keydown', (e) => {
+    if (e.key !== 'Escape' || !deleteConfirm || !e.target.closest('#mt-delete-confirm-group')) return;
+    e.preventDefault();
+    deleteConfirm = false;
+    draw();
+    $('#mt-delete')?.focus();
   });
 
   target.addEventListener('keydown', (e) => {
@@ -1278,7 +1503,9 @@ export function mountMeeting(target, route, keep, ctx) {
       e.preventDefault();
       const text = form.text.value.trim();
       if (!text) { form.text.focus(); announce(t('mt.error.textRequired')); return; }
-      minutesStep('objections', { text }, $('#mn-object-submit'), t('mt.objection.raised'));
+      const body = { text };
+      if (form.section?.value) body.section = form.section.value;
+      minutesStep('objections', body, $('#mn-object-submit'), t('mt.objection.raised'));
     } else if (form.dataset.answer) {
       e.preventDefault();
       const text = form.text.value.trim();
@@ -1305,6 +1532,13 @@ export function mountMeeting(target, route, keep, ctx) {
     },
     onTopicEvent(event) {
       if (!state || event.topic !== topic) return;
+      const removed = mt.applyDeletion(state, event);
+      if (removed !== state) {
+        state = removed;
+        draw();
+        announce(t('mt.delete.gone'));
+        return;
+      }
       const before = state;
       const next = mt.applyMeetingEvent(state, event);
       if (next === before) return;

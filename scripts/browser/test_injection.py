@@ -224,3 +224,40 @@ def test_script_injection_in_meeting_series_fields_renders_as_text(open_page, ap
             if user == COORDINATOR and "meeting-series" in path:
                 assert f"Gast {p}" in text, "the guest's name as text"
             assert probe.dialogs == [] and probe.page_errors == [], (path, probe.dialogs, probe.page_errors)
+
+
+def test_script_injection_in_meeting_edit_forms_and_objection_sections(open_page, api):
+    """The forms that edit a decision or an action item show the stored text as field values,
+    and the objection form's section choice shows agenda titles, decisions and action items,
+    all as text."""
+    from conftest import COORDINATOR, MEMBER
+    from mt_helpers import add_item, attend, create_meeting, live, save_section, soon
+
+    p = PAYLOAD
+    m = create_meeting(api, f"Sitzung {p}", when=soon())
+    add_item(api, m["id"], f"Punkt {p}")
+    live(api, m["id"], "start")
+    live(api, m["id"], "finish")
+    save_section(api, m["id"], {"kind": "decision", "baseVersion": 0, "decision": {"text": f"Beschluss {p}"}})
+    mins = save_section(api, m["id"], {"kind": "actionItem", "baseVersion": 0, "actionItem": {"text": f"Aufgabe {p}", "ownerName": f"Person {p}"}})
+    decision = mins["decisions"][0]["value"]["id"]
+    action = mins["actionItems"][0]["value"]["id"]
+    attend(api, m["id"], MEMBER)
+    assert api(COORDINATOR).post(f"/api/v1/meetings/{m['id']}/minutes/circulate", {}).status_code == 200
+
+    page, probe = open_page(COORDINATOR, viewport="desktop", path=f"/#/meetings/{m['id']}/live", wait_ready=False)
+    page.locator(f"#ed-dec-{decision}-edit").click()
+    assert page.locator(f"#ed-dec-{decision}-text").input_value() == f"Beschluss {p}"
+    page.locator(f"#ed-ai-{action}-edit").click()
+    assert page.locator(f"#ed-ai-{action}-text").input_value() == f"Aufgabe {p}"
+    assert page.locator(f"#ed-ai-{action}-owner-name").input_value() == f"Person {p}"
+    main = page.locator("main")
+    assert main.locator("img, script, b, [onerror], [onmouseover]").count() == 0
+    assert probe.dialogs == [] and probe.page_errors == []
+
+    page, probe = open_page(MEMBER, viewport="desktop", path=f"/#/meetings/{m['id']}/minutes", wait_ready=False)
+    page.locator("#mn-object-section").wait_for()
+    labels = page.locator("#mn-object-section option").all_inner_texts()
+    assert any(f"Punkt {p}" in x for x in labels) and any(f"Beschluss {p}"[:20] in x for x in labels)
+    assert page.locator("main").locator("img, script, b, [onerror], [onmouseover]").count() == 0
+    assert probe.dialogs == [] and probe.page_errors == []

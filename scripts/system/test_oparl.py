@@ -197,3 +197,65 @@ def test_oparl_meetings_agenda_items_and_files(hub_with_mail):
     assert requests.get(base + "/bodies/district/people", timeout=10).json()["data"] == []
     assert requests.get(base + f"/meetings/{planned}", timeout=10).status_code == 404
     assert requests.get(base + f"/files/minutes-{invited}", timeout=10).status_code == 404
+
+
+def test_oparl_deleted_meeting_stays_as_deleted(hub_with_mail):
+    """A deleted meeting that OParl listed stays in the lists as a deleted object (OParl 1.1:
+    `id`, `type`, `deleted: true`, `modified`), with its public agenda items and invitation
+    file; `modified_since` finds it; every object still validates against the schemas."""
+    import datetime
+    from zoneinfo import ZoneInfo
+
+    from test_mail import sign_in
+
+    hub = hub_with_mail
+    base = hub.base + "/api/oparl/1.1"
+    coordinator = sign_in(hub, "koordination@roundtable.example", "demo-koordination")
+    workspaces = requests.get(hub.base + "/api/v1/workspaces", headers=coordinator, timeout=10).json()["items"]
+    integration = next(w for w in workspaces if w["name"] == "Integration")
+    template = requests.get(hub.base + "/api/v1/meeting-templates", headers=coordinator, timeout=10).json()["items"][0]["id"]
+    start = (datetime.datetime.now(ZoneInfo("Europe/Berlin")) + datetime.timedelta(days=20)).replace(hour=17, minute=0, second=0, microsecond=0)
+    r = requests.post(f"{hub.base}/api/v1/workspaces/{integration['id']}/meetings", headers=coordinator, timeout=10, json={
+        "templateId": template, "title": "OParl-Sitzung, später gelöscht", "start": start.strftime("%Y-%m-%dT%H:%M"),
+        "end": (start + datetime.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"), "place": "Kreishaus",
+        "invitees": [{"key": "guest:oparl.geloescht@traeger.example", "name": "Gast"}]})
+    assert r.status_code == 201, r.text
+    mid = r.json()["id"]
+    r = requests.post(f"{hub.base}/api/v1/meetings/{mid}/invite", headers={**coordinator, "If-Match": '"v1"'}, timeout=10)
+    assert r.status_code == 200, r.text
+    listed = requests.get(base + f"/meetings/{mid}", timeout=10).json()
+    items = [i["id"] for i in listed["agendaItem"]]
+    assert listed["deleted"] is False and items
+
+    before = (datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(seconds=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    r = requests.delete(f"{hub.base}/api/v1/meetings/{mid}", headers={**coordinator, "If-Match": '"v2"'}, timeout=10)
+    assert r.status_code == 204, r.text
+
+    meeting_v, item_v, file_v = (oparl_validator(n) for n in ("Meeting", "AgendaItem", "File"))
+    one = requests.get(base + f"/meetings/{mid}", timeout=10)
+    assert one.status_code == 200
+    deleted = one.json()
+    check(meeting_v, deleted, "deleted meeting")
+    assert deleted["deleted"] is True and deleted["id"] == listed["id"] and deleted["type"] == listed["type"]
+    assert "name" not in deleted and "modified" in deleted
+    assert "später gelöscht" not in one.text
+
+    changed = requests.get(base + "/bodies/district/meetings", params={"modified_since": before}, timeout=10).json()
+    assert [m for m in changed["data"] if m["id"] == listed["id"]] == [deleted]
+    everything = requests.get(base + "/bodies/district/meetings", timeout=10).json()
+    assert deleted in everything["data"]
+    for meeting in everything["data"]:
+        check(meeting_v, meeting, meeting["id"])
+
+    agenda = [i for i in requests.get(base + "/bodies/district/agenda-items", params={"modified_since": before}, timeout=10).json()["data"]
+              if i["id"] in items]
+    assert sorted(i["id"] for i in agenda) == sorted(items)
+    for item in agenda:
+        check(item_v, item, item["id"])
+        assert item["deleted"] is True
+        assert requests.get(base + "/agenda-items/" + item["id"].rsplit("/", 1)[1], timeout=10).json() == item
+    files = [f for f in requests.get(base + "/bodies/district/files", params={"modified_since": before}, timeout=10).json()["data"]
+             if f["id"] == listed["invitation"]["id"]]
+    assert len(files) == 1 and files[0]["deleted"] is True
+    check(file_v, files[0], "deleted invitation")
+    assert requests.get(base + f"/files/invitation-{mid}/content", timeout=10).status_code == 404

@@ -98,6 +98,8 @@ public enum MeetingEvent: Sendable, Hashable {
     /// Approved by the coordinator, or deemed approved when the deadline passed quietly.
     case minutesApproved(Minutes, deemed: Bool)
     case actionItemChanged(Minutes, ActionItem)
+    /// The meeting was deleted (`MeetingRules.delete`); carries its last state.
+    case meetingDeleted(Meeting)
 
     /// The wire name (`meeting.created`).
     public var name: String {
@@ -123,6 +125,7 @@ public enum MeetingEvent: Sendable, Hashable {
         case .objectionsOpenAtDeadline: "minutes.objectionsOpenAtDeadline"
         case .minutesApproved: "minutes.approved"
         case .actionItemChanged: "minutes.actionItemChanged"
+        case .meetingDeleted: "meeting.deleted"
         }
     }
 
@@ -137,6 +140,7 @@ public enum MeetingEvent: Sendable, Hashable {
         case .minutesSaved(let m, _), .minutesCirculated(let m, _), .objectionRaised(let m, _), .objectionAnswered(let m, _),
              .objectionWithdrawn(let m, _), .objectionsOpenAtDeadline(let m), .minutesApproved(let m, _), .actionItemChanged(let m, _):
             m.workspaceID
+        case .meetingDeleted(let m): m.workspaceID
         }
     }
 

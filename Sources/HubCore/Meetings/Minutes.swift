@@ -125,6 +125,54 @@ public enum MinutesSection: Hashable, Sendable, Codable, CustomStringConvertible
         case .openPoints: "openPoints"
         }
     }
+
+    /// Parses the key form (`description`); nil for anything else.
+    public init?(key text: String) {
+        if text == "openPoints" { self = .openPoints; return }
+        let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
+        guard parts.count == 2 else { return nil }
+        switch parts[0] {
+        case "attendance": guard let key = InviteeKey(key: parts[1]) else { return nil }; self = .attendance(key)
+        case "notes": guard let id = AgendaItemID(parts[1]) else { return nil }; self = .notes(id)
+        case "decision": guard let id = MeetingDecisionID(parts[1]) else { return nil }; self = .decision(id)
+        case "actionItem": guard let id = ActionItemID(parts[1]) else { return nil }; self = .actionItem(id)
+        default: return nil
+        }
+    }
+
+    /// Encoded as its key (`notes:<id>`), the form the API takes and clients show. Documents
+    /// stored before that used Swift's synthesized form (`{"notes": {"_0": "<id>"}}`), which is
+    /// still read.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+
+    private enum LegacyKey: String, CodingKey { case attendance, notes, decision, actionItem, openPoints }
+    private enum LegacyValue: String, CodingKey { case _0 }
+
+    public init(from decoder: any Decoder) throws {
+        if let text = try? decoder.singleValueContainer().decode(String.self) {
+            guard let section = MinutesSection(key: text) else {
+                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "Not a minutes section: \(text)"))
+            }
+            self = section
+            return
+        }
+        let c = try decoder.container(keyedBy: LegacyKey.self)
+        guard let key = c.allKeys.first else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "Empty minutes section"))
+        }
+        if key == .openPoints { self = .openPoints; return }
+        let inner = try c.nestedContainer(keyedBy: LegacyValue.self, forKey: key)
+        switch key {
+        case .attendance: self = .attendance(try inner.decode(InviteeKey.self, forKey: ._0))
+        case .notes: self = .notes(try inner.decode(AgendaItemID.self, forKey: ._0))
+        case .decision: self = .decision(try inner.decode(MeetingDecisionID.self, forKey: ._0))
+        case .actionItem: self = .actionItem(try inner.decode(ActionItemID.self, forKey: ._0))
+        case .openPoints: self = .openPoints
+        }
+    }
 }
 
 /// A value with the version of its section and who wrote it last.

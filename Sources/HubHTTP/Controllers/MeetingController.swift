@@ -326,6 +326,7 @@ struct MeetingController {
             JSONIO.response(MinutesView(try await work.approve(try Self.meetingID(context), by: context.principal)))
         }
         router.get("/api/v1/meetings/:mid/export/:file") { request, context in try await export(request, context) }
+        addGaps(to: router)
     }
 
     static func meetingID(_ context: HubRequestContext) throws -> MeetingID {

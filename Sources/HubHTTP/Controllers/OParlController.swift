@@ -43,38 +43,42 @@ struct OParlController {
         return (date, "modified_since=\(encoded)")
     }
 
-    func listed(_ request: Request) async throws -> ([MeetingOParl.Source], String) {
+    func listed(_ request: Request) async throws -> ([MeetingOParl.Entry], String) {
         let (since, query) = try Self.modifiedSince(request)
-        return (try await MeetingOParlQueries(deps: deps).sources(modifiedSince: since), query)
+        return (try await MeetingOParlQueries(deps: deps).entries(modifiedSince: since), query)
     }
 
     func meetingList(_ request: Request) async throws -> Response {
-        let (sources, query) = try await listed(request)
-        return JSONIO.response(oparl.page(sources.map(meetingOParl.meeting), url: "\(listBase)/meetings", page: Self.page(request), query: query))
+        let (entries, query) = try await listed(request)
+        return JSONIO.response(oparl.page(entries.map(meetingOParl.meeting), url: "\(listBase)/meetings", page: Self.page(request), query: query))
     }
 
     func agendaItemList(_ request: Request) async throws -> Response {
-        let (sources, query) = try await listed(request)
-        let items = sources.flatMap(meetingOParl.agendaItems)
+        let (entries, query) = try await listed(request)
+        let items = entries.flatMap(meetingOParl.agendaItems)
         return JSONIO.response(oparl.page(items, url: "\(listBase)/agenda-items", page: Self.page(request), query: query))
     }
 
     func fileList(_ request: Request) async throws -> Response {
-        let (sources, query) = try await listed(request)
-        return JSONIO.response(oparl.page(sources.flatMap(meetingOParl.files), url: "\(listBase)/files", page: Self.page(request), query: query))
+        let (entries, query) = try await listed(request)
+        return JSONIO.response(oparl.page(entries.flatMap(meetingOParl.files), url: "\(listBase)/files", page: Self.page(request), query: query))
     }
 
     static func notFound(_ what: String) -> DomainError { DomainError(.notFound, code: "oparl.notFound", message: "There is no such \(what).") }
 
     func meeting(_ context: HubRequestContext) async throws -> Response {
         guard let id = context.parameters.get("mid").flatMap(MeetingID.init),
-              let s = try await MeetingOParlQueries(deps: deps).source(id) else { throw Self.notFound("meeting") }
-        return JSONIO.response(meetingOParl.meeting(s))
+              let e = try await MeetingOParlQueries(deps: deps).entry(id) else { throw Self.notFound("meeting") }
+        return JSONIO.response(meetingOParl.meeting(e))
     }
 
     func agendaItem(_ context: HubRequestContext) async throws -> Response {
-        guard let id = context.parameters.get("aid").flatMap(AgendaItemID.init),
-              let s = try await MeetingOParlQueries(deps: deps).source(agendaItem: id),
+        guard let id = context.parameters.get("aid").flatMap(AgendaItemID.init) else { throw Self.notFound("agenda item") }
+        if let t = try await MeetingOParlQueries(deps: deps).tombstone(agendaItem: id),
+           let item = meetingOParl.deletedAgendaItems(t).first(where: { $0["id"] == .string(meetingOParl.agendaItemURL(id)) }) {
+            return JSONIO.response(item)
+        }
+        guard let s = try await MeetingOParlQueries(deps: deps).source(agendaItem: id),
               let item = meetingOParl.agendaItems(s).first(where: { $0["id"] == .string(meetingOParl.agendaItemURL(id)) })
         else { throw Self.notFound("agenda item") }
         return JSONIO.response(item)
@@ -88,6 +92,11 @@ struct OParlController {
     }
 
     func file(_ context: HubRequestContext) async throws -> Response {
+        // The invitation of a deleted meeting OParl listed: deleted, without content.
+        if let key = context.parameters.get("fid"), key.hasPrefix("invitation-"), let id = MeetingOParl.meetingID(ofFile: key),
+           let t = try await deps.store.meetingTombstone(id) {
+            return JSONIO.response(meetingOParl.deletedFiles(t)[0])
+        }
         let (key, s) = try await fileSource(context)
         let url = meetingOParl.fileURL(key)
         guard let object = meetingOParl.files(s).first(where: { $0["id"] == .string(url) }) else { throw Self.notFound("file") }

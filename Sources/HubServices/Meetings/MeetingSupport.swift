@@ -15,9 +15,12 @@ public struct MeetingSettings: Sendable {
     public let publicOrigin: String
     public let calendar: CalendarSettings
     public let language: MeetingLanguage
+    /// Days sent mail (and mail given up on, after its last try) stays in the outbox.
+    public let mailRetentionDays: Int
 
-    public init(publicOrigin: String, organizerEmail: String?, language: MeetingLanguage = .de) {
+    public init(publicOrigin: String, organizerEmail: String?, language: MeetingLanguage = .de, mailRetentionDays: Int = 30) {
         self.publicOrigin = publicOrigin
+        self.mailRetentionDays = mailRetentionDays
         let host = URL(string: publicOrigin)?.host ?? "roundtable.invalid"
         self.calendar = CalendarSettings(productID: "-//Roundtable//Sitzungen//DE", uidDomain: host,
                                          fallbackOrganizer: CalendarPerson(name: "Roundtable", email: organizerEmail ?? "noreply@\(host)"))
@@ -139,6 +142,7 @@ enum MeetingEventEncoding {
              .objectionRaised(let m, _), .objectionAnswered(let m, _), .objectionWithdrawn(let m, _), .actionItemChanged(let m, _):
             return m.meetingID
         case .templateCreated, .templateRevised, .seriesCreated, .seriesUpdated, .seriesStatusChanged, .calendarMessage: return nil
+        case .meetingDeleted(let m): return m.id
         }
     }
 
@@ -158,9 +162,14 @@ enum MeetingEventEncoding {
         case .seriesCreated(let s), .seriesStatusChanged(let s): return seriesPayload(s, nil)
         case .seriesUpdated(let s, let changes): return seriesPayload(s, changes)
         case .calendarMessage: return nil
+        case .meetingDeleted(let m): return deleted(m)
         }
     }
 
+    struct DeletedPayload: Encodable { let meetingId: String; let workspaceId: String }
+    static func deleted(_ m: Meeting) -> String {
+        WireJSON.string(DeletedPayload(meetingId: m.id.description, workspaceId: m.workspaceID.description))
+    }
     static func template(_ t: MeetingTemplate) -> String { WireJSON.string(TemplatePayload(template: MeetingTemplateView(t))) }
     static func meeting(_ m: Meeting, _ changes: [MeetingChange]?) -> String { WireJSON.string(MeetingPayload(meeting: MeetingView(m), changes: changes)) }
     static func tallyPayload(_ target: CalendarTarget, _ tally: RSVPTally?) -> String {

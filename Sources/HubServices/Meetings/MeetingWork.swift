@@ -213,7 +213,8 @@ public struct MeetingWork: Sendable {
                     }
                     guard let address else { continue }
                     let deadlineText = next.approval.deadline.map { MeetingText.longDate($0, .de) } ?? ""
-                    let link = "\(meetings.settings.publicOrigin)/#/meetings/\(meeting.id)/minutes"
+                    // Guests have no account: their link is signed and opens the public objection page.
+                    let link = objectionLink(next, meeting: meeting, guest: r) ?? "\(meetings.settings.publicOrigin)/#/meetings/\(meeting.id)/minutes"
                     let lines: [String] = [
                         "Guten Tag,", "",
                         "anbei der Entwurf des Protokolls. Einwände können Sie bis zum Ende des \(deadlineText) erheben:", link, "",

@@ -381,6 +381,7 @@ public struct MeetingServices: Sendable {
     public func runPeriodic() async throws -> Int {
         let settled = try await work.settleDue()
         await outbox.flush()
+        try await meetings.purgeMail()
         return settled
     }
 }

@@ -32,6 +32,12 @@ public enum MeetingStoreChange: Sendable {
     case enqueueMail(QueuedMail)
     case markMailSent(String, at: Date)
     case markMailFailed(String, error: String, at: Date)
+    /// Removes the meeting with its agenda, minutes and answers; refused (`conflict`) unless the
+    /// stored version is `expectedVersion`. With a tombstone, OParl keeps listing it as deleted.
+    case deleteMeeting(MeetingID, expectedVersion: Int, tombstone: MeetingTombstone?)
+    /// Deletes mail sent before `before`, and mail given up on (`maxAttempts` tries) whose last
+    /// try was before it: the outbox holds recipients' addresses and answer links.
+    case purgeMail(before: Date, maxAttempts: Int)
 }
 
 /// A rendered mail waiting in the outbox: text plus an optional `text/calendar` part.
@@ -109,6 +115,13 @@ public protocol MeetingReads: Sendable {
 
     /// Unsent mail, oldest first.
     func pendingMail(limit: Int) async throws -> [QueuedMail]
+
+    /// What is left of deleted meetings that OParl listed, earliest start first.
+    func meetingTombstones() async throws -> [MeetingTombstone]
+    func meetingTombstone(_ id: MeetingID) async throws -> MeetingTombstone?
+
+    /// One mail of the outbox, sent or not (nil once purged).
+    func outboxMail(_ id: String) async throws -> QueuedMail?
 }
 
 extension CalendarTarget {
