@@ -1206,6 +1206,22 @@ function mountDetail(target, route) {
       </div>`;
   }
 
+  /**
+   * The edit form's policy-field checkboxes come from the directory. Opened by a direct link,
+   * the page can render before the directory has loaded: when the choices differ from the
+   * directory's and nobody has typed in the form yet, the form is drawn again.
+   */
+  function refreshPolicyChoices() {
+    const group = $('#edit-fields-group .checks');
+    const ws = state.workspace;
+    if (!group || !ws || dirty || conflict) return;
+    const wanted = dir.selectPolicyFields(app.directory, getLang(), compare).map((pf) => pf.id).join();
+    const shown = [...group.querySelectorAll('input[name="policyFieldIds"]')].map((x) => x.value).join();
+    if (wanted === shown) return;
+    renderKeepingFocus($('#detail-edit'), editTemplate(ws));
+    baseVersion = ws.version;
+  }
+
   function editTemplate(ws) {
     editShowsForm = !ws.archived;
     if (ws.archived) {
@@ -1495,6 +1511,7 @@ function mountDetail(target, route) {
           state = det.applyDetailEvent(state, event);
         }
         update();
+        refreshPolicyChoices();
       }
     },
     onTopicEvent(event) {
