@@ -184,7 +184,39 @@ extension SQLiteStore {
 
     public func commitLeanCoffee(_ id: LeanCoffeeBoardID,
                                  _ decide: @escaping @Sendable (LeanCoffeeState?) throws -> ChangeSet) async throws -> [StoredEvent] {
-        // SQLite has one writer: reading inside the write transaction serializes every decision on the board.
-        try await commit { db in try decide(try Self.loadLeanCoffee(id, db)) }
+        // SQLite has one writer: deciding inside the write transaction serializes every decision
+        // on the board. The board comes from the writer's cache when it is there (a busy board
+        // is not read and decoded again for every vote), else from the rows.
+        try await commit { [leanCoffeeCache] db in
+            var state = try leanCoffeeCache.take(id) ?? Self.loadLeanCoffee(id, db)
+            let changeSet: ChangeSet
+            do {
+                changeSet = try decide(state)
+            } catch {
+                if let state { leanCoffeeCache.putBack(id, state) }
+                throw error
+            }
+            if var next = state.take() {
+                // In place: `state` let go of it, so the board's dots are not copied.
+                var applied = true
+                for case .leanCoffee(let write) in changeSet.changes where write.scope == id.uuid || write.scope == LeanCoffeeWrite.unknownScope {
+                    applied = applied && write.apply(to: &next)
+                }
+                if applied { leanCoffeeCache.stage(id, next) }
+            }
+            return changeSet
+        }
+    }
+
+    /// Boards whose state in the writer's cache differs from their rows (diagnostics; the
+    /// cache's test expects none).
+    public func leanCoffeeCacheMismatches() async throws -> [LeanCoffeeBoardID] {
+        let cached = leanCoffeeCache.cached
+        return try await pool.read { db in
+            try cached.compactMap { id, state in
+                guard let stored = try Self.loadLeanCoffee(id, db) else { return id }
+                return LeanCoffeeCache.sameBoard(state, stored) ? nil : id
+            }
+        }
     }
 }

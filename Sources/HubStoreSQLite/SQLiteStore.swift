@@ -12,6 +12,8 @@ public final class SQLiteStore: HubStore {
     let observer: any CommitObserver
     let logger: Logger
     private let committer: GroupCommitter
+    /// Lean Coffee boards kept between decisions (see `LeanCoffeeCache`).
+    let leanCoffeeCache: LeanCoffeeCache
     public let epoch: String
 
     /// Opens (creating if needed) the database at `path`, runs pending migrations and reads
@@ -37,10 +39,19 @@ public final class SQLiteStore: HubStore {
         self.observer = observer
         self.logger = logger
         self.epoch = epoch
+        let cache = LeanCoffeeCache()
+        self.leanCoffeeCache = cache
         self.committer = GroupCommitter(
             runGroup: { [pool, clock] works in
                 // A failing COMMIT (I/O error, full disk) fails the whole group: translated too.
-                do { return try await Self.writeGroup(works, pool: pool, clock: clock) } catch { throw Self.translate(error) }
+                do {
+                    let results = try await Self.writeGroup(works, pool: pool, clock: clock, cache: cache)
+                    cache.transactionEnded(committed: true)
+                    return results
+                } catch {
+                    cache.transactionEnded(committed: false)
+                    throw Self.translate(error)
+                }
             },
             afterCommit: { [observer] events in
                 if !events.isEmpty { observer.didCommit(events) }
@@ -49,18 +60,24 @@ public final class SQLiteStore: HubStore {
 
     /// One write transaction for a group of works (each computes its change set inside the
     /// transaction), each in its own savepoint.
-    private static func writeGroup(_ works: [GroupCommitter.Work], pool: DatabasePool, clock: any HubServices.Clock) async throws -> [Result<[StoredEvent], any Error>] {
+    private static func writeGroup(_ works: [GroupCommitter.Work], pool: DatabasePool, clock: any HubServices.Clock,
+                                   cache: LeanCoffeeCache) async throws -> [Result<[StoredEvent], any Error>] {
         try await pool.write { db in
             let at = clock.now().millis
             return works.map { work in
-                Result {
+                var touched = Set<UUID>()
+                let result = Result {
                     var events: [StoredEvent] = []
                     try db.inSavepoint {
-                        events = try Self.apply(try work(db), at: at, in: db)
+                        let changeSet = try work(db)
+                        touched = changeSet.leanCoffeeScopes
+                        events = try Self.apply(changeSet, at: at, in: db)
                         return .commit
                     }
                     return events
                 }.mapError(Self.translate)
+                if case .success = result { cache.jobEnded(succeeded: true, touched: touched) } else { cache.jobEnded(succeeded: false, touched: touched) }
+                return result
             }
         }
     }

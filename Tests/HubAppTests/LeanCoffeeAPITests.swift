@@ -162,6 +162,70 @@ struct LeanCoffeeAPITests {
         }
     }
 
+    @Test("The short answer to a vote (Prefer: return=minimal): counts after the vote, replays, refusals, hidden votes, who may")
+    func shortVoteAnswer() async throws {
+        let hub = try await TestHub()
+        try await hub.application().test(.router) { client in
+            let coordinator = try await client.token(.coordinator)
+            let member = try await client.token(.member)
+            let outsider = try await client.token(.outsider)
+            let observer = try await client.token(.observer)
+            let (board, topic, _) = try await Self.matrixBoard(client, admin: coordinator, workspace: hub.integration, discussing: false)
+            _ = try await client.call(.post, "/api/v1/lean-coffee/\(board)/phase", token: coordinator, json: ["phase": "vote"])
+            let prefer = HTTPField.Name("Prefer")!
+            let path = "/api/v1/lean-coffee/\(board)/topics/\(topic)/dots"
+            func vote(_ token: String?, _ key: String, method: HTTPRequest.Method = .post, guest: String? = nil) async throws -> (HTTPResponse.Status, [String: Any], HTTPFields) {
+                var headers: HTTPFields = [Self.key: key, prefer: "respond-async, return=minimal"]
+                if let guest { headers[Self.guest] = guest }
+                let response = try await client.call(method, path, token: token, headers: headers)
+                return (response.status, JSON.object(response.body), response.headers)
+            }
+            let (status, first, headers) = try await vote(member, "short-answer-1")
+            #expect(status == .ok && headers[HTTPField.Name("Preference-Applied")!] == "return=minimal")
+            #expect(first["dots"] as? Int == 1 && first["totalDots"] as? Int == 1 && first["voters"] as? Int == 1)
+            #expect(first["dotsLeft"] as? Int == 2 && first["myDots"] as? Int == 1 && first["replayed"] as? Bool == false)
+            #expect(first["topics"] == nil, "not the board")
+            let cursor = try #require(first["cursor"] as? [String: Any])
+            #expect(cursor["topic"] as? String == "leanCoffee:\(board)" && (cursor["seq"] as? Int ?? 0) > 0)
+            // The same key again counts nothing and says so; the counts are the same.
+            let (_, replay, _) = try await vote(member, "short-answer-1")
+            #expect(replay["replayed"] as? Bool == true && replay["dots"] as? Int == 1 && replay["cursor"] == nil)
+            // A guest votes with their token; the board's count includes both.
+            let joined = JSON.object(try await client.call(.post, "/api/v1/lean-coffee/\(board)/guests", token: nil, json: ["displayName": "Gast"]).body)
+            let guestToken = try #require(joined["token"] as? String)
+            let (guestStatus, guestVote, _) = try await vote(nil, "guest-short-1", guest: guestToken)
+            #expect(guestStatus == .ok && guestVote["dots"] as? Int == 2 && guestVote["voters"] as? Int == 2 && guestVote["myDots"] as? Int == 1)
+            // Taking back: the count falls; the voter has no dot left on it.
+            let (_, back, _) = try await vote(member, "short-answer-back", method: .delete)
+            #expect(back["dots"] as? Int == 1 && back["myDots"] as? Int == 0 && back["dotsLeft"] as? Int == 3 && back["voters"] as? Int == 1)
+            // Refusals keep their envelope.
+            for i in 0..<3 { #expect(try await vote(member, "fill-up-key-\(i)").0 == .ok) }
+            let (full, refused, _) = try await vote(member, "one-too-many")
+            #expect(full == .conflict && (refused["error"] as? [String: Any])?["code"] as? String == "leanCoffee.noDotsLeft")
+            #expect(try await vote(nil, "anonymous").0 == .unauthorized)
+            #expect(try await vote(outsider, "outsider").0 == .notFound)
+            #expect(try await vote(observer, "observer").0 == .forbidden)
+            #expect(try await client.call(.post, path, token: member, headers: [prefer: "return=minimal"]).status == .preconditionRequired)
+            // The board as everyone reads it agrees with the short answers.
+            let read = JSON.object(try await client.call(.get, "/api/v1/lean-coffee/\(board)", token: coordinator).body)
+            #expect(read["totalDots"] as? Int == 4 && Self.topics(read).first?["dots"] as? Int == 4)
+
+            // Hidden votes: no per-topic count in the short answer either.
+            var hidden = LeanCoffeeSettings()
+            hidden.votesHidden = true
+            let settingsJSON = try JSONSerialization.jsonObject(with: JSONEncoder().encode(hidden))
+            let created = JSON.object(try await client.call(.post, "/api/v1/lean-coffee", token: coordinator,
+                                                            json: ["title": "Verdeckt", "workspaceId": hub.integration.description, "settings": settingsJSON]).body)
+            let secret = try #require((created["board"] as? [String: Any])?["id"] as? String)
+            let added = JSON.object(try await client.call(.post, "/api/v1/lean-coffee/\(secret)/topics", token: coordinator, json: ["title": "Thema"]).body)
+            let secretTopic = try #require(Self.topics(added).first?["id"] as? String)
+            _ = try await client.call(.post, "/api/v1/lean-coffee/\(secret)/phase", token: coordinator, json: ["phase": "vote"])
+            let hiddenVote = JSON.object(try await client.call(.post, "/api/v1/lean-coffee/\(secret)/topics/\(secretTopic)/dots", token: member,
+                                                               headers: [Self.key: "hidden-1", prefer: "return=minimal"]).body)
+            #expect(hiddenVote["dots"] == nil && hiddenVote["totalDots"] as? Int == 1 && hiddenVote["myDots"] as? Int == 1)
+        }
+    }
+
     @Test("Timeboxes as end times: continue votes after expiry, the majority extends, a tie moves on; closing summarizes; deleting removes guests")
     func discussion() async throws {
         let clock = ManualClock()

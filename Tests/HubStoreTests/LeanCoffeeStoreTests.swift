@@ -1,6 +1,7 @@
 import Foundation
 import HubCore
 import HubServices
+import HubStoreSQLite
 import Synchronization
 import Testing
 
@@ -150,5 +151,92 @@ struct LeanCoffeeStoreTests {
         #expect(results == 3)
         let dots = try #require(try await f.h.store.leanCoffeeSnapshot(f.board.id)).value.content.dots
         #expect(dots.count == 3)
+    }
+
+    @Test("Decisions on a busy board stay exact: refused, replayed, rolled back and concurrent votes leave the board as its rows",
+          arguments: StoreBackend.all)
+    func decisionsStayExact(backend: StoreBackend) async throws {
+        var settings = LeanCoffeeSettings()
+        settings.dotsPerParticipant = 3
+        settings.guestsAllowed = true
+        let f = try await Fixture(backend, settings: settings)
+        let lead = f.lead
+        let me = ParticipantRef.user(f.creator.id)
+        let topics = [f.topic("Erstes Thema", by: me), f.topic("Zweites Thema", by: me)]
+        var voting = f.board
+        voting.phase = .vote
+        voting.votingOpened = true
+        voting.version = 2
+        _ = try await f.h.store.commit(ChangeSet(changes: topics.map { .leanCoffee(.record(.topic($0))) } + [.leanCoffee(.updateBoard(voting))]))
+        let now = f.h.clock.now()
+        let guests = (0..<12).map { _ in BoardActor.guest(GuestPass(guestID: GuestID(UUID()), scope: f.board.id.uuid)) }
+        // Decides one vote as the service does; true when it counted.
+        @Sendable func vote(_ actor: BoardActor, _ topic: LeanCoffeeTopicID, _ key: String, place: Bool) async -> Bool {
+            do {
+                _ = try await f.h.store.commitLeanCoffee(f.board.id) { state in
+                    let state = try #require(state)
+                    let key = IdempotencyKey(key)!
+                    let outcome = place
+                        ? try LeanCoffeeVoteRules.placeDot(on: topic, key: key, id: LeanCoffeeDotID(UUID()), board: state.board, content: state.content,
+                                                           by: actor, now: now)
+                        : try LeanCoffeeVoteRules.removeDot(from: topic, key: key, board: state.board, content: state.content, by: actor, now: now)
+                    return ChangeSet(changes: outcome.changes.map { .leanCoffee(.record($0)) })
+                }
+                return true
+            } catch {
+                return false
+            }
+        }
+        // Twelve guests vote four times each at once (one of the four is refused: three dots each).
+        let counted = await withTaskGroup(of: Bool.self) { group in
+            for (g, guest) in guests.enumerated() {
+                for i in 0..<4 { group.addTask { await vote(guest, topics[i % 2].id, "guest-\(g)-vote-\(i)", place: true) } }
+            }
+            var ok = 0
+            for await result in group where result { ok += 1 }
+            return ok
+        }
+        #expect(counted == 36)
+        // A replay counts nothing new; taking back a dot frees one.
+        #expect(await vote(guests[0], topics[0].id, "guest-0-vote-0", place: true))
+        #expect(await vote(guests[0], topics[0].id, "guest-0-take-back", place: false))
+        #expect(await vote(guests[0], topics[1].id, "guest-0-again", place: true))
+        // A decision whose write fails (its dot's key is already taken on the board) rolls back
+        // its savepoint: the board must not keep the dot it decided on.
+        let taken = try #require(try await f.h.store.leanCoffeeSnapshot(f.board.id)).value.content.dots.first { $0.participant == me } == nil
+        #expect(taken, "the lead has not voted yet")
+        #expect(await vote(lead, topics[0].id, "lead-key-1", place: true))
+        await #expect(throws: StoreError.duplicate("idempotencyKey")) {
+            _ = try await f.h.store.commitLeanCoffee(f.board.id) { state in
+                let state = try #require(state)
+                // A fresh dot id under a key the lead already used: the rule would see no earlier
+                // use if it were handed a board without it, the unique key refuses the row.
+                let dot = LeanCoffeeDot(id: LeanCoffeeDotID(UUID()), boardID: state.board.id, topicID: topics[1].id, participant: me,
+                                        key: IdempotencyKey("lead-key-1")!, placedAt: now)
+                return ChangeSet(changes: [.leanCoffee(.record(.dot(dot)))])
+            }
+        }
+        // The next decision sees exactly the rows: the lead has two dots left, not one.
+        #expect(await vote(lead, topics[0].id, "lead-key-2", place: true))
+        #expect(await vote(lead, topics[0].id, "lead-key-3", place: true))
+        #expect(!(await vote(lead, topics[1].id, "lead-key-4", place: true)), "three dots are the limit")
+        if let sqlite = f.h.store as? SQLiteStore {
+            #expect(try await sqlite.leanCoffeeCacheMismatches().isEmpty, "the board kept between decisions reads as its rows")
+        }
+        // A topic withdrawn outside a decision (a plain change set) changes what counts.
+        var withdrawn = topics[1]
+        withdrawn.status = .withdrawn
+        _ = try await f.h.store.commit(ChangeSet(changes: [.leanCoffee(.record(.topic(withdrawn)))]))
+        #expect(await vote(guests[1], topics[0].id, "guest-1-after-withdrawal", place: true), "the dots on the withdrawn topic came back")
+
+        let stored = try #require(try await f.h.store.leanCoffeeSnapshot(f.board.id)).value
+        let active = LeanCoffeeVoteRules.activeDots(stored.content)
+        #expect(LeanCoffeeVoteRules.count(stored.content, topic: topics[0].id) == active.filter { $0.topicID == topics[0].id }.count)
+        #expect(LeanCoffeeVoteRules.totalDots(stored.content) == active.count)
+        #expect(LeanCoffeeVoteRules.voters(stored.content) == Set(active.map(\.participant)).count)
+        #expect(stored.content.dots.filter { $0.participant == me }.count == 3)
+        if let sqlite = f.h.store as? SQLiteStore {
+            #expect(try await sqlite.leanCoffeeCacheMismatches().isEmpty, "the board kept between decisions reads as its rows")
+        }
     }
 }

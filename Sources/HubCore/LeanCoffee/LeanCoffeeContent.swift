@@ -138,20 +138,28 @@ public struct LeanCoffeeTakeaway: Sendable, Hashable, Codable, Identifiable {
     }
 }
 
-/// Everything on one board besides the board record, as loaded for a decision. A board is small
-/// by construction (at most `LeanCoffeeTopicRules.maxTopics` topics, a few dots per person), so
-/// rules take all of it; services load it inside the write transaction they commit in.
+/// Everything on one board besides the board record, as loaded for a decision. Topics,
+/// ballots and takeaways are small by construction (at most `LeanCoffeeTopicRules.maxTopics`
+/// topics); dots are not (a conference board takes thousands), so they sit in a `DotLedger`
+/// whose indexes answer the vote rules' questions without scanning every dot.
 public struct LeanCoffeeContent: Sendable, Hashable {
     public var topics: [LeanCoffeeTopic]
-    public var dots: [LeanCoffeeDot]
     public var ballots: [ContinueBallot]
     public var takeaways: [LeanCoffeeTakeaway]
     public var guests: [BoardGuest]
+    /// The dots with their indexes; `dots` is the plain list.
+    public private(set) var ledger: DotLedger
+
+    /// Every dot, in the order placed (withdrawn ones included: they are the idempotency ledger).
+    public var dots: [LeanCoffeeDot] {
+        get { ledger.all }
+        set { ledger = DotLedger(newValue) }
+    }
 
     public init(topics: [LeanCoffeeTopic] = [], dots: [LeanCoffeeDot] = [], ballots: [ContinueBallot] = [],
                 takeaways: [LeanCoffeeTakeaway] = [], guests: [BoardGuest] = []) {
         self.topics = topics
-        self.dots = dots
+        self.ledger = DotLedger(dots)
         self.ballots = ballots
         self.takeaways = takeaways
         self.guests = guests
@@ -160,26 +168,97 @@ public struct LeanCoffeeContent: Sendable, Hashable {
     /// The topic with this id, if it is on the board.
     public func topic(_ id: LeanCoffeeTopicID) -> LeanCoffeeTopic? { topics.first { $0.id == id } }
 
+    /// Whether a topic was withdrawn (its dots no longer count).
+    func isWithdrawn(_ topic: LeanCoffeeTopicID) -> Bool { self.topic(topic)?.status == .withdrawn }
+
     /// Applies the changes of an outcome, as a store would (tests and in-memory adapters).
     public func applying(_ changes: [LeanCoffeeChange]) -> LeanCoffeeContent {
         var next = self
-        for change in changes {
-            switch change {
-            case .topic(let topic): upsert(&next.topics, topic) { $0.id == topic.id }
-            case .dot(let dot): upsert(&next.dots, dot) { $0.id == dot.id }
-            case .ballot(let ballot):
-                upsert(&next.ballots, ballot) { $0.topicID == ballot.topicID && $0.timebox == ballot.timebox && $0.participant == ballot.participant }
-            case .takeaway(let takeaway): upsert(&next.takeaways, takeaway) { $0.id == takeaway.id }
-            case .takeawayDeleted(let id): next.takeaways.removeAll { $0.id == id }
-            case .guest(let guest): upsert(&next.guests, guest) { $0.id == guest.id }
-            }
-        }
+        next.apply(changes)
         return next
     }
 
-    private func upsert<T>(_ list: inout [T], _ value: T, where matches: (T) -> Bool) {
+    /// Applies changes in place: on a uniquely held value this costs O(1) per dot (a cached
+    /// board takes a vote without copying its thousands of dots). Topics keep the store's
+    /// order (creation time, then id), so a cached board reads as a loaded one.
+    public mutating func apply(_ changes: [LeanCoffeeChange]) {
+        for change in changes {
+            switch change {
+            case .topic(let topic):
+                if let index = topics.firstIndex(where: { $0.id == topic.id }) {
+                    topics[index] = topic
+                } else {
+                    let at = topics.firstIndex { ($0.createdAt, $0.id.description) > (topic.createdAt, topic.id.description) } ?? topics.endIndex
+                    topics.insert(topic, at: at)
+                }
+            case .dot(let dot): ledger.upsert(dot)
+            case .ballot(let ballot):
+                Self.upsert(&ballots, ballot) { $0.topicID == ballot.topicID && $0.timebox == ballot.timebox && $0.participant == ballot.participant }
+            case .takeaway(let takeaway): Self.upsert(&takeaways, takeaway) { $0.id == takeaway.id }
+            case .takeawayDeleted(let id): takeaways.removeAll { $0.id == id }
+            case .guest(let guest): Self.upsert(&guests, guest) { $0.id == guest.id }
+            }
+        }
+    }
+
+    private static func upsert<T>(_ list: inout [T], _ value: T, where matches: (T) -> Bool) {
         if let index = list.firstIndex(where: matches) { list[index] = value } else { list.append(value) }
     }
+}
+
+/// A board's dots with the indexes the vote rules need: by id, by participant, and how many
+/// dots that are not withdrawn lie on each topic and belong to each participant. Placing or
+/// withdrawing a dot updates them in O(1); "my dots" costs O(my dots), a topic's count O(1).
+/// Two ledgers are equal when they hold the same dots in the same order.
+public struct DotLedger: Sendable, Hashable {
+    public private(set) var all: [LeanCoffeeDot] = []
+    private var position: [LeanCoffeeDotID: Int] = [:]
+    private var mine: [ParticipantRef: [Int]] = [:]
+    private var onTopic: [LeanCoffeeTopicID: Int] = [:]
+    private var ofParticipant: [ParticipantRef: Int] = [:]
+    /// Participants with at least one dot that is not withdrawn.
+    public private(set) var placers = 0
+
+    public init(_ dots: [LeanCoffeeDot] = []) {
+        all.reserveCapacity(dots.count)
+        for dot in dots { upsert(dot) }
+    }
+
+    public static func == (a: DotLedger, b: DotLedger) -> Bool { a.all == b.all }
+    public func hash(into hasher: inout Hasher) { hasher.combine(all) }
+
+    /// Adds a dot, or replaces the one with its id (a withdrawal).
+    public mutating func upsert(_ dot: LeanCoffeeDot) {
+        if let index = position[dot.id] {
+            count(all[index], -1)
+            all[index] = dot
+        } else {
+            position[dot.id] = all.count
+            mine[dot.participant, default: []].append(all.count)
+            all.append(dot)
+        }
+        count(dot, +1)
+    }
+
+    private mutating func count(_ dot: LeanCoffeeDot, _ delta: Int) {
+        guard !dot.isWithdrawn else { return }
+        onTopic[dot.topicID, default: 0] += delta
+        let before = ofParticipant[dot.participant, default: 0]
+        ofParticipant[dot.participant] = before + delta
+        if before == 0 && delta > 0 { placers += 1 }
+        if before + delta == 0 && delta < 0 { placers -= 1 }
+    }
+
+    /// Every dot one participant placed (withdrawn ones too), in the order placed.
+    public func dots(of participant: ParticipantRef) -> [LeanCoffeeDot] {
+        (mine[participant] ?? []).map { all[$0] }
+    }
+
+    /// Dots not withdrawn on a topic (whether the topic itself was withdrawn is the caller's question).
+    public func placed(on topic: LeanCoffeeTopicID) -> Int { onTopic[topic] ?? 0 }
+
+    /// Dots not withdrawn, per topic.
+    public var placedPerTopic: [LeanCoffeeTopicID: Int] { onTopic.filter { $0.value > 0 } }
 }
 
 /// One record a Lean Coffee decision writes; the store upserts it in the same transaction as the events.

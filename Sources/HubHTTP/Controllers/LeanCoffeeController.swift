@@ -82,11 +82,13 @@ struct LeanCoffeeController {
         router.post("/api/v1/lean-coffee/:board/topics/:topic/dots") { request, context in
             let topic = try Self.topicID(context.parameters.get("topic"))
             let key = try Self.idempotencyKey(request)
+            if Self.prefersMinimal(request) { return try await vote(request, context, topic: topic, key: key, place: true) }
             return try await run(request, context) { id, actor in try await service.placeDot(id, topic: topic, key: key, by: actor) }
         }
         router.delete("/api/v1/lean-coffee/:board/topics/:topic/dots") { request, context in
             let topic = try Self.topicID(context.parameters.get("topic"))
             let key = try Self.idempotencyKey(request)
+            if Self.prefersMinimal(request) { return try await vote(request, context, topic: topic, key: key, place: false) }
             return try await run(request, context) { id, actor in try await service.removeDot(id, topic: topic, key: key, by: actor) }
         }
         router.post("/api/v1/lean-coffee/:board/topics/:topic/takeaways") { request, context in
@@ -170,6 +172,29 @@ struct LeanCoffeeController {
 
     func answer(_ view: LeanCoffeeSnapshotView, status: HTTPResponse.Status = .ok) -> Response {
         JSONIO.response(view, status: status, headers: [.eTag: JSONIO.etag(view.board.version)])
+    }
+
+    /// A vote answered briefly (`Prefer: return=minimal`, RFC 7240): the counts after it, not
+    /// the board; a 409 still carries the board.
+    func vote(_ request: Request, _ context: HubRequestContext, topic: LeanCoffeeTopicID, key: IdempotencyKey, place: Bool) async throws -> Response {
+        let id = try Self.boardID(context)
+        let actor = try await actor(request, context)
+        do {
+            let receipt = try await service.vote(id, topic: topic, key: key, place: place, by: actor)
+            return JSONIO.response(receipt, headers: [Self.preferenceApplied: "return=minimal"])
+        } catch let conflict as LeanCoffeeConflict {
+            throw ConflictError(error: conflict.error, current: WireJSON.string(conflict.current))
+        }
+    }
+
+    static let preferHeader = HTTPField.Name("Prefer")!
+    static let preferenceApplied = HTTPField.Name("Preference-Applied")!
+
+    /// Whether the request asks for the short answer (`Prefer: return=minimal`).
+    static func prefersMinimal(_ request: Request) -> Bool {
+        request.headers[values: preferHeader].contains { value in
+            value.split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces).lowercased() == "return=minimal" }
+        }
     }
 
     /// Runs a change; a 409 carries the board as the requester sees it now.

@@ -153,15 +153,55 @@ public struct LeanCoffeeService: Sendable {
     }
 
     public func placeDot(_ id: LeanCoffeeBoardID, topic: LeanCoffeeTopicID, key: IdempotencyKey, by actor: BoardActor) async throws -> LeanCoffeeSnapshotView {
-        let dotID = LeanCoffeeDotID(deps.ids.uuid())
-        return try await decide(id, actor) { state, now in
-            try LeanCoffeeVoteRules.placeDot(on: topic, key: key, id: dotID, board: state.board, content: state.content, by: actor, now: now)
-        }
+        try await decide(id, actor, names: false, voteRule(place: true, topic: topic, key: key, by: actor))
     }
 
     public func removeDot(_ id: LeanCoffeeBoardID, topic: LeanCoffeeTopicID, key: IdempotencyKey, by actor: BoardActor) async throws -> LeanCoffeeSnapshotView {
-        try await decide(id, actor) { state, now in
-            try LeanCoffeeVoteRules.removeDot(from: topic, key: key, board: state.board, content: state.content, by: actor, now: now)
+        try await decide(id, actor, names: false, voteRule(place: false, topic: topic, key: key, by: actor))
+    }
+
+    /// Places (`place`) or takes back a dot and answers briefly: the counts after the vote,
+    /// computed inside the write transaction from the board as decided on. Nothing is read
+    /// before or after the commit, so a vote costs one decision on the (cached) board, one
+    /// row and one event however many dots the board holds.
+    public func vote(_ id: LeanCoffeeBoardID, topic: LeanCoffeeTopicID, key: IdempotencyKey, place: Bool,
+                     by actor: BoardActor) async throws -> LeanCoffeeVoteReceiptView {
+        guard let me = actor.participant else { throw Self.notFound(actor) }
+        let rule = voteRule(place: place, topic: topic, key: key, by: actor)
+        let now = Self.storedPrecision(deps.clock.now())
+        let box = Mutex<(standing: VoteStanding, visible: Bool, replayed: Bool)?>(nil)
+        let events: [StoredEvent]
+        do {
+            events = try await deps.translated {
+                try await deps.store.commitLeanCoffee(id) { state in
+                    guard let state else { throw Self.notFound(actor) }
+                    let outcome = try rule(state, now)
+                    let standing = LeanCoffeeVoteRules.standing(after: outcome, on: topic, board: state.board, before: state.content, for: me)
+                    box.withLock { $0 = (standing, state.board.talliesVisible, outcome.replayed) }
+                    guard !outcome.replayed else { return ChangeSet() }
+                    return ChangeSet(changes: outcome.changes.map { .leanCoffee(.record($0)) },
+                                     events: LeanCoffeeViews.newEvents(outcome.events, names: [:]))
+                }
+            }
+        } catch let error as DomainError where error.kind == .conflict {
+            throw try await conflict(error, id, actor)
+        }
+        guard let result = box.withLock({ $0 }) else { throw Self.notFound(actor) }
+        let topicName = Topic.leanCoffee(id).description
+        let cursor = events.last { $0.topic == topicName }.map { Cursor(topic: topicName, epoch: deps.store.epoch, seq: $0.seq) }
+        let standing = result.standing
+        return LeanCoffeeVoteReceiptView(boardId: id.description, topicId: topic.description, dots: result.visible ? standing.topicDots : nil,
+                                         totalDots: standing.totalDots, voters: standing.voters, dotsLeft: standing.dotsLeft,
+                                         myDots: standing.myDotsOnTopic, replayed: result.replayed, cursor: cursor)
+    }
+
+    private func voteRule(place: Bool, topic: LeanCoffeeTopicID, key: IdempotencyKey,
+                          by actor: BoardActor) -> @Sendable (LeanCoffeeState, Date) throws -> LeanCoffeeOutcome {
+        let dotID = LeanCoffeeDotID(deps.ids.uuid())
+        return { state, now in
+            place
+                ? try LeanCoffeeVoteRules.placeDot(on: topic, key: key, id: dotID, board: state.board, content: state.content, by: actor, now: now)
+                : try LeanCoffeeVoteRules.removeDot(from: topic, key: key, board: state.board, content: state.content, by: actor, now: now)
         }
     }
 
@@ -260,7 +300,7 @@ public struct LeanCoffeeService: Sendable {
         let guestID = GuestID(deps.ids.uuid())
         let token = digest.newToken()
         let hash = digest.digest(token)
-        let now = deps.clock.now()
+        let now = Self.storedPrecision(deps.clock.now())
         let box = Mutex<BoardGuest?>(nil)
         try await deps.translating {
             _ = try await deps.store.commitLeanCoffee(id) { state throws(DomainError) in
@@ -324,15 +364,15 @@ public struct LeanCoffeeService: Sendable {
 
     /// Runs a rule on the board as read inside the write transaction and commits its outcome
     /// (plus what `extra` adds in the same transaction); answers with the board afterwards.
-    func decide(_ id: LeanCoffeeBoardID, _ actor: BoardActor,
+    func decide(_ id: LeanCoffeeBoardID, _ actor: BoardActor, names needed: Bool = true,
                 extra: (@Sendable (LeanCoffeeState, LeanCoffeeOutcome, Date) throws -> ChangeSet)? = nil,
                 _ rule: @escaping @Sendable (LeanCoffeeState, Date) throws -> LeanCoffeeOutcome) async throws -> LeanCoffeeSnapshotView {
-        let now = deps.clock.now()
+        let now = Self.storedPrecision(deps.clock.now())
         // Names for the events: everyone who authored something, read before the transaction
-        // (a name is display only; the decision itself never depends on it).
-        let before = try await deps.store.leanCoffeeSnapshot(id)
+        // (a name is display only; the decision itself never depends on it). Votes' events
+        // carry no names (`needed` false): nothing is read for them.
         var names: [ParticipantRef: String] = [:]
-        if let before { names = try await participantNames(before.value) }
+        if needed, let before = try await deps.store.leanCoffeeSnapshot(id) { names = try await participantNames(before.value) }
         if case .user(let principal) = actor, let userID = principal.userID { names[ParticipantRef.user(userID)] = principal.displayName ?? "" }
         let eventNames = names
         do {
@@ -356,13 +396,22 @@ public struct LeanCoffeeService: Sendable {
                 }
             }
         } catch let error as DomainError where error.kind == .conflict {
-            if let snapshot = try await deps.store.leanCoffeeSnapshot(id), snapshot.value.board.access.canView(actor) {
-                throw LeanCoffeeConflict(error: error, current: try await view(snapshot, for: actor))
-            }
-            throw error
+            throw try await conflict(error, id, actor)
         }
         return try await get(id, by: actor)
     }
+
+    /// A refused change's error with the board as the requester sees it now (when they may).
+    private func conflict(_ error: DomainError, _ id: LeanCoffeeBoardID, _ actor: BoardActor) async throws -> any Error {
+        if let snapshot = try await deps.store.leanCoffeeSnapshot(id), snapshot.value.board.access.canView(actor) {
+            return LeanCoffeeConflict(error: error, current: try await view(snapshot, for: actor))
+        }
+        return error
+    }
+
+    /// Times as the store keeps them (milliseconds), so a board kept in memory between
+    /// decisions holds exactly what reading its rows would give.
+    static func storedPrecision(_ date: Date) -> Date { Date(millis: date.millis) }
 
     static func notFound(_ actor: BoardActor) -> DomainError {
         if case .user(let principal) = actor, !principal.isSignedIn { return .unauthenticated }
@@ -404,7 +453,6 @@ public struct LeanCoffeeService: Sendable {
         }
         let takeaways = content.takeaways.sorted { ($0.createdAt, $0.id.description) < ($1.createdAt, $1.id.description) }
             .map { LeanCoffeeTakeawayView($0, names: names) }
-        let active = LeanCoffeeVoteRules.activeDots(content)
         var continueTally: ContinueTallyView?
         if board.phase == .discuss, let discussion = board.discussion, let current = discussion.current {
             let t = LeanCoffeeDiscussionRules.continueTally(content, topic: current, timebox: discussion.timebox)
@@ -424,8 +472,8 @@ public struct LeanCoffeeService: Sendable {
             participant: me.map { ParticipantView($0, name: names[$0] ?? "") },
             role: role.map { "\($0)" } ?? "none", dots: myDots,
             dotsLeft: me.map { LeanCoffeeVoteRules.dotsLeft(board, content, for: $0) } ?? 0, continueVote: myVote)
-        return LeanCoffeeSnapshotView(board: LeanCoffeeBoardView(board), topics: topics, takeaways: takeaways, totalDots: active.count,
-                                      voters: Set(active.map(\.participant)).count, continueTally: continueTally, me: meView,
+        return LeanCoffeeSnapshotView(board: LeanCoffeeBoardView(board), topics: topics, takeaways: takeaways, totalDots: LeanCoffeeVoteRules.totalDots(content),
+                                      voters: LeanCoffeeVoteRules.voters(content), continueTally: continueTally, me: meView,
                                       guests: content.guests.count, cursor: snapshot.cursor)
     }
 }
@@ -433,8 +481,13 @@ public struct LeanCoffeeService: Sendable {
 extension ServiceDependencies {
     /// Runs a store call, turning its refusals into domain errors.
     func translating(_ body: () async throws -> Void) async throws {
+        try await translated(body)
+    }
+
+    /// Runs a store call and returns its result, turning its refusals into domain errors.
+    func translated<T>(_ body: () async throws -> T) async throws -> T {
         do {
-            try await body()
+            return try await body()
         } catch let error as StoreError {
             throw Self.domainError(for: error)
         }

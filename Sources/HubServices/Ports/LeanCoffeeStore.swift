@@ -18,10 +18,59 @@ public enum LeanCoffeeWrite: Sendable {
     case eraseGuests(scope: UUID, name: String)
 }
 
+extension LeanCoffeeWrite {
+    /// The scope of a write that does not name its board (a takeaway removed by id).
+    public static let unknownScope = UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
+
+    /// The board (or, for guests, the barcamp) the write concerns.
+    public var scope: UUID {
+        switch self {
+        case .insertBoard(let board), .updateBoard(let board): board.id.uuid
+        case .record(.topic(let topic)): topic.boardID.uuid
+        case .record(.dot(let dot)): dot.boardID.uuid
+        case .record(.ballot(let ballot)): ballot.boardID.uuid
+        case .record(.takeaway(let takeaway)): takeaway.boardID.uuid
+        case .record(.takeawayDeleted): Self.unknownScope
+        case .record(.guest(let guest)): guest.scope
+        case .insertGuest(let guest, _): guest.scope
+        case .deleteBoard(let id): id.uuid
+        case .eraseGuests(let scope, _): scope
+        }
+    }
+
+    /// Applies the write to a board's state as the store applies it to its rows, for a store
+    /// that keeps boards in memory between decisions. False when it cannot (a new or deleted
+    /// board, erased guests): the state must then be read again.
+    public func apply(to state: inout LeanCoffeeState) -> Bool {
+        switch self {
+        case .updateBoard(let board):
+            state.board = board
+            return true
+        case .record(let change):
+            state.content.apply([change])
+            return true
+        case .insertGuest(let guest, _):
+            state.content.apply([.guest(guest)])
+            return true
+        case .insertBoard, .deleteBoard, .eraseGuests:
+            return false
+        }
+    }
+}
+
+extension ChangeSet {
+    /// The boards (and guest scopes) its Lean Coffee writes touch.
+    public var leanCoffeeScopes: Set<UUID> {
+        var scopes = Set<UUID>()
+        for case .leanCoffee(let write) in changes { scopes.insert(write.scope) }
+        return scopes
+    }
+}
+
 /// A board with all its records, as read in one transaction.
 public struct LeanCoffeeState: Sendable, Hashable {
-    public let board: LeanCoffeeBoard
-    public let content: LeanCoffeeContent
+    public var board: LeanCoffeeBoard
+    public var content: LeanCoffeeContent
 
     public init(board: LeanCoffeeBoard, content: LeanCoffeeContent) {
         self.board = board

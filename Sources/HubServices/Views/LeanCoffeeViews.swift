@@ -158,6 +158,38 @@ public struct LeanCoffeeSnapshotView: Sendable, Hashable, Codable {
     public let cursor: Cursor?
 }
 
+/// The short answer to placing or taking back a dot (`Prefer: return=minimal`): the counts
+/// after the vote instead of the whole board, so a busy board's answer costs no read.
+public struct LeanCoffeeVoteReceiptView: Sendable, Hashable, Codable {
+    public let boardId: String
+    public let topicId: String
+    /// The topic's count; absent while votes are hidden.
+    public let dots: Int?
+    /// Dots placed on the board and by how many people (always shown).
+    public let totalDots: Int
+    public let voters: Int
+    public let dotsLeft: Int
+    /// The requester's dots on this topic.
+    public let myDots: Int
+    /// True when the same request (same idempotency key) had already counted.
+    public let replayed: Bool
+    /// The board topic's position after this vote; absent for a replay.
+    public let cursor: Cursor?
+
+    public init(boardId: String, topicId: String, dots: Int?, totalDots: Int, voters: Int, dotsLeft: Int, myDots: Int, replayed: Bool,
+                cursor: Cursor?) {
+        self.boardId = boardId
+        self.topicId = topicId
+        self.dots = dots
+        self.totalDots = totalDots
+        self.voters = voters
+        self.dotsLeft = dotsLeft
+        self.myDots = myDots
+        self.replayed = replayed
+        self.cursor = cursor
+    }
+}
+
 public struct LeanCoffeeListItemView: Sendable, Hashable, Codable {
     public let id: String
     public let workspaceId: String?
