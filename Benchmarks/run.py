@@ -429,10 +429,12 @@ def s3_votes(server: Server, viewers: int, rates: list[float], seconds: float, r
         for t in threads:
             t.join()
         http_json(server, "POST", base + "/phase", {"phase": "vote"})
-        lines = write_lines("s3-requests.txt", [f"POST\t{base}/topics/{topic}/dots\tX-Guest-Token: {tok}\t" for tok in tokens])
+        # The short answer (counts, not the board): what a client that places many dots asks for.
+        lines = write_lines("s3-requests.txt", [f"POST\t{base}/topics/{topic}/dots\tX-Guest-Token: {tok}|Prefer: return=minimal\t"
+                                                for tok in tokens])
         load, cpu = run_rtload(["--port", str(server.port)], viewers,
                                ["--token", server.token, "--topic", f"leanCoffee:{board}", "--tally", "--requests-file", lines,
-                                "--req-rate", str(rate), "--req-seconds", str(seconds), "--req-conns", "64",
+                                "--req-rate", str(rate), "--req-seconds", str(seconds), "--req-conns", "128",
                                 "--count-key", '"totalDots":'], [server], label=f"S3-{viewers}-{rate:g}")
         final = http_json(server, "GET", base)
         server_count = final["topics"][0]["dots"]
@@ -674,8 +676,8 @@ def main():
             if name == first_hub:
                 if "S3" in wanted:
                     # One viewer first: the cost of taking a vote in, without the fan-out of its tally.
-                    s3_votes(server, 1, [20, 40] if quick else [20, 40, 80, 160], 3, results)
-                    s3_votes(server, 1000, [10, 20, 40] if quick else [10, 20, 40, 80, 160, 320], 3, results)
+                    s3_votes(server, 1, [100, 1000] if quick else [100, 300, 1000, 3000, 10000, 20000], 3, results)
+                    s3_votes(server, 1000, [100, 1000] if quick else [100, 300, 1000, 3000, 10000, 20000], 3, results)
                 if "S4" in wanted:
                     s4_boards(server, 500, 10, [50, 100] if quick else [50, 100, 200, 400], 3, results)
         finally:
