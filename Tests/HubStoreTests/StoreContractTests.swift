@@ -155,8 +155,13 @@ struct StoreContractTests {
         }
         #expect(try await h.store.memberships(of: u.id) == [w.id: .coordinator])
         #expect(try await h.store.session(tokenHash: "abc") == session)
+        // What an authenticated request reads: the session, its user and their roles at once.
+        let signedIn = try #require(try await h.store.signedIn(tokenHash: "abc"))
+        #expect(signedIn.session == session && signedIn.user == u && signedIn.memberships == [w.id: .coordinator])
+        #expect(try await h.store.signedIn(tokenHash: "unknown") == nil)
         _ = try await h.store.commit(ChangeSet(changes: [.deleteSession(tokenHash: "abc"), .deleteMembership(w.id, u.id)]))
         #expect(try await h.store.session(tokenHash: "abc") == nil)
+        #expect(try await h.store.signedIn(tokenHash: "abc") == nil)
         #expect(try await h.store.membership(w.id, u.id) == nil)
     }
 

@@ -38,23 +38,27 @@ public struct Authenticator: Sendable {
     public func authenticate(token: String) async throws -> (Principal, SessionRecord)? {
         guard !token.isEmpty, token.utf8.count <= 256 else { return nil }
         let now = deps.clock.now()
-        guard var session = try await deps.store.session(tokenHash: digest.digest(token)), session.expiresAt > now else { return nil }
+        // Session, user and memberships in one read: every authenticated request pays it.
+        guard let found = try await deps.store.signedIn(tokenHash: digest.digest(token)), found.session.expiresAt > now else { return nil }
+        var session = found.session
         if session.kind == .browser, now.timeIntervalSince(session.lastSeenAt) > policy.idleTimeout {
             try await deps.commit(ChangeSet(changes: [.deleteSession(tokenHash: session.tokenHash)]))
             return nil
         }
-        guard let user = try await deps.store.user(session.userID) else { return nil }
         if now.timeIntervalSince(session.lastSeenAt) > Self.touchInterval {
             session.lastSeenAt = now
             try await deps.commit(ChangeSet(changes: [.updateSession(session)]))
         }
         if session.secondFactor == .pending { return (.anonymous, session) }
-        return (try await principal(for: user, session: session), session)
+        return (principal(for: found.user, session: session, memberships: found.memberships), session)
     }
 
     /// The principal of a user in a session, as of now (memberships are read fresh).
     public func principal(for user: User, session: SessionRecord?) async throws -> Principal {
-        let memberships = try await deps.store.memberships(of: user.id)
+        principal(for: user, session: session, memberships: try await deps.store.memberships(of: user.id))
+    }
+
+    func principal(for user: User, session: SessionRecord?, memberships: [WorkspaceID: WorkspaceRole]) -> Principal {
         let verified = session?.secondFactor == .verified
         let admin = user.isAdmin && (verified || !policy.adminSecondFactorRequired)
         return Principal(userID: user.id, displayName: user.displayName, isAdmin: admin, memberships: memberships,
