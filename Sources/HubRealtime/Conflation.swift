@@ -1,3 +1,5 @@
+import HubServices
+
 /// Which live events carry a *value* that a newer event of the same key replaces, so the hub
 /// may send only the newest of them per interval (Docs/api/websocket.md, "Conflated events").
 ///
@@ -18,6 +20,36 @@ public enum Conflation {
         default:
             return nil
         }
+    }
+
+    /// A replay from the log with superseded values left out: within each run of consecutive
+    /// conflatable events only the newest per key is kept (another event ends a run, so the
+    /// order holds as live). Each kept event comes with `prev`, the seq of the one kept before
+    /// it (`base`, what the client holds, for the first).
+    public static func replay(_ events: [StoredEvent], after base: Int64) -> [(event: StoredEvent, prev: Int64)] {
+        var kept: [(event: StoredEvent, prev: Int64)] = []
+        kept.reserveCapacity(events.count)
+        var run: [String: StoredEvent] = [:]
+        var last = base
+        func endRun() {
+            guard !run.isEmpty else { return }
+            for event in run.values.sorted(by: { $0.seq < $1.seq }) {
+                kept.append((event, last))
+                last = event.seq
+            }
+            run.removeAll(keepingCapacity: true)
+        }
+        for event in events {
+            if let key = key(name: event.name, payload: event.payload) {
+                run[key] = event
+            } else {
+                endRun()
+                kept.append((event, last))
+                last = event.seq
+            }
+        }
+        endRun()
+        return kept
     }
 
     /// The value of a top-level string field `"field":"…"` without escapes (ids), or nil.

@@ -76,6 +76,9 @@ public final class TopicHub: CommitObserver, Sendable {
         self.conflateInterval = conflateInterval
     }
 
+    /// Whether tallies are conflated (live and in replays).
+    public var conflates: Bool { conflateInterval > .zero }
+
     /// Set once the store is open (the store needs the hub as its observer first).
     public func setEpoch(_ epoch: String) { epochBox.withLock { $0 = epoch } }
     public var epoch: String { epochBox.withLock { $0 } }

@@ -7,6 +7,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import NIOCore
+import Synchronization
 import Testing
 @testable import HubRealtime
 
@@ -167,6 +168,16 @@ struct ConflationTests {
         #expect(!items.contains { if case .event(_, 12, _) = $0 { true } else { false } })
     }
 
+    @Test("Replay from the log: within a run of tallies only the newest per key is kept, another event ends the run; prev chains from the client's seq")
+    func replayIsConflated() {
+        let events = [tally(11, Self.topicA), tally(12, Self.topicB), tally(13, Self.topicA), other(14), tally(15, Self.topicA), tally(16, Self.topicA)]
+        let kept = Conflation.replay(events, after: 10)
+        #expect(kept.map(\.event.seq) == [12, 13, 14, 16])
+        #expect(kept.map(\.prev) == [10, 12, 13, 14])
+        #expect(Conflation.replay([other(3), other(4)], after: 2).map(\.prev) == [2, 3], "nothing to conflate: every event, prev = seq - 1")
+        #expect(Conflation.replay([], after: 5).isEmpty)
+    }
+
     @Test("ROUNDTABLE_LIVE_CONFLATE_MS: 20 by default, 0 switches it off, out of range is refused")
     func configuration() throws {
         #expect(try HubConfiguration.load().liveConflateMs == 20)
@@ -210,9 +221,11 @@ struct LiveConflationEndToEndTests {
             #expect(try await client.call(.post, "/api/v1/lean-coffee/\(board)/phase", token: coordinator, json: ["phase": "vote"]).status == .ok)
             let allTopics = topics
             let allGuests = guests
+            let startSeq = Mutex(0)
             _ = try await client.live(token: coordinator) { out, inbox in
                 try await out.send(["type": "subscribe", "topic": "leanCoffee:\(board)", "id": "s"])
-                _ = try await inbox.next(type: "subscribed", timeout: .seconds(30))
+                let subscribed = try await inbox.next(type: "subscribed", timeout: .seconds(30))
+                startSeq.withLock { $0 = subscribed["seq"] as? Int ?? -1 }
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     for (i, token) in allGuests.enumerated() {
                         group.addTask {
@@ -269,6 +282,34 @@ struct LiveConflationEndToEndTests {
                 }
                 #expect(counts.values.reduce(0, +) == 40)
                 print("live conflation end to end: 40 votes, \(tallyFrames) tally frames to the viewer")
+            }
+            // A client that held the board before the votes resumes: the replay leaves out the
+            // superseded tallies (40 logged, one per Lean Coffee topic replayed) and ends at the counts.
+            let server = JSON.object(try await client.call(.get, "/api/v1/lean-coffee/\(board)", token: coordinator).body)
+            let cursor = try #require(server["cursor"] as? [String: Any])
+            let epoch = try #require(cursor["epoch"] as? String)
+            let from = startSeq.withLock { $0 }
+            #expect(cursor["seq"] as? Int == from + 40, "every vote is logged")
+            var serverCounts: [String: Int] = [:]
+            for topic in server["topics"] as? [[String: Any]] ?? [] { serverCounts[topic["id"] as? String ?? ""] = topic["dots"] as? Int }
+            let expected = serverCounts
+            _ = try await client.live(token: coordinator) { out, inbox in
+                try await out.send(["type": "subscribe", "topic": "leanCoffee:\(board)", "id": "r", "epoch": epoch, "seq": from])
+                let resumed = try await inbox.next(type: "subscribed", timeout: .seconds(30))
+                #expect(resumed["recovered"] as? Bool == true)
+                #expect(resumed["replayed"] as? Int == 2)
+                var counts: [String: Int] = [:]
+                var held = from
+                for _ in 0..<2 {
+                    let event = try await inbox.next(type: "event", timeout: .seconds(30))
+                    let seq = try #require(event["seq"] as? Int)
+                    #expect(seq > held && (event["prev"] as? Int ?? seq - 1) <= held, "no gap")
+                    held = seq
+                    let data = try #require(event["data"] as? [String: Any])
+                    counts[data["topicId"] as? String ?? ""] = data["dots"] as? Int
+                }
+                #expect(held == from + 40)
+                #expect(counts == expected)
             }
         }
     }
