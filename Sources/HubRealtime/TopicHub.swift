@@ -47,6 +47,8 @@ public final class TopicHub: CommitObserver, Sendable {
     private let conflation = Mutex<[String: ConflatedTopic]>([:])
     private let conflateInterval: Duration
     private let conflatedCounter = Counter(label: "roundtable_ws_conflated_total")
+    /// Tests only: receives each interval's flush instead of a timer task, to run it when they choose.
+    let flushTimerForTests = Mutex<(@Sendable (@escaping @Sendable () -> Void) -> Void)?>(nil)
 
     struct ConflatedTopic {
         /// The last event published on the topic (a higher next one means a real gap).
@@ -176,7 +178,14 @@ public final class TopicHub: CommitObserver, Sendable {
         conflation.withLock { table in
             for event in events {
                 publishedCounter.increment()
-                var state = table[event.topic] ?? ConflatedTopic()
+                let key = Conflation.key(name: event.name, payload: event.payload)
+                if key == nil && table[event.topic] == nil {
+                    // A topic that never had a conflatable event: nothing to track.
+                    send(event, prev: nil, epoch: epoch, into: &drains)
+                    continue
+                }
+                // Taken out while it changes, so its pending dictionary is not copied on write.
+                var state = table.removeValue(forKey: event.topic) ?? ConflatedTopic()
                 if let seen = state.lastSeen, event.seq > seen + 1 {
                     // A real gap (not filled from the log): what waits goes first, and the next
                     // frame must not vouch for the missing events, so subscribers see the gap.
@@ -184,7 +193,7 @@ public final class TopicHub: CommitObserver, Sendable {
                     state.lastSent = event.seq - 1
                 }
                 state.lastSeen = event.seq
-                if let key = Conflation.key(name: event.name, payload: event.payload) {
+                if let key {
                     if let until = state.quietUntil, now < until {
                         if state.pending.updateValue(event, forKey: key) != nil { conflatedCounter.increment() }
                         if !state.flushScheduled {
@@ -192,6 +201,9 @@ public final class TopicHub: CommitObserver, Sendable {
                             scheduleFlush(event.topic, after: until - now)
                         }
                     } else {
+                        // The interval is over but its timer may not have run yet: what waits
+                        // is older and goes first (sent after this one, it would be skipped).
+                        flushPending(&state, epoch: epoch, into: &drains)
                         send(event, prev: state.lastSent, epoch: epoch, into: &drains)
                         state.lastSent = event.seq
                         state.quietUntil = now + conflateInterval
@@ -218,21 +230,26 @@ public final class TopicHub: CommitObserver, Sendable {
 
     /// At the end of a topic's interval: sends what waits, and starts the next interval.
     private func scheduleFlush(_ topic: String, after delay: Duration) {
+        if let hold = flushTimerForTests.withLock({ $0 }) { return hold { [self] in flushInterval(topic) } }
         Task { [self] in
             try? await Task.sleep(for: delay)
-            let epoch = self.epoch
-            var drains = LoopDrains()
-            conflation.withLock { table in
-                guard var state = table[topic] else { return }
-                state.flushScheduled = false
-                if !state.pending.isEmpty {
-                    flushPending(&state, epoch: epoch, into: &drains)
-                    state.quietUntil = ContinuousClock.now + conflateInterval
-                }
-                table[topic] = state
-            }
-            drains.run()
+            flushInterval(topic)
         }
+    }
+
+    private func flushInterval(_ topic: String) {
+        let epoch = self.epoch
+        var drains = LoopDrains()
+        conflation.withLock { table in
+            guard var state = table.removeValue(forKey: topic) else { return }
+            state.flushScheduled = false
+            if !state.pending.isEmpty {
+                flushPending(&state, epoch: epoch, into: &drains)
+                state.quietUntil = ContinuousClock.now + conflateInterval
+            }
+            table[topic] = state
+        }
+        drains.run()
     }
 
     /// Queues one event for every subscriber of its topic.

@@ -111,6 +111,60 @@ struct ConflationTests {
         #expect(frames(viewer).isEmpty, "the timer finds nothing left to send")
     }
 
+    @Test("A tally after the interval's end whose timer has not run yet sends the waiting ones first: order kept, no count lost")
+    func lateTimerKeepsOrder() async throws {
+        let hub = TopicHub(logger: Logger(label: "test"), conflateInterval: .milliseconds(10))
+        let timers = Mutex<[@Sendable () -> Void]>([])
+        hub.flushTimerForTests.withLock { $0 = { flush in timers.withLock { $0.append(flush) } } }
+        let viewer = subscriber(hub)
+        hub.didCommit([tally(1, Self.topicA)])
+        hub.didCommit([tally(2, Self.topicB)])  // waits; its timer is held back
+        #expect(frames(viewer).map { $0["seq"] as? Int } == [1])
+        try await Task.sleep(for: .milliseconds(40))  // the interval is over, the timer still has not run
+        hub.didCommit([tally(3, Self.topicA)])
+        for flush in timers.withLock({ $0 }) { flush() }
+        let received = frames(viewer)
+        #expect(received.map { $0["seq"] as? Int } == [2, 3])
+        #expect(received.allSatisfy { $0["type"] as? String == "event" && $0["prev"] == nil })
+        let counts = received.reduce(into: [String: Int]()) { counts, frame in
+            let data = frame["data"] as? [String: Any] ?? [:]
+            counts[data["topicId"] as? String ?? ""] = data["dots"] as? Int
+        }
+        #expect(counts == [Self.topicA.description: 3, Self.topicB.description: 2], "topic B's count is not lost")
+    }
+
+    @Test("Tallies arriving around the interval's end, before its timer ran: frames stay in seq order and every key ends at its newest count")
+    func orderAtTheIntervalBoundary() async throws {
+        let hub = TopicHub(logger: Logger(label: "test"), conflateInterval: .milliseconds(2))
+        let viewer = subscriber(hub)
+        let keys = [Self.topicA, Self.topicB, LeanCoffeeTopicID(UUID())]
+        var newest: [String: Int] = [:]
+        var received: [[String: Any]] = []
+        for seq in Int64(1)...600 {
+            let key = keys[Int(seq * 7 % 3)]
+            hub.didCommit([tally(seq, key)])
+            newest[key.description] = Int(seq)
+            if seq % 3 == 0 { try await Task.sleep(for: .microseconds(700)) }
+            received += frames(viewer)
+        }
+        for _ in 0..<200 {
+            try await Task.sleep(for: .milliseconds(5))
+            received += frames(viewer)
+        }
+        var held = 0
+        var counts: [String: Int] = [:]
+        for frame in received {
+            #expect(frame["type"] as? String == "event", "no resync")
+            let seq = frame["seq"] as? Int ?? 0
+            #expect(seq > held && (frame["prev"] as? Int ?? seq - 1) <= held, "in order, no gap: \(seq) after \(held)")
+            held = seq
+            let data = frame["data"] as? [String: Any] ?? [:]
+            counts[data["topicId"] as? String ?? ""] = data["dots"] as? Int
+        }
+        #expect(held == 600)
+        #expect(counts == newest)
+    }
+
     @Test("Interval 0: every tally is sent as before, without prev")
     func offSendsEverything() {
         let hub = TopicHub(logger: Logger(label: "test"), conflateInterval: .zero)
