@@ -228,13 +228,17 @@ public final class TopicHub: CommitObserver, Sendable {
         state.pending.removeAll(keepingCapacity: true)
     }
 
+    /// Runs the interval flushes. A serial queue gets a thread of its own when one is due, so a
+    /// flush is not delayed behind request handling that keeps Swift's cooperative pool busy
+    /// (with `Task.sleep` the debug hub's tallies were up to 90 ms stale at 40 votes/s).
+    private static let flushQueue = DispatchQueue(label: "roundtable.live.conflation")
+
     /// At the end of a topic's interval: sends what waits, and starts the next interval.
     private func scheduleFlush(_ topic: String, after delay: Duration) {
         if let hold = flushTimerForTests.withLock({ $0 }) { return hold { [self] in flushInterval(topic) } }
-        Task { [self] in
-            try? await Task.sleep(for: delay)
-            flushInterval(topic)
-        }
+        let (seconds, attoseconds) = delay.components
+        let nanoseconds = Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000)
+        Self.flushQueue.asyncAfter(deadline: .now() + .nanoseconds(max(0, nanoseconds))) { [self] in flushInterval(topic) }
     }
 
     private func flushInterval(_ topic: String) {
