@@ -189,6 +189,23 @@ struct ConflationTests {
         #expect(!received.contains { $0["seq"] as? Int == 3 && $0["type"] as? String == "event" })
     }
 
+    @Test("A real gap while tallies wait: the waiting ones go out first, then the subscriber is told to resync from them")
+    func realGapAfterWaitingTallies() async throws {
+        let hub = TopicHub(logger: Logger(label: "test"), conflateInterval: .milliseconds(100))
+        hub.setGapFiller { _, _, _ in }  // the log does not have seq 3
+        let viewer = subscriber(hub)
+        hub.didCommit([tally(1, Self.topicA)])
+        hub.didCommit([tally(2, Self.topicB)])  // waits for the interval
+        var received = frames(viewer)
+        hub.didCommit([tally(4, Self.topicA)])
+        for _ in 0..<1000 where !received.contains(where: { $0["type"] as? String == "resync" }) {
+            try await Task.sleep(for: .milliseconds(5))
+            received += frames(viewer)
+        }
+        #expect(received.compactMap { $0["type"] as? String == "event" ? $0["seq"] as? Int : nil } == [1, 2])
+        #expect(received.last?["type"] as? String == "resync" && received.last?["seq"] as? Int == 2)
+    }
+
     @Test("Connection: prev at or below what it holds is accepted, prev beyond it is a gap; seq at or below it is skipped")
     func connectionGapRule() {
         let connection = LiveConnection(id: 1, principal: .anonymous, sessionHash: nil, capacity: 100)
