@@ -8,7 +8,8 @@
  *     the publisher's *scheduled* send time (CLOCK_REALTIME), so latency includes any queueing
  *     at the publisher (no coordinated omission);
  *   - for hub events, every top-level "seq": is checked against the connection's last seq:
- *     gaps and duplicates are counted (they must stay 0);
+ *     gaps and duplicates are counted (they must stay 0); a conflated frame's "prev" (the
+ *     seq the hub sent before it) may be below the last seq, only "prev" beyond it is a gap;
  *   - --storm-after S: S seconds after all connections are ready, every socket is closed at
  *     once and reopened; each resubscribes with its {epoch, seq}; the time from the storm to
  *     each "subscribed" answer (recovered:true) is recorded.
@@ -258,10 +259,15 @@ static void on_text(struct conn *c, const char *p, size_t len) {
             record_latency(c->group, strtoll(t + 2, NULL, 10));
             q = t + 2;
         } else {
-            int64_t seq = strtoll(s + 6, NULL, 10);
+            char *after = NULL;
+            int64_t seq = strtoll(s + 6, &after, 10);
+            /* A conflated frame says which event the hub sent before it on the topic
+             * ("prev", right after "seq"); the events between were superseded tallies. */
+            int64_t prev = seq - 1;
+            if (after && end - after > 8 && memcmp(after, ",\"prev\":", 8) == 0) prev = strtoll(after + 8, NULL, 10);
             if (c->last_seq >= 0) {
                 if (seq <= c->last_seq) dups++;
-                else if (seq != c->last_seq + 1) gaps++;
+                else if (prev > c->last_seq) gaps++;
             }
             if (seq > c->last_seq) c->last_seq = seq;
             q = s + 6;

@@ -40,6 +40,9 @@ public struct HubConfiguration: Sendable {
     /// connection and wake-up; `loop`: drains grouped per event loop, one loop task per
     /// commit for all of the loop's connections (Docs/benchmarks.md compares the three).
     public var wsWriter = "loop"
+    /// Milliseconds within which live tallies of one topic are conflated (only the newest per
+    /// key is sent at the interval's end); 0 sends every event.
+    public var liveConflateMs = 20
     /// Events older than this are pruned from the log; clients further behind reload.
     public var eventRetentionDays = 30
     /// Days after a board (Lean Coffee, barcamp) ended until its guests' names are erased.
@@ -136,6 +139,7 @@ public struct HubConfiguration: Sendable {
         Key(env: "ROUNDTABLE_WS_RATE", flag: "ws-rate", apply: int(1...10_000) { $0.wsMessageRate = Double($1) }),
         Key(env: "ROUNDTABLE_WS_BUFFER", flag: "ws-buffer", apply: int(8...100_000) { $0.wsBufferEvents = $1 }),
         Key(env: "ROUNDTABLE_WS_WRITER", flag: "ws-writer", apply: oneOf(["loop", "direct", "task"]) { $0.wsWriter = $1 }),
+        Key(env: "ROUNDTABLE_LIVE_CONFLATE_MS", flag: "live-conflate-ms", apply: int(0...1000) { $0.liveConflateMs = $1 }),
         Key(env: "ROUNDTABLE_TRUST_FORWARDED_FOR", flag: "trust-forwarded-for", apply: oneOf(["true", "false"]) { $0.trustForwardedFor = $1 == "true" }),
         Key(env: "ROUNDTABLE_SMTP_HOST", flag: "smtp-host") { c, v in c.smtpHost = v.isEmpty ? nil : v; return nil },
         Key(env: "ROUNDTABLE_SMTP_PORT", flag: "smtp-port", apply: int(1...65535) { $0.smtpPort = $1 }),

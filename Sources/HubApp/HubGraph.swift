@@ -41,7 +41,7 @@ public struct HubGraph: Sendable {
         guard let url = configuration.databaseURL else {
             return try HubGraph(configuration: configuration, clock: clock, ids: ids, logger: logger)
         }
-        let hub = TopicHub(logger: logger)
+        let hub = TopicHub(logger: logger, conflateInterval: .milliseconds(configuration.liveConflateMs))
         let store = try await PostgresStore.connect(url: url, logger: logger, observer: hub, clock: clock)
         return HubGraph(configuration: configuration, store: store, hub: hub, clock: clock, ids: ids, logger: logger)
     }
@@ -50,7 +50,7 @@ public struct HubGraph: Sendable {
     public init(configuration: HubConfiguration, clock: any HubServices.Clock = SystemClock(), ids: any IDGenerator = RandomIDs(),
                 logger: Logger) throws {
         try FileManager.default.createDirectory(atPath: configuration.dataDir, withIntermediateDirectories: true)
-        let hub = TopicHub(logger: logger)
+        let hub = TopicHub(logger: logger, conflateInterval: .milliseconds(configuration.liveConflateMs))
         let store = try SQLiteStore(path: configuration.databasePath, synchronousFull: configuration.synchronous == "full",
                                     clock: clock, observer: hub, logger: logger)
         self.init(configuration: configuration, store: store, hub: hub, clock: clock, ids: ids, logger: logger)

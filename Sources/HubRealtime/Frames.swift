@@ -20,11 +20,17 @@ public enum Frames {
     /// built once per event when it is published. A writer on the event loop hands this
     /// buffer to the socket as it is for every recipient (no per-recipient frame encoding);
     /// `payload(ofFrame:)` gives the JSON without copying, for batches and the task writer.
-    public static func framedEvent(_ e: StoredEvent, epoch: String) -> ByteBuffer {
+    ///
+    /// `prev`: the seq of the event the hub sent before this one on the topic, when that is
+    /// not `seq - 1` (the events between were superseded values, see `Conflation`); written as
+    /// `"prev"` only then, so an unconflated frame is exactly as before.
+    public static func framedEvent(_ e: StoredEvent, epoch: String, prev: Int64? = nil) -> ByteBuffer {
         var text = "{\"type\":\"event\",\"topic\":"
         text += quoted(e.topic)
         text += ",\"epoch\":" + quoted(epoch)
-        text += ",\"seq\":\(e.seq),\"name\":" + quoted(e.name)
+        text += ",\"seq\":\(e.seq)"
+        if let prev, prev != e.seq - 1 { text += ",\"prev\":\(prev)" }
+        text += ",\"name\":" + quoted(e.name)
         text += ",\"at\":" + quoted(WireJSON.formatInstant(Date(millis: e.atMillis)))
         text += ",\"data\":" + e.payload + "}"
         return textFrame(text)

@@ -58,7 +58,7 @@ public final class LiveConnection: Sendable {
     enum Phase {
         /// Replay from the log is running; live events wait here (bounded like the outbox).
         /// `overflowed`: more arrived than fit; the subscription ends with a resync after replay.
-        case replaying(pending: [(seq: Int64, bytes: ByteBuffer)], overflowed: Bool)
+        case replaying(pending: [(seq: Int64, prev: Int64, bytes: ByteBuffer)], overflowed: Bool)
         case live
     }
 
@@ -309,14 +309,27 @@ public final class LiveConnection: Sendable {
             var last = base
             s.outbox.append(.control(answer))
             s.outboxBytes += answer.readableBytes
-            for (seq, bytes) in replay + (overflowed ? [] : pending.map({ ($0.seq, $0.bytes) })) where seq > last {
+            var gap = false
+            for (seq, bytes) in replay where seq > last {
                 s.outbox.append(.event(topic: topic, seq: seq, bytes: bytes))
                 s.outboxBytes += bytes.readableBytes
                 last = seq
             }
-            if overflowed {
-                // Live events came faster than this client could take them during replay:
-                // it holds what was replayed and catches up by subscribing again.
+            // Live events that came during replay: those after the replay follow it. A frame
+            // with `prev` below what the client holds is fine (the events between were
+            // superseded values); one whose `prev` is beyond it would hide an event.
+            for (seq, prev, bytes) in overflowed ? [] : pending where seq > last {
+                if prev > last && last > 0 {
+                    gap = true
+                    break
+                }
+                s.outbox.append(.event(topic: topic, seq: seq, bytes: bytes))
+                s.outboxBytes += bytes.readableBytes
+                last = seq
+            }
+            if overflowed || gap {
+                // Live events came faster than this client could take them during replay (or
+                // one followed a gap): it holds what was queued and catches up by subscribing again.
                 s.subscriptions[topic] = nil
                 s.outbox.append(.control(Frames.control(ServerMessage.Resync(topic: topic, seq: last))))
                 s.resyncPending = true
@@ -348,19 +361,20 @@ public final class LiveConnection: Sendable {
 
     /// Called by the hub for every event of a topic this connection subscribed to; `bytes`
     /// is the complete frame (`Frames.framedEvent`).
-    func deliver(topic: String, seq: Int64, bytes: ByteBuffer) -> DeliveryOutcome {
+    /// `prev`: the seq of the event the hub sent before this one on the topic (nil: `seq - 1`).
+    func deliver(topic: String, seq: Int64, prev: Int64? = nil, bytes: ByteBuffer) -> DeliveryOutcome {
         var drains = LoopDrains()
-        let outcome = deliver(topic: topic, seq: seq, bytes: bytes, into: &drains)
+        let outcome = deliver(topic: topic, seq: seq, prev: prev, bytes: bytes, into: &drains)
         drains.run()
         return outcome
     }
 
     /// As `deliver`, but a loop writer's drain is added to `drains` instead of being
     /// scheduled alone: the hub schedules one task per event loop for a whole commit.
-    func deliver(topic: String, seq: Int64, bytes: ByteBuffer, into drains: inout LoopDrains) -> DeliveryOutcome {
+    func deliver(topic: String, seq: Int64, prev: Int64? = nil, bytes: ByteBuffer, into drains: inout LoopDrains) -> DeliveryOutcome {
         var action = WakeAction.none
         let outcome = state.withLock { s -> DeliveryOutcome in
-            let outcome = Self.enqueue(topic: topic, seq: seq, bytes: bytes, &s)
+            let outcome = Self.enqueue(topic: topic, seq: seq, prev: prev ?? seq - 1, bytes: bytes, &s)
             if outcome == .queued || outcome == .overflowed { action = Self.wakeAction(&s) }
             return outcome
         }
@@ -377,7 +391,10 @@ public final class LiveConnection: Sendable {
         return outcome
     }
 
-    private static func enqueue(topic: String, seq: Int64, bytes: ByteBuffer, _ s: inout State) -> DeliveryOutcome {
+    /// `prev`: the seq the hub sent before this one on the topic; the events between it and
+    /// `seq` were superseded values (`Conflation`), so a client holding at least `prev` misses
+    /// nothing. `prev` beyond what was queued is a gap.
+    private static func enqueue(topic: String, seq: Int64, prev: Int64, bytes: ByteBuffer, _ s: inout State) -> DeliveryOutcome {
             guard !s.closed, var sub = s.subscriptions[topic] else { return .skipped }
             guard seq > sub.lastQueued else { return .skipped }
             switch sub.phase {
@@ -388,7 +405,7 @@ public final class LiveConnection: Sendable {
                     s.subscriptions[topic] = sub
                     return .overflowed
                 }
-                pending.append((seq, bytes))
+                pending.append((seq, prev, bytes))
                 sub.phase = .replaying(pending: pending, overflowed: false)
                 s.subscriptions[topic] = sub
                 return .skipped
@@ -396,7 +413,8 @@ public final class LiveConnection: Sendable {
                 // A gap (an earlier event not here yet, e.g. committed on another instance
                 // before this connection's hub knew the topic): never skip it silently; the
                 // client resubscribes from its last event and the log replays the rest.
-                if seq > sub.lastQueued + 1 && sub.lastQueued > 0 { return overflow(topic, &s) }
+                // Events between `prev` and `seq` were superseded (conflated), not missing.
+                if prev > sub.lastQueued && sub.lastQueued > 0 { return overflow(topic, &s) }
                 guard s.outbox.count < s.capacity, s.outboxBytes + bytes.readableBytes <= s.maxBytes else { return overflow(topic, &s) }
                 s.outbox.append(.event(topic: topic, seq: seq, bytes: bytes))
                 s.outboxBytes += bytes.readableBytes

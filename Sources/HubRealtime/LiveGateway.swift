@@ -122,7 +122,10 @@ public struct LiveGateway: Sendable {
             let range = try await log.events(topic: topic, after: seq == nil ? 0 : from, limit: seq == nil ? 0 : maxReplay)
             let recovered = seq == nil || (sameEpoch && range.complete)
             let base = recovered && seq != nil ? from : range.head
-            let replay = recovered && seq != nil ? range.events.map { ($0.seq, Frames.framedEvent($0, epoch: log.epoch)) } : []
+            // Superseded tallies are left out of a replay as they are live (`Conflation`).
+            let replay = !(recovered && seq != nil) ? []
+                : hub.conflates ? Conflation.replay(range.events, after: from).map { ($0.event.seq, Frames.framedEvent($0.event, epoch: log.epoch, prev: $0.prev)) }
+                : range.events.map { ($0.seq, Frames.framedEvent($0, epoch: log.epoch)) }
             let answer = Frames.control(ServerMessage.Subscribed(
                 id: id, topic: key, epoch: log.epoch, seq: range.head, recovered: recovered, replayed: replay.count))
             _ = connection.completeSubscription(key, answer: answer, replay: replay, base: base)

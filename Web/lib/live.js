@@ -14,16 +14,22 @@
 // with the connection.
 //
 // Events (EventTarget): 'status' {status, previous}, 'hello' {epoch, user}, 'subscribed'
-// {topic, recovered, replayed}, 'event' {topic, epoch, seq, name, at, data}, 'presence'
+// {topic, recovered, replayed}, 'event' {topic, epoch, seq, prev, name, at, data}, 'presence'
 // {topic, users}, 'reloaded' {topic, cursor}, 'liveerror' {code, message, topic}.
 
-/** What to do with an incoming event given the topic's cursor. */
+/**
+ * What to do with an incoming event given the topic's cursor. An event may carry `prev`, the
+ * seq of the event the server sent before it on the topic: the events between were values
+ * superseded by newer ones (conflated tallies, Docs/api/websocket.md), so a client holding at
+ * least `prev` misses nothing. Without `prev` it is `seq - 1`.
+ */
 export function classifyEvent(cursor, event) {
   if (!cursor || cursor.seq === null || cursor.seq === undefined) return 'apply';
   if (event.epoch && cursor.epoch && event.epoch !== cursor.epoch) return 'epoch';
   if (typeof event.seq !== 'number') return 'apply';
   if (event.seq <= cursor.seq) return 'duplicate';
-  if (event.seq === cursor.seq + 1) return 'apply';
+  const prev = typeof event.prev === 'number' ? event.prev : event.seq - 1;
+  if (prev <= cursor.seq) return 'apply';
   return 'gap';
 }
 
@@ -482,7 +488,7 @@ export class LiveClient extends EventTarget {
       case 'apply':
         entry.cursor = { epoch: ev.epoch ?? entry.cursor?.epoch ?? null, seq: typeof ev.seq === 'number' ? ev.seq : entry.cursor?.seq ?? 0 };
         this.dispatchEvent(new CustomEvent('event', {
-          detail: { topic: ev.topic, epoch: ev.epoch, seq: ev.seq, name: ev.name, at: ev.at, data: ev.data },
+          detail: { topic: ev.topic, epoch: ev.epoch, seq: ev.seq, prev: ev.prev, name: ev.name, at: ev.at, data: ev.data },
         }));
         break;
       case 'duplicate':

@@ -104,6 +104,15 @@ test('classifyEvent: apply, duplicate, gap, epoch', () => {
   assert.equal(classifyEvent(null, { epoch: EPOCH, seq: 99 }), 'apply');
 });
 
+test('classifyEvent: a conflated event (prev) applies when the cursor holds prev, else it is a gap', () => {
+  const cursor = { epoch: EPOCH, seq: 5 };
+  assert.equal(classifyEvent(cursor, { epoch: EPOCH, seq: 9, prev: 5 }), 'apply', '6–8 were superseded values');
+  assert.equal(classifyEvent(cursor, { epoch: EPOCH, seq: 9, prev: 3 }), 'apply', 'the client holds more than prev');
+  assert.equal(classifyEvent(cursor, { epoch: EPOCH, seq: 9, prev: 6 }), 'gap', 'event 6 was sent and is missing');
+  assert.equal(classifyEvent(cursor, { epoch: EPOCH, seq: 5, prev: 2 }), 'duplicate');
+  assert.equal(classifyEvent(cursor, { epoch: EPOCH, seq: 7, prev: null }), 'gap', 'prev absent or not a number: seq - 1');
+});
+
 test('backoffDelay grows exponentially, has jitter and is capped at 10 s', () => {
   assert.equal(backoffDelay(0, () => 0), 250);
   assert.equal(backoffDelay(0, () => 1), 500);
@@ -322,6 +331,25 @@ test('a gap asks the server to replay from the cursor', () => {
   socket().receive(ev(3));
   assert.equal(events.length, 0);
   assert.equal(socket().sentOfType('subscribe').at(-1).seq, 1);
+});
+
+test('conflated tallies: an event with prev covered by the cursor is applied, one beyond it asks for a replay', () => {
+  const { client, socket, events } = setup();
+  client.start();
+  client.subscribe('directory', { cursor: { epoch: EPOCH, seq: 4 } });
+  socket().open();
+  socket().receive({ type: 'subscribed', topic: 'directory', epoch: EPOCH, seq: 4, recovered: true, replayed: 0 });
+  socket().receive(ev(5));
+  socket().receive(ev(9, { prev: 5 }));
+  socket().receive(ev(10));
+  assert.deepEqual(events.map((e) => e.seq), [5, 9, 10]);
+  assert.equal(events[1].prev, 5);
+  assert.deepEqual(client.cursor('directory'), { epoch: EPOCH, seq: 10 });
+  const subscribes = socket().sentOfType('subscribe').length;
+  socket().receive(ev(14, { prev: 12 }));
+  assert.equal(events.length, 3, '11 and 12 were sent and are missing');
+  assert.equal(socket().sentOfType('subscribe').length, subscribes + 1);
+  assert.equal(socket().sentOfType('subscribe').at(-1).seq, 10);
 });
 
 test('presence and errors are dispatched; forbidden topics are dropped', () => {
