@@ -157,7 +157,8 @@ struct StoreContractTests {
         #expect(try await h.store.session(tokenHash: "abc") == session)
         // What an authenticated request reads: the session, its user and their roles at once.
         let signedIn = try #require(try await h.store.signedIn(tokenHash: "abc"))
-        #expect(signedIn.session == session && signedIn.user == u && signedIn.memberships == [w.id: .coordinator])
+        #expect(signedIn.session == session && signedIn.memberships == [w.id: .coordinator])
+        #expect(try await h.store.user(u.id) == signedIn.user && signedIn.user.id == u.id)
         #expect(try await h.store.signedIn(tokenHash: "unknown") == nil)
         _ = try await h.store.commit(ChangeSet(changes: [.deleteSession(tokenHash: "abc"), .deleteMembership(w.id, u.id)]))
         #expect(try await h.store.session(tokenHash: "abc") == nil)
