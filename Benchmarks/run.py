@@ -342,13 +342,23 @@ def s5_mutations(server: Server, seconds: float, results: list):
                    "note": "closed loop, 32 connections, Python client on the other core; each a durable commit (synchronous=FULL, group commit) plus its event"})
 
 
-def s6_storm(server: Server, conns: int, results: list):
+def s6_storm(server: Server, conns: int, results: list, rate: float = 50):
+    """S6: every socket drops at once and resumes with its cursor while `rate` events/s keep
+    coming (at 50/s and 5,000 sockets that is 250,000 deliveries/s, more than one core sends:
+    the storm then measures fan-out; at 5/s it measures the resume itself)."""
     publisher = publisher_for(server, 600)
     client = LoadClient(server, conns, duration=8, storm_after=3)
-    sent = publisher.run(50, 6)
+    perf = None
+    if PROFILE:
+        perf = subprocess.Popen(["perf", "record", "-F", "999", "-g", "-p", str(server.pid), "-o", str(HERE / "results" / f"S6-{conns}-{rate:g}.perf.data")],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    sent = publisher.run(rate, 6)
     load = client.finish()
+    if perf:
+        perf.send_signal(signal.SIGINT)
+        perf.wait(timeout=60)
     storm = load.get("storm", {})
-    emit(results, {"scenario": "S6", "server": server.name, "conns": conns, "published": sent["published"],
+    emit(results, {"scenario": "S6", "server": server.name, "conns": conns, "events_per_s": rate, "published": sent["published"],
                    "resumed": storm.get("resumed"), "unrecovered": storm.get("unrecovered"), "resume_p50_ms": storm.get("p50_ms"),
                    "resume_p99_ms": storm.get("p99_ms"), "resume_max_ms": storm.get("max_ms"), "gaps": load["gaps"],
                    "duplicates": load["duplicates"]})
@@ -367,7 +377,7 @@ def http_json(server: Server, method: str, path: str, body=None, headers=None, t
     return json.loads(data) if data else None
 
 
-PROFILE = False  # --profile: `perf record -g` on the (first) server during each S3/S4/S7 measurement
+PROFILE = False  # --profile: `perf record -g` on the (first) server during each S3/S4/S6/S7 measurement
 
 
 def run_rtload(port_args: list[str], conns: int, extra: list[str], watch: list[Server], label: str | None = None) -> tuple[dict, float]:
@@ -670,6 +680,7 @@ def main():
                 s2_fanout(server, 1000, [100], seconds, size, results, burst=10)
             if name in ("hub", "hub-loop", "hub-task"):
                 if "S6" in wanted:
+                    s6_storm(server, 1000 if quick else 5000, results, rate=5)
                     s6_storm(server, 1000 if quick else 5000, results)
                 if "S5" in wanted:
                     s5_mutations(server, 3 if quick else 10, results)

@@ -18,6 +18,8 @@ if [ "${1:-}" = "--tests" ]; then
     command -v zbarimg >/dev/null 2>&1 || missing+=(zbar-tools)
     # libfiu's fiu-run/fiu-ctrl inject write and fsync failures (scripts/system/test_faults.py).
     command -v fiu-run >/dev/null 2>&1 || missing+=(fiu-utils)
+    # ss shows the hub's listen backlog (scripts/system/test_ws_fuzz.py, reconnect storms).
+    command -v ss >/dev/null 2>&1 || missing+=(iproute2)
 fi
 if [ ${#missing[@]} -gt 0 ]; then
     echo "ensure-system: installing ${missing[*]}" >&2

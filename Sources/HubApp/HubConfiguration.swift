@@ -43,6 +43,11 @@ public struct HubConfiguration: Sendable {
     /// Milliseconds within which live tallies of one topic are conflated (only the newest per
     /// key is sent at the interval's end); 0 sends every event.
     public var liveConflateMs = 20
+    /// How many connections may wait to be accepted (the listen backlog; the kernel caps it
+    /// at `net.core.somaxconn`). A reconnect storm (every browser of a district after a
+    /// restart) opens thousands at once: with a short queue the rest are dropped and retried
+    /// by TCP only after 1, then 3 seconds.
+    public var listenBacklog = 4096
     /// Events older than this are pruned from the log; clients further behind reload.
     public var eventRetentionDays = 30
     /// Days after a board (Lean Coffee, barcamp) ended until its guests' names are erased.
@@ -140,6 +145,7 @@ public struct HubConfiguration: Sendable {
         Key(env: "ROUNDTABLE_WS_BUFFER", flag: "ws-buffer", apply: int(8...100_000) { $0.wsBufferEvents = $1 }),
         Key(env: "ROUNDTABLE_WS_WRITER", flag: "ws-writer", apply: oneOf(["loop", "direct", "task"]) { $0.wsWriter = $1 }),
         Key(env: "ROUNDTABLE_LIVE_CONFLATE_MS", flag: "live-conflate-ms", apply: int(0...1000) { $0.liveConflateMs = $1 }),
+        Key(env: "ROUNDTABLE_LISTEN_BACKLOG", flag: "listen-backlog", apply: int(16...65535) { $0.listenBacklog = $1 }),
         Key(env: "ROUNDTABLE_TRUST_FORWARDED_FOR", flag: "trust-forwarded-for", apply: oneOf(["true", "false"]) { $0.trustForwardedFor = $1 == "true" }),
         Key(env: "ROUNDTABLE_SMTP_HOST", flag: "smtp-host") { c, v in c.smtpHost = v.isEmpty ? nil : v; return nil },
         Key(env: "ROUNDTABLE_SMTP_PORT", flag: "smtp-port", apply: int(1...65535) { $0.smtpPort = $1 }),

@@ -171,7 +171,8 @@ public struct HubGraph: Sendable {
                 webSocketRouter: routers.webSocket,
                 configuration: .init(ws: WebSocketServerConfiguration(
                     maxFrameSize: configuration.wsMaxMessageBytes, autoPing: .enabled(timePeriod: .seconds(30)), validateUTF8: true))),
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "roundtable"),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "roundtable",
+                                 backlog: configuration.listenBacklog),
             services: backgroundServices(),
             logger: logger)
     }

@@ -9,13 +9,15 @@ extension SQLiteStore {
         for change in changeSet.changes { try apply(change, in: db) }
         return try changeSet.events.map { event in
             let topic = event.topic.description
-            let seq = try Int64.fetchOne(db, sql: """
+            // Every mutation runs these two: prepared once per connection (GRDB's statement
+            // cache), not parsed and authorized again each time.
+            let seq = try Int64.fetchOne(db.cachedStatement(sql: """
                 INSERT INTO topic_head(topic, seq) VALUES (?, 1)
                 ON CONFLICT(topic) DO UPDATE SET seq = seq + 1
                 RETURNING seq
-                """, arguments: [topic])!
-            try db.execute(sql: "INSERT INTO event(topic, seq, name, payload, at_ms) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [topic, seq, event.name, event.payload, at])
+                """), arguments: [topic])!
+            try db.cachedStatement(sql: "INSERT INTO event(topic, seq, name, payload, at_ms) VALUES (?, ?, ?, ?, ?)")
+                .execute(arguments: [topic, seq, event.name, event.payload, at])
             return StoredEvent(topic: topic, seq: seq, name: event.name, payload: event.payload, atMillis: at)
         }
     }

@@ -83,10 +83,10 @@ extension SQLiteStore {
                 ON CONFLICT(id) DO UPDATE SET doc = excluded.doc
                 """, arguments: [t.id.description, t.boardID.description, t.createdAt.millis, BoardRecordCoding.encode(t)])
         case .record(.dot(let d)):
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO lc_dot(id, board_id, topic_id, participant, key, withdraw_key, placed_ms, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(id) DO UPDATE SET withdraw_key = excluded.withdraw_key, doc = excluded.doc
-                """, arguments: [d.id.description, d.boardID.description, d.topicID.description, d.participant.description, d.key.value,
+                """).execute(arguments: [d.id.description, d.boardID.description, d.topicID.description, d.participant.description, d.key.value,
                                  d.withdrawKey?.value, d.placedAt.millis, BoardRecordCoding.encode(d)])
         case .record(.ballot(let b)):
             try db.execute(sql: """
@@ -170,7 +170,7 @@ extension SQLiteStore {
 
     public func boardGuest(tokenHash: String) async throws -> BoardGuest? {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT id, scope, display_name, joined_ms FROM board_guest WHERE token_hash = ?",
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT id, scope, display_name, joined_ms FROM board_guest WHERE token_hash = ?"),
                              arguments: [tokenHash]).flatMap(Self.guest)
         }
     }

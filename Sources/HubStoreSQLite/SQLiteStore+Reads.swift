@@ -102,12 +102,13 @@ extension SQLiteStore {
 
     public func signedIn(tokenHash: String) async throws -> SignedIn? {
         try await pool.read { db in
-            guard let session = try Row.fetchOne(db, sql: "SELECT \(Self.sessionColumns) FROM session WHERE token_hash = ?",
+            guard let session = try Row.fetchOne(db.cachedStatement(sql: "SELECT \(Self.sessionColumns) FROM session WHERE token_hash = ?"),
                                                  arguments: [tokenHash]).map(Self.session),
-                  let user = try Row.fetchOne(db, sql: "SELECT id, email, display_name, is_admin, is_steering FROM app_user WHERE id = ?",
+                  let user = try Row.fetchOne(db.cachedStatement(sql: "SELECT id, email, display_name, is_admin, is_steering FROM app_user WHERE id = ?"),
                                               arguments: [session.userID.description]).map(Self.user) else { return nil }
             var memberships: [WorkspaceID: WorkspaceRole] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT workspace_id, role FROM membership WHERE user_id = ?", arguments: [user.id.description]) {
+            for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT workspace_id, role FROM membership WHERE user_id = ?"),
+                                        arguments: [user.id.description]) {
                 memberships[WorkspaceID(row["workspace_id"] as String)!] = WorkspaceRole(rawValue: row["role"])!
             }
             return SignedIn(session: session, user: user, memberships: memberships)

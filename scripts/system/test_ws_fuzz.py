@@ -275,3 +275,19 @@ def test_hub_healthy_and_bystander_unaffected(hub, auth, bystander):
     text = log.read_text(errors="replace")
     assert "Fatal error" not in text and "fatalError" not in text
     print(f"\nafter fuzzing: /readyz 200, bystander got {len(bystander.seqs)} events in order, /metrics {metrics.status_code}")
+
+
+def test_listen_backlog_takes_a_reconnect_storm(hub):
+    """A reconnect storm (every browser after a restart or a failover) opens thousands of
+    sockets at once. With the default queue of 256 the kernel drops the rest and TCP retries
+    them after 1 s, then 3 s (the S6 benchmark's resumes clustered there): the hub listens
+    with ROUNDTABLE_LISTEN_BACKLOG (4096), capped by the kernel's somaxconn."""
+    import subprocess
+    from urllib.parse import urlparse
+
+    port = urlparse(hub[1]).port
+    listening = subprocess.run(["ss", "-H", "-l", "-t", "-n", f"sport = :{port}"], capture_output=True, text=True, check=True).stdout.split()
+    somaxconn = int(open("/proc/sys/net/core/somaxconn").read())
+    # ss -l: State Recv-Q Send-Q Local Peer; for a listening socket Send-Q is the backlog.
+    assert listening and listening[0] == "LISTEN", listening
+    assert int(listening[2]) == min(4096, somaxconn), listening
