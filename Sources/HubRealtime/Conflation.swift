@@ -17,6 +17,10 @@ public enum Conflation {
             return "tally:" + topicID
         case "leanCoffee.voteProgress":
             return "progress"
+        case "barcamp.interestChanged":
+            // A session's interest is a count too (`{barcampId, sessionId, interest}`).
+            guard let sessionID = stringValue(of: "sessionId", in: payload) else { return nil }
+            return "interest:" + sessionID
         default:
             return nil
         }

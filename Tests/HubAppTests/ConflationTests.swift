@@ -63,6 +63,10 @@ struct ConflationTests {
         let progress = LeanCoffeeViews.payload(of: .voteProgress(board: Self.board, dots: 3, voters: 2), names: [:])
         #expect(Conflation.key(name: "leanCoffee.voteProgress", payload: progress) == "progress")
         #expect(Conflation.key(name: "leanCoffee.topicEdited", payload: "{\"topicId\":\"x\"}") == nil)
+        let session = BarcampSessionID(UUID())
+        let interest = BarcampViews.payload(of: .interestChanged(barcamp: BarcampID(UUID()), session: session, interest: 12), names: [:])
+        #expect(Conflation.key(name: "barcamp.interestChanged", payload: interest) == "interest:\(session)")
+        #expect(Conflation.key(name: "barcamp.gridChanged", payload: interest) == nil)
         #expect(Conflation.key(name: "leanCoffee.continueTallyChanged", payload: payload) == nil)
         #expect(Conflation.key(name: "leanCoffee.tallyChanged", payload: "{\"boardId\":\"b\",\"dots\":1}") == nil,
                 "a tally without a topic id is sent as it is")
