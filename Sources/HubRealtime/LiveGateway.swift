@@ -142,13 +142,15 @@ public struct LiveGateway: Sendable {
     private func currentPrincipal(_ connection: LiveConnection) async throws -> Principal? {
         let principal = connection.principal
         guard let userID = principal.userID else { return principal }
-        var session: SessionRecord?
+        let fresh: Principal
         if let hash = connection.sessionHash {
-            guard let current = try await store.session(tokenHash: hash), current.expiresAt > clock.now() else { return nil }
-            session = current
+            // Session, user and memberships in one read (a reconnect storm subscribes thousands at once).
+            guard let found = try await store.signedIn(tokenHash: hash), found.session.expiresAt > clock.now(), found.user.id == userID else { return nil }
+            fresh = authenticator.principal(for: found.user, session: found.session, memberships: found.memberships)
+        } else {
+            guard let user = try await store.user(userID) else { return nil }
+            fresh = try await authenticator.principal(for: user, session: nil)
         }
-        guard let user = try await store.user(userID) else { return nil }
-        let fresh = try await authenticator.principal(for: user, session: session)
         connection.refresh(fresh)
         return fresh
     }

@@ -58,7 +58,8 @@ public struct Authenticator: Sendable {
         principal(for: user, session: session, memberships: try await deps.store.memberships(of: user.id))
     }
 
-    func principal(for user: User, session: SessionRecord?, memberships: [WorkspaceID: WorkspaceRole]) -> Principal {
+    /// The principal of a user in a session, with memberships the caller has just read.
+    public func principal(for user: User, session: SessionRecord?, memberships: [WorkspaceID: WorkspaceRole]) -> Principal {
         let verified = session?.secondFactor == .verified
         let admin = user.isAdmin && (verified || !policy.adminSecondFactorRequired)
         return Principal(userID: user.id, displayName: user.displayName, isAdmin: admin, memberships: memberships,
