@@ -75,12 +75,16 @@ struct ConflationTests {
 
     @Test("100 tallies of 2 topics within the interval: the first at once, then one frame per topic with prev; final counts right, no resync")
     func burstIsConflated() async throws {
-        let hub = TopicHub(logger: Logger(label: "test"), conflateInterval: .milliseconds(500))
+        // A long interval with the timer held back: a loaded machine cannot end the interval early.
+        let hub = TopicHub(logger: Logger(label: "test"), conflateInterval: .seconds(2))
+        let timers = Mutex<[@Sendable () -> Void]>([])
+        hub.flushTimerForTests.withLock { $0 = { flush in timers.withLock { $0.append(flush) } } }
         let viewer = subscriber(hub)
         for seq in Int64(1)...100 { hub.didCommit([tally(seq, seq % 2 == 1 ? Self.topicA : Self.topicB)]) }
         var received = frames(viewer)
         #expect(received.map { $0["seq"] as? Int } == [1], "the first goes out at once, the other 99 wait")
-        try await waitForQueued(viewer)
+        #expect(timers.withLock { $0.count } == 1, "one timer for the interval")
+        for flush in timers.withLock({ $0 }) { flush() }
         received += frames(viewer)
         #expect(received.map { $0["seq"] as? Int } == [1, 99, 100])
         #expect(received.map { $0["prev"] as? Int } == [nil, 1, nil], "99 follows 1 (2…98 superseded); 100 follows 99")
@@ -93,7 +97,7 @@ struct ConflationTests {
         #expect(counts == [Self.topicA.description: 99, Self.topicB.description: 100])
         #expect(viewer.subscribedTopics == [Self.topic], "the subscription stays live")
         // Quiet again: the next tally after the interval goes out at once.
-        try await Task.sleep(for: .milliseconds(600))
+        try await Task.sleep(for: .milliseconds(2100))
         hub.didCommit([tally(101, Self.topicA)])
         let next = frames(viewer)
         #expect(next.map { $0["seq"] as? Int } == [101] && next.first?["prev"] == nil)
@@ -101,7 +105,9 @@ struct ConflationTests {
 
     @Test("Another event between tallies first sends the waiting tallies in seq order, then itself; nothing is sent twice")
     func otherEventFlushesFirst() async throws {
-        let hub = TopicHub(logger: Logger(label: "test"), conflateInterval: .milliseconds(300))
+        let hub = TopicHub(logger: Logger(label: "test"), conflateInterval: .seconds(60))
+        let timers = Mutex<[@Sendable () -> Void]>([])
+        hub.flushTimerForTests.withLock { $0 = { flush in timers.withLock { $0.append(flush) } } }
         let viewer = subscriber(hub)
         hub.didCommit([tally(1, Self.topicA)])
         hub.didCommit([tally(2, Self.topicA), tally(3, Self.topicB)])
@@ -111,20 +117,20 @@ struct ConflationTests {
         let received = frames(viewer)
         #expect(received.map { $0["seq"] as? Int } == [3, 4, 5])
         #expect(received.map { $0["prev"] as? Int } == [1, nil, nil])
-        try await Task.sleep(for: .milliseconds(450))
+        for flush in timers.withLock({ $0 }) { flush() }
         #expect(frames(viewer).isEmpty, "the timer finds nothing left to send")
     }
 
     @Test("A tally after the interval's end whose timer has not run yet sends the waiting ones first: order kept, no count lost")
     func lateTimerKeepsOrder() async throws {
-        let hub = TopicHub(logger: Logger(label: "test"), conflateInterval: .milliseconds(200))
+        let hub = TopicHub(logger: Logger(label: "test"), conflateInterval: .milliseconds(500))
         let timers = Mutex<[@Sendable () -> Void]>([])
         hub.flushTimerForTests.withLock { $0 = { flush in timers.withLock { $0.append(flush) } } }
         let viewer = subscriber(hub)
         hub.didCommit([tally(1, Self.topicA)])
         hub.didCommit([tally(2, Self.topicB)])  // waits; its timer is held back
         #expect(frames(viewer).map { $0["seq"] as? Int } == [1])
-        try await Task.sleep(for: .milliseconds(300))  // the interval is over, the timer still has not run
+        try await Task.sleep(for: .milliseconds(700))  // the interval is over, the timer still has not run
         hub.didCommit([tally(3, Self.topicA)])
         for flush in timers.withLock({ $0 }) { flush() }
         let received = frames(viewer)
@@ -195,7 +201,8 @@ struct ConflationTests {
 
     @Test("A real gap while tallies wait: the waiting ones go out first, then the subscriber is told to resync from them")
     func realGapAfterWaitingTallies() async throws {
-        let hub = TopicHub(logger: Logger(label: "test"), conflateInterval: .milliseconds(1000))
+        // Long enough that the gap filler's task (late on a loaded machine) still finds the interval running.
+        let hub = TopicHub(logger: Logger(label: "test"), conflateInterval: .seconds(60))
         let timers = Mutex<[@Sendable () -> Void]>([])
         hub.flushTimerForTests.withLock { $0 = { flush in timers.withLock { $0.append(flush) } } }
         hub.setGapFiller { _, _, _ in }  // the log does not have seq 3
