@@ -2,12 +2,12 @@
 # The benchmark run (issue 9): builds the hub in release mode, the load client (C) and the
 # peers (Go gorilla/websocket, Node ws, Python websockets and picows, the C floor), then runs
 # the scenarios side by side and prints the summary. Separate from the test command; about
-# 12 minutes on 2 cores (--quick: about 4). Results: Benchmarks/results/<timestamp>.jsonl.
+# 18 minutes on 2 cores (--quick: about 4). Results: Benchmarks/results/<timestamp>.jsonl.
 # S1, S2 (and floor) run for every server; S5, S6 for the hub; S3 (votes with tallies), S4
 # (500 boards x 10 sockets) and S7 (two instances on PostgreSQL: scripts/postgres.sh starts
 # a throw-away server and the run stops it) for the first hub server.
 #
-#   bash Benchmarks/run.sh [--quick] [--servers hub,hub-direct,hub-loop,go-gorilla,node-ws,py-websockets,py-picows]
+#   bash Benchmarks/run.sh [--quick] [--servers hub,go-gorilla,node-ws,py-websockets,py-picows (default); also hub-direct, hub-task]
 #                          [--scenarios S1,S2,S3,S4,S5,S6,S7,floor] [--profile]
 #   ROUNDTABLE_SCRATCH=/path/to/build bash Benchmarks/run.sh ...   (build there instead of .build)
 set -euo pipefail
