@@ -94,7 +94,9 @@ class Server:
                         # hub-direct: one event-loop task per connection and wake-up; hub-loop:
                         # drains grouped per event loop, one loop task per commit. Side by side.
                         **({"ROUNDTABLE_WS_WRITER": HUBS[name]} if HUBS[name] else {}),
-                        **({"ROUNDTABLE_DATABASE_URL": database_url} if database_url else {})})
+                        **({"ROUNDTABLE_DATABASE_URL": database_url} if database_url else {}),
+                        # BENCH_HUB_X=v runs the hub with ROUNDTABLE_X=v (e.g. BENCH_HUB_LIVE_CONFLATE_MS=40).
+                        **{"ROUNDTABLE_" + k[len("BENCH_HUB_"):]: v for k, v in os.environ.items() if k.startswith("BENCH_HUB_")}})
             command = [os.environ.get("ROUNDTABLE_BENCH_BIN", str(ROOT / ".build" / "release" / "roundtable")), "serve", "--port", str(self.port),
                        "--data-dir", str(data)] + (["--demo"] if demo else [])
         elif name == "go-gorilla":

@@ -10,6 +10,7 @@
 #   bash Benchmarks/run.sh [--quick] [--servers hub,go-gorilla,node-ws,py-websockets,py-picows (default); also hub-direct, hub-task]
 #                          [--scenarios S1,S2,S3,S4,S5,S6,S7,floor] [--profile]
 #   ROUNDTABLE_SCRATCH=/path/to/build bash Benchmarks/run.sh ...   (build there instead of .build)
+#   BENCH_HUB_LIVE_CONFLATE_MS=40 bash Benchmarks/run.sh ...        (BENCH_HUB_X=v runs the hub with ROUNDTABLE_X=v)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
