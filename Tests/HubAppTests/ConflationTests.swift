@@ -31,6 +31,22 @@ struct ConflationTests {
         StoredEvent(topic: Self.topic, seq: seq, name: "leanCoffee.topicEdited", payload: "{\"n\":\(seq)}", atMillis: 0)
     }
 
+    /// Holds a hub's interval timers back until the test runs them: the test, not the clock,
+    /// decides when an interval's flush happens.
+    final class HeldTimers: Sendable {
+        private let flushes = Mutex<[@Sendable () -> Void]>([])
+
+        init(_ hub: TopicHub) {
+            hub.flushTimerForTests.withLock { $0 = { [self] flush in flushes.withLock { $0.append(flush) } } }
+        }
+
+        var count: Int { flushes.withLock { $0.count } }
+
+        func runAll() {
+            for flush in flushes.withLock({ $0 }) { flush() }
+        }
+    }
+
     /// The frames taken from a connection, parsed (events and controls).
     func frames(_ connection: LiveConnection) -> [[String: Any]] {
         connection.take().compactMap { item -> [String: Any]? in
@@ -77,14 +93,13 @@ struct ConflationTests {
     func burstIsConflated() async throws {
         // A long interval with the timer held back: a loaded machine cannot end the interval early.
         let hub = TopicHub(logger: Logger(label: "test"), conflateInterval: .seconds(2))
-        let timers = Mutex<[@Sendable () -> Void]>([])
-        hub.flushTimerForTests.withLock { $0 = { flush in timers.withLock { $0.append(flush) } } }
+        let timers = HeldTimers(hub)
         let viewer = subscriber(hub)
         for seq in Int64(1)...100 { hub.didCommit([tally(seq, seq % 2 == 1 ? Self.topicA : Self.topicB)]) }
         var received = frames(viewer)
         #expect(received.map { $0["seq"] as? Int } == [1], "the first goes out at once, the other 99 wait")
-        #expect(timers.withLock { $0.count } == 1, "one timer for the interval")
-        for flush in timers.withLock({ $0 }) { flush() }
+        #expect(timers.count == 1, "one timer for the interval")
+        timers.runAll()
         received += frames(viewer)
         #expect(received.map { $0["seq"] as? Int } == [1, 99, 100])
         #expect(received.map { $0["prev"] as? Int } == [nil, 1, nil], "99 follows 1 (2…98 superseded); 100 follows 99")
@@ -106,8 +121,7 @@ struct ConflationTests {
     @Test("Another event between tallies first sends the waiting tallies in seq order, then itself; nothing is sent twice")
     func otherEventFlushesFirst() async throws {
         let hub = TopicHub(logger: Logger(label: "test"), conflateInterval: .seconds(60))
-        let timers = Mutex<[@Sendable () -> Void]>([])
-        hub.flushTimerForTests.withLock { $0 = { flush in timers.withLock { $0.append(flush) } } }
+        let timers = HeldTimers(hub)
         let viewer = subscriber(hub)
         hub.didCommit([tally(1, Self.topicA)])
         hub.didCommit([tally(2, Self.topicA), tally(3, Self.topicB)])
@@ -117,22 +131,21 @@ struct ConflationTests {
         let received = frames(viewer)
         #expect(received.map { $0["seq"] as? Int } == [3, 4, 5])
         #expect(received.map { $0["prev"] as? Int } == [1, nil, nil])
-        for flush in timers.withLock({ $0 }) { flush() }
+        timers.runAll()
         #expect(frames(viewer).isEmpty, "the timer finds nothing left to send")
     }
 
     @Test("A tally after the interval's end whose timer has not run yet sends the waiting ones first: order kept, no count lost")
     func lateTimerKeepsOrder() async throws {
         let hub = TopicHub(logger: Logger(label: "test"), conflateInterval: .milliseconds(500))
-        let timers = Mutex<[@Sendable () -> Void]>([])
-        hub.flushTimerForTests.withLock { $0 = { flush in timers.withLock { $0.append(flush) } } }
+        let timers = HeldTimers(hub)
         let viewer = subscriber(hub)
         hub.didCommit([tally(1, Self.topicA)])
         hub.didCommit([tally(2, Self.topicB)])  // waits; its timer is held back
         #expect(frames(viewer).map { $0["seq"] as? Int } == [1])
         try await Task.sleep(for: .milliseconds(700))  // the interval is over, the timer still has not run
         hub.didCommit([tally(3, Self.topicA)])
-        for flush in timers.withLock({ $0 }) { flush() }
+        timers.runAll()
         let received = frames(viewer)
         #expect(received.map { $0["seq"] as? Int } == [2, 3])
         #expect(received.allSatisfy { $0["type"] as? String == "event" && $0["prev"] == nil })
@@ -203,8 +216,7 @@ struct ConflationTests {
     func realGapAfterWaitingTallies() async throws {
         // Long enough that the gap filler's task (late on a loaded machine) still finds the interval running.
         let hub = TopicHub(logger: Logger(label: "test"), conflateInterval: .seconds(60))
-        let timers = Mutex<[@Sendable () -> Void]>([])
-        hub.flushTimerForTests.withLock { $0 = { flush in timers.withLock { $0.append(flush) } } }
+        let timers = HeldTimers(hub)
         hub.setGapFiller { _, _, _ in }  // the log does not have seq 3
         let viewer = subscriber(hub)
         hub.didCommit([tally(1, Self.topicA)])
@@ -213,7 +225,7 @@ struct ConflationTests {
         hub.didCommit([tally(4, Self.topicA)])  // after the gap: 2 goes out first, 4 waits
         try await waitForQueued(viewer)
         #expect(frames(viewer).map { $0["seq"] as? Int } == [2])
-        for flush in timers.withLock({ $0 }) { flush() }
+        timers.runAll()
         let received = frames(viewer)
         #expect(received.count == 1 && received.first?["type"] as? String == "resync" && received.first?["seq"] as? Int == 2,
                 "4 follows the missing 3: never skipped silently")
