@@ -131,6 +131,19 @@ def test_agenda_reorder_by_keyboard_buttons_and_drag(open_page, api):
     assert server.index("Beta") < server.index("Alpha") < server.index("Gamma")
 
 
+def wait_quiet(page, selector, quiet_ms=600, timeout_ms=8000):
+    """Waits until the element's subtree has not changed for `quiet_ms` (live redraws done)."""
+    page.evaluate("""([selector, quietMs, timeoutMs]) => new Promise((resolve, reject) => {
+        const el = document.querySelector(selector);
+        if (!el) return reject(new Error('no ' + selector));
+        let timer = setTimeout(done, quietMs);
+        const limit = setTimeout(() => { observer.disconnect(); reject(new Error(selector + ' kept changing')); }, timeoutMs);
+        const observer = new MutationObserver(() => { clearTimeout(timer); timer = setTimeout(done, quietMs); });
+        observer.observe(el, { childList: true, subtree: true, characterData: true });
+        function done() { observer.disconnect(); clearTimeout(limit); resolve(); }
+    })""", [selector, quiet_ms, timeout_ms])
+
+
 def settled_box(page, locator, timeout=5.0):
     """The element's box once it stays put: a live redraw (the answer, then the event of the
     same change) may replace the list between finding the element and measuring it."""
@@ -598,6 +611,9 @@ def test_decisions_and_action_items_recorded_and_removed_in_the_live_view(open_p
     add_item(api, m["id"], "Haushalt")
     live(api, m["id"], "start")
     page, _ = open_meeting(open_page, m["id"], tab="live", viewport="mobile")
+    # The live view redraws its forms when its later answers and the start's live event arrive,
+    # and a redraw empties a half-typed form (known gap, see the session notes): type once it is quiet.
+    wait_quiet(page, "#mt-body")
     page.get_by_label("Beschluss (Markdown)").fill("Die Gruppe empfiehlt **zwei** Standorte.")
     page.get_by_label("Ja", exact=True).fill("7")
     page.get_by_label("Nein", exact=True).fill("1")
